@@ -1,0 +1,238 @@
+// The one way this action sends a request: @actions/http-client underneath (so runner
+// proxy settings apply), one retry policy on top, and one deadline for the whole step.
+
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http'
+import { HttpClient } from '@actions/http-client'
+
+export interface Clock {
+  now(): number
+  sleep(ms: number): Promise<void>
+  /** In [0, 1): the jitter source. */
+  random(): number
+}
+
+export interface RawResponse {
+  status: number
+  headers: IncomingHttpHeaders
+  body: string
+}
+
+export interface Response extends RawResponse {
+  /** True when an earlier attempt of this request may have reached the server. */
+  repeated: boolean
+}
+
+/** Sends one attempt; rejects with a Node network error (it has a `code`) when no answer came. */
+export type Transport = (method: string, url: string, headers: Record<string, string>, body: string | undefined) => Promise<RawResponse>
+
+export interface RequestSpec {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE'
+  url: string
+  headers: Record<string, string>
+  body?: string
+  /** Says what the request is for in messages, e.g. "Creating the connection". */
+  what: string
+  /** False for a POST that creates: its lost answers are not repeated blindly (see OutcomeUnknownError). */
+  idempotent: boolean
+}
+
+/** A failure that is fully explained by its message: main prints it as it is. */
+export class ActionError extends Error {}
+
+/** A create whose answer was lost: it may or may not have happened, so the caller must look before repeating it. */
+export class OutcomeUnknownError extends Error {}
+
+export const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504])
+const RETRYABLE_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'EAI_AGAIN', 'ETRUNCATED', 'ETIMEOUT'])
+// Refused connections never reached the server: repeating them is safe even for a create.
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'EAI_AGAIN'])
+
+const BASE_DELAY_MS = 500
+const MAX_DELAY_MS = 15_000
+/** No single attempt may take longer than this, so one hung connection cannot eat the whole deadline. */
+export const ATTEMPT_TIMEOUT_MS = 30_000
+const MAX_BODY_BYTES = 32 * 1024 * 1024
+
+export interface HttpOptions {
+  maxAttempts: number
+  /** Absolute time (clock.now()) by which everything must be done. */
+  deadline: number
+  /** The timeout-seconds value, for messages. */
+  timeoutSeconds: number
+  clock: Clock
+  log: (line: string) => void
+  transport: Transport
+}
+
+/** Full jitter: a uniformly random wait up to an exponentially growing cap. */
+export function backoffDelay(attempt: number, random: number): number {
+  return Math.floor(random * Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** (attempt - 1)))
+}
+
+/** Retry-After as delta-seconds or an HTTP date; undefined when absent or unreadable. */
+export function retryAfterMs(value: string | string[] | undefined, now: number): number | undefined {
+  const text = Array.isArray(value) ? value[0] : value
+  if (!text) return undefined
+  if (/^\s*\d+\s*$/.test(text)) return Number(text) * 1000
+  const date = Date.parse(text)
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now)
+}
+
+function errorCode(error: unknown): string {
+  const code = (error as { code?: unknown }).code
+  if (typeof code === 'string') return code
+  // @actions/http-client reports its socket timeout with a message only.
+  if (error instanceof Error && error.message.startsWith('Request timeout')) return 'ETIMEOUT'
+  return 'EUNKNOWN'
+}
+
+function describeCode(code: string): string {
+  const words: Record<string, string> = {
+    ECONNRESET: 'the connection was reset',
+    ECONNREFUSED: 'the connection was refused',
+    EPIPE: 'the connection was closed while sending',
+    ETIMEDOUT: 'the connection timed out',
+    ETIMEOUT: `no answer within ${ATTEMPT_TIMEOUT_MS / 1000} s`,
+    ECONNABORTED: 'the connection was aborted',
+    EAI_AGAIN: 'the host name could not be resolved for now',
+    ETRUNCATED: 'the answer was cut off',
+    ENOTFOUND: 'the host name does not exist',
+    CERT_HAS_EXPIRED: "the server's TLS certificate has expired",
+    DEPTH_ZERO_SELF_SIGNED_CERT: "the server's TLS certificate is self-signed"
+  }
+  return words[code] ?? `the request failed (${code})`
+}
+
+export function sleepingClock(): Clock {
+  return {
+    now: () => Date.now(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    random: () => Math.random()
+  }
+}
+
+export class Http {
+  constructor(private readonly options: HttpOptions) {}
+
+  /**
+   * Sends the request, repeating it on 429, 5xx and network failures until it succeeds,
+   * max-attempts is used up or the deadline comes. Any other status is returned for the caller to judge.
+   */
+  async send(spec: RequestSpec): Promise<Response> {
+    const { maxAttempts, clock, log } = this.options
+    let repeated = false
+    for (let attempt = 1; ; attempt++) {
+      if (this.options.deadline <= clock.now()) throw this.deadlineError(spec)
+      let reason: string
+      let arrived: boolean
+      let waitMs: number | undefined
+      try {
+        const response = await this.attempt(spec)
+        if (!RETRYABLE_STATUSES.has(response.status) || attempt >= maxAttempts) return { ...response, repeated }
+        // A 429 is refused at the gateway before anything happens; a 5xx may come after the work was done.
+        if (!spec.idempotent && response.status !== 429) {
+          throw new OutcomeUnknownError(`${spec.what} answered HTTP ${response.status}, so it is unknown whether it took effect`)
+        }
+        reason = `HTTP ${response.status}`
+        arrived = true
+        waitMs = retryAfterMs(response.headers['retry-after'], clock.now())
+      } catch (error) {
+        if (error instanceof OutcomeUnknownError || error instanceof ActionError) throw error
+        const code = errorCode(error)
+        const origin = new URL(spec.url).origin
+        if (!RETRYABLE_CODES.has(code)) {
+          throw new ActionError(`${spec.what} failed: ${describeCode(code)} (${origin}). Check the URL inputs and the runner's network.`)
+        }
+        arrived = !NOT_SENT_CODES.has(code)
+        if (!spec.idempotent && arrived) {
+          throw new OutcomeUnknownError(`${spec.what} failed: ${describeCode(code)}, so it is unknown whether it took effect`)
+        }
+        if (attempt >= maxAttempts) {
+          throw new ActionError(`${spec.what} failed after ${attempt} attempts: ${describeCode(code)} (${origin}). Try again later, or raise max-attempts.`)
+        }
+        reason = describeCode(code)
+      }
+      const delay = waitMs ?? backoffDelay(attempt, clock.random())
+      if (clock.now() + delay >= this.options.deadline) {
+        const asked = waitMs === undefined ? '' : ` (the server asked to wait ${Math.ceil(waitMs / 1000)} s)`
+        throw new ActionError(
+          `${spec.what} failed: ${reason} on attempt ${attempt}/${maxAttempts}, and waiting to try again${asked} would pass the ${this.options.timeoutSeconds} s deadline (timeout-seconds). Try again later, or raise timeout-seconds.`
+        )
+      }
+      log(`${spec.what}: ${reason}, attempt ${attempt}/${maxAttempts}; retrying in ${(delay / 1000).toFixed(1)} s`)
+      repeated ||= arrived
+      await clock.sleep(delay)
+    }
+  }
+
+  private async attempt(spec: RequestSpec): Promise<RawResponse> {
+    const remaining = this.options.deadline - this.options.clock.now()
+    const attempt = this.options.transport(spec.method, spec.url, spec.headers, spec.body)
+    if (remaining > ATTEMPT_TIMEOUT_MS) return attempt
+    // Once the deadline wins, the abandoned attempt fails when its socket is destroyed; nobody waits for it then.
+    attempt.catch(() => undefined)
+    // This attempt may run into the step's deadline: stop waiting there, with a clear message.
+    let timer: NodeJS.Timeout | undefined
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(this.deadlineError(spec)), remaining)
+    })
+    try {
+      return await Promise.race([attempt, deadline])
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
+  private deadlineError(spec: RequestSpec): ActionError {
+    return new ActionError(`${spec.what} timed out: the step's ${this.options.timeoutSeconds} s deadline (timeout-seconds) passed without an answer. Check that Platform is reachable from the runner, or raise timeout-seconds.`)
+  }
+}
+
+function readBody(message: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    const fail = (code: string): void => reject(Object.assign(new Error(describeCode(code)), { code }))
+    message.on('data', (chunk: Buffer) => {
+      size += chunk.length
+      if (size > MAX_BODY_BYTES) {
+        message.destroy()
+        fail('ETRUNCATED')
+      } else chunks.push(chunk)
+    })
+    message.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+    message.on('aborted', () => fail('ETRUNCATED'))
+    message.on('error', () => fail('ETRUNCATED'))
+    message.on('close', () => {
+      if (!message.complete) fail('ETRUNCATED')
+    })
+  })
+}
+
+/**
+ * The real transport. One keep-alive client per protocol, so IMS and Platform calls reuse
+ * their connections; `dispose` ends every socket, also a hung one, so the process can exit.
+ */
+export function httpClientTransport(userAgent: string): { transport: Transport; dispose: () => void } {
+  const clients = new Map<string, HttpClient>()
+  const clientFor = (url: string): HttpClient => {
+    const protocol = new URL(url).protocol
+    let client = clients.get(protocol)
+    if (!client) {
+      // Redirects are refused: following one could carry credentials to another origin.
+      client = new HttpClient(userAgent, [], { allowRedirects: false, allowRetries: false, keepAlive: true, socketTimeout: ATTEMPT_TIMEOUT_MS })
+      clients.set(protocol, client)
+    }
+    return client
+  }
+  const transport: Transport = async (method, url, headers, body) => {
+    const response = await clientFor(url).request(method, url, body ?? null, headers)
+    return { status: response.message.statusCode ?? 0, headers: response.message.headers, body: await readBody(response.message) }
+  }
+  return {
+    transport,
+    dispose: () => {
+      for (const client of clients.values()) client.dispose()
+    }
+  }
+}

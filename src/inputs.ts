@@ -1,0 +1,311 @@
+// Every input, read and validated into one typed Settings object before any request is sent.
+// All problems are collected, so a user fixes them in one round instead of one per run.
+
+import {
+  type MysqlTarget,
+  type SslMode,
+  ConnectionStringError,
+  SSL_MODES,
+  coreKeyOf,
+  parseConnectionString,
+  parsePairs,
+  parsePort,
+  parseSslMode
+} from './connection-string.js'
+
+export type Operation = 'upsert' | 'delete'
+export type IfExists = 'update' | 'reuse' | 'fail' | 'create'
+export type AuthType = 'connection-string' | 'basic'
+export type Preflight = 'off' | 'warn' | 'fail'
+
+export type Credentials = { kind: 'client-secret'; clientSecret: string; scopes: string } | { kind: 'access-token'; accessToken: string }
+
+export interface Settings {
+  operation: Operation
+  clientId: string
+  credentials: Credentials
+  imsOrgId: string
+  sandboxName: string
+  /** Origins (and optional base path) without a trailing slash. */
+  imsUrl: string
+  platformUrl: string
+  /** The database; present for upsert, and for delete when given. */
+  target?: MysqlTarget
+  /** The connection string exactly as the user gave it, so it can be masked too. */
+  givenConnectionString?: string
+  authType: AuthType
+  name: string
+  /** Absent: main builds one from the run context. */
+  description?: string
+  ifExists: IfExists
+  verify: boolean
+  dryRun: boolean
+  maxAttempts: number
+  timeoutSeconds: number
+  /** Only with operation delete. */
+  connectionId?: string
+  cleanup: boolean
+  preflight: Preflight
+}
+
+export interface InputProblem {
+  input: string
+  message: string
+}
+
+export type ReadInput = (name: string) => string
+
+export const DEFAULT_SCOPES = 'openid,AdobeID,read_organizations,additional_info.projectedProductContext,session'
+
+const PARTS = ['host', 'port', 'database', 'username', 'password'] as const
+
+// One-line values; a secret that spans lines cannot be masked by the runner, which masks line by line.
+const SINGLE_LINE = [
+  'client-id',
+  'client-secret',
+  'access-token',
+  'scopes',
+  'ims-org-id',
+  'sandbox-name',
+  'ims-url',
+  'platform-url',
+  'connection-string',
+  ...PARTS,
+  'ssl-mode',
+  'auth-type',
+  'name',
+  'if-exists',
+  'verify',
+  'dry-run',
+  'max-attempts',
+  'timeout-seconds',
+  'operation',
+  'connection-id',
+  'cleanup',
+  'preflight'
+]
+
+// These are read as given: whitespace can be part of a password.
+const UNTRIMMED = new Set(['password', 'connection-string'])
+
+export function readSettings(readRaw: ReadInput): { settings?: Settings; problems: InputProblem[] } {
+  const problems: InputProblem[] = []
+  const problem = (input: string, message: string): undefined => {
+    problems.push({ input, message: `Input "${input}" ${message}` })
+    return undefined
+  }
+  const raw = new Map<string, string>()
+  const read = (name: string): string => {
+    if (!raw.has(name)) {
+      const value = readRaw(name)
+      raw.set(name, UNTRIMMED.has(name) ? value : value.trim())
+    }
+    return raw.get(name)!
+  }
+
+  for (const name of SINGLE_LINE) {
+    const value = read(name)
+    if (/[\r\n]/.test(value)) problem(name, 'must be on one line: a value that spans lines cannot be masked in the logs or sent as one field.')
+    else if (value.includes('\0')) problem(name, 'contains a NUL character, which cannot be sent; check where the value comes from.')
+  }
+
+  const required = (name: string, hint: string): string => {
+    const value = read(name)
+    if (value === '') problem(name, `is required: ${hint}.`)
+    return value
+  }
+  const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
+    const value = read(name)
+    if (value === '') return fallback
+    const match = allowed.find((option) => option === value.toLowerCase())
+    if (match) return match
+    problem(name, `must be one of ${allowed.join(', ')}; got "${value}".`)
+    return fallback
+  }
+  const boolean = (name: string): boolean => {
+    const value = read(name)
+    if (value === '' || /^(false|False|FALSE)$/.test(value)) return false
+    if (/^(true|True|TRUE)$/.test(value)) return true
+    problem(name, `must be true or false; got "${value}".`)
+    return false
+  }
+  const integer = (name: string, min: number, max: number, fallback: number): number => {
+    const value = read(name)
+    if (value === '') return fallback
+    const number = /^\d+$/.test(value) ? Number(value) : NaN
+    if (number >= min && number <= max) return number
+    problem(name, `must be a whole number from ${min} to ${max}; got "${value}".`)
+    return fallback
+  }
+  const url = (name: string, fallback: string): string => {
+    const value = read(name) || fallback
+    let parsed: URL
+    try {
+      parsed = new URL(value)
+    } catch {
+      return problem(name, `must be a URL such as ${fallback}; got "${value}".`) ?? fallback
+    }
+    if (parsed.username || parsed.password || parsed.search || parsed.hash) {
+      return problem(name, `must be a plain origin such as ${fallback}, without user name, password, query or fragment.`) ?? fallback
+    }
+    if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && isLoopback(parsed.hostname))) {
+      return problem(name, `must use https:// (plain http:// is allowed only for a loopback address); credentials are never sent unencrypted.`) ?? fallback
+    }
+    return parsed.href.replace(/\/+$/, '')
+  }
+
+  const operation = oneOf('operation', ['upsert', 'delete'] as const, 'upsert')
+  const clientId = required('client-id', 'set it to the Client ID of your Adobe Developer Console project')
+  const imsOrgId = required('ims-org-id', 'set it to your organization ID, which ends in @AdobeOrg')
+  const credentials = readCredentials(read, problem)
+  const sandboxName = read('sandbox-name') || 'prod'
+  if (/\s/.test(sandboxName)) problem('sandbox-name', `must be a sandbox name without spaces; got "${sandboxName}".`)
+  const imsUrl = url('ims-url', 'https://ims-na1.adobelogin.com')
+  const platformUrl = url('platform-url', 'https://platform.adobe.io')
+  const authType = oneOf('auth-type', ['connection-string', 'basic'] as const, 'connection-string')
+  const ifExists = oneOf('if-exists', ['update', 'reuse', 'fail', 'create'] as const, 'update')
+  const verify = boolean('verify')
+  const dryRun = boolean('dry-run')
+  const cleanup = boolean('cleanup')
+  const preflight = oneOf('preflight', ['off', 'warn', 'fail'] as const, 'off')
+  const maxAttempts = integer('max-attempts', 1, 10, 5)
+  const timeoutSeconds = integer('timeout-seconds', 1, 3600, 300)
+  const connectionId = read('connection-id') || undefined
+  if (connectionId && operation !== 'delete') problem('connection-id', 'is only used with operation: delete; leave it empty to create or update a connection by name.')
+
+  const databaseGiven = read('connection-string') !== '' || PARTS.some((part) => read(part) !== '')
+  // Delete needs the database only to derive the default name; upsert always needs it.
+  const needsTarget = operation === 'upsert' || (!connectionId && read('name') === '') || databaseGiven
+  const target = needsTarget ? readTarget(read, problem, authType) : undefined
+
+  let name = read('name')
+  if (name === '' && target) name = `MySQL ${target.database} on ${target.host}`
+  if (operation === 'delete' && !connectionId && name === '' && !databaseGiven) {
+    problem('connection-id', 'or "name" is required with operation: delete, to say which connection to delete.')
+  }
+  if (operation === 'delete' && cleanup) problem('cleanup', 'only applies to operation: upsert; a delete has nothing to clean up.')
+
+  if (problems.length > 0) return { problems }
+  const description = read('description')
+  return {
+    problems,
+    settings: {
+      operation,
+      clientId,
+      credentials: credentials!,
+      imsOrgId,
+      sandboxName,
+      imsUrl,
+      platformUrl,
+      ...(target ? { target } : {}),
+      ...(read('connection-string') ? { givenConnectionString: read('connection-string') } : {}),
+      authType,
+      name,
+      ...(description ? { description } : {}),
+      ifExists,
+      verify,
+      dryRun,
+      maxAttempts,
+      timeoutSeconds,
+      ...(connectionId ? { connectionId } : {}),
+      cleanup,
+      preflight
+    }
+  }
+}
+
+function readCredentials(read: ReadInput, problem: (input: string, message: string) => undefined): Credentials | undefined {
+  const clientSecret = read('client-secret')
+  const accessToken = read('access-token')
+  if (clientSecret && accessToken) {
+    return problem('client-secret', 'and "access-token" are both set; give exactly one of them (a client secret lets the action fetch a fresh token).')
+  }
+  if (accessToken) return { kind: 'access-token', accessToken }
+  if (clientSecret) return { kind: 'client-secret', clientSecret, scopes: normalizeScopes(read('scopes') || DEFAULT_SCOPES) }
+  return problem('client-secret', 'or "access-token" is required: pass the OAuth server-to-server client secret from secrets.*, or a ready access token.')
+}
+
+function normalizeScopes(scopes: string): string {
+  return scopes
+    .split(',')
+    .map((scope) => scope.trim())
+    .filter((scope) => scope !== '')
+    .join(',')
+}
+
+function readTarget(read: ReadInput, problem: (input: string, message: string) => undefined, authType: AuthType): MysqlTarget | undefined {
+  const given = read('connection-string')
+  let target: Partial<MysqlTarget> | undefined
+  if (given !== '') {
+    const mixed = PARTS.filter((part) => read(part) !== '')
+    if (mixed.length > 0) {
+      return problem(mixed[0]!, `cannot be combined with "connection-string"; give either a complete connection string or its parts (${mixed.join(', ')} were set).`)
+    }
+    try {
+      target = parseConnectionString(given)
+    } catch (error) {
+      if (!(error instanceof ConnectionStringError)) throw error
+      return problem('connection-string', `is not a valid MySQL connection string: ${error.message}. Write it as Server=host;Port=3306;Database=db;Uid=user;Pwd=password;`)
+    }
+  } else {
+    const host = read('host')
+    const database = read('database')
+    const username = read('username')
+    const password = read('password')
+    if (host === '') problem('host', 'is required: the MySQL server name or address (or give "connection-string" instead).')
+    else if (/[\s;'"=]/.test(host)) problem('host', `must be a host name or address without spaces, quotes, "=" or ";"; got "${host}".`)
+    if (database === '') problem('database', 'is required: the name of the MySQL database.')
+    if (username === '') problem('username', 'is required: the MySQL user that Platform logs in as.')
+    if (password === '') problem('password', 'is required: pass it from secrets.* (an undefined secret arrives as an empty value).')
+    let port = 3306
+    if (read('port') !== '') {
+      const parsed = parsePort(read('port'))
+      if (parsed === undefined) problem('port', `must be a whole number from 1 to 65535; got "${read('port')}".`)
+      else port = parsed
+    }
+    target = { host, port, database, username, password, options: [] }
+  }
+
+  const sslInput = read('ssl-mode')
+  if (sslInput !== '') {
+    const sslMode = parseSslMode(sslInput)
+    if (!sslMode || sslInput.toLowerCase() === 'disabled') problem('ssl-mode', `must be one of ${SSL_MODES.join(', ')}; got "${sslInput}".`)
+    else if (target.sslMode && target.sslMode !== sslMode) problem('ssl-mode', 'conflicts with the SslMode inside "connection-string"; set it in one place.')
+    else target.sslMode = sslMode
+  }
+
+  const options = readOptions(read('connection-options'), problem)
+  if (options && options.length > 0) {
+    if (authType === 'basic') return problem('connection-options', 'only applies to auth-type: connection-string; Basic Authentication has no place for extra options.')
+    const merged = new Map((target.options ?? []).map((pair) => [pair[0].toLowerCase(), pair]))
+    for (const pair of options) merged.set(pair[0].toLowerCase(), pair)
+    target.options = [...merged.values()]
+  }
+  return target as MysqlTarget
+}
+
+function readOptions(text: string, problem: (input: string, message: string) => undefined): Array<[string, string]> | undefined {
+  if (text.trim() === '') return []
+  const options = new Map<string, [string, string]>()
+  const lines = text.split(/\r?\n/)
+  for (const [index, line] of lines.entries()) {
+    let pairs: Array<[string, string]>
+    try {
+      pairs = parsePairs(line)
+    } catch (error) {
+      if (!(error instanceof ConnectionStringError)) throw error
+      return problem('connection-options', `line ${index + 1} is not valid Key=Value; options: ${error.message}.`)
+    }
+    for (const [key, value] of pairs) {
+      const core = coreKeyOf(key)
+      if (core === 'sslmode') return problem('connection-options', 'sets SslMode; use the "ssl-mode" input for that.')
+      if (core) return problem('connection-options', `repeats "${key}", which comes from host, port, database, username and password (or connection-string); set it there.`)
+      options.set(key.toLowerCase(), [key, value])
+    }
+  }
+  return [...options.values()]
+}
+
+export function isLoopback(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)
+}

@@ -1,0 +1,281 @@
+// The plan: read and check the inputs, mask the secrets, get a token, then create, update,
+// reuse or delete the connection, verify it, and hand its id to the rest of the workflow.
+
+import { randomUUID } from 'node:crypto'
+import * as core from '@actions/core'
+import { context } from '@actions/github'
+import { buildConnectionString } from './connection-string.js'
+import { type Connection, type ConnectionAuth, type ConnectionDraft, FlowService, FLOW_SERVICE_PATH, MYSQL_SPEC_ID, type Written } from './flow-service.js'
+import { ActionError, type Clock, Http, OutcomeUnknownError, backoffDelay, httpClientTransport, sleepingClock } from './http.js'
+import { fetchAccessToken } from './ims.js'
+import { type Settings, readSettings } from './inputs.js'
+import { Redactor, weakSecretWarning } from './secrets.js'
+
+export type Outcome = 'created' | 'updated' | 'reused' | 'dry-run' | 'deleted' | 'absent'
+
+const SECRET_INPUTS = ['password', 'client-secret', 'access-token', 'connection-string']
+const USER_AGENT = 'aep-mysql-connection-action'
+/** Saved for the post step: the id of a connection this step created, when cleanup is on. */
+export const CLEANUP_STATE = 'cleanup-connection-id'
+
+export async function run(): Promise<void> {
+  if (core.getState('isPost') === 'true') return runPost()
+  core.saveState('isPost', 'true')
+  const redactor = new Redactor()
+  try {
+    await runMain(redactor, sleepingClock())
+  } catch (error) {
+    core.setFailed(redactor.redact(failureMessage(error)))
+  }
+}
+
+function failureMessage(error: unknown): string {
+  if (error instanceof ActionError || error instanceof OutcomeUnknownError) return error.message
+  // Anything else is a bug of ours; say so in one line rather than dumping a stack.
+  const detail = error instanceof Error ? error.message : String(error)
+  return `The action failed unexpectedly (${detail}). Please report this with the step's log.`
+}
+
+/** Masks the secret inputs as given, before validation could echo any of them. */
+function maskSecretInputs(redactor: Redactor): void {
+  for (const name of SECRET_INPUTS) {
+    const value = core.getInput(name, { trimWhitespace: false })
+    redactor.add(value, core.setSecret)
+    redactor.add(value.trim(), core.setSecret)
+  }
+}
+
+function readValidSettings(redactor: Redactor): Settings | undefined {
+  maskSecretInputs(redactor)
+  const { settings, problems } = readSettings((name) => core.getInput(name, { trimWhitespace: false }))
+  // One ::error:: line per problem, so each bad input is named on its own.
+  for (const problem of problems) core.setFailed(redactor.redact(problem.message))
+  return settings
+}
+
+function authFor(settings: Settings): ConnectionAuth {
+  const target = settings.target!
+  if (settings.authType === 'basic') {
+    const sslModes = { None: 'DISABLED', Preferred: 'PREFERRED', Required: 'REQUIRED', VerifyCA: 'Verify-Ca', VerifyFull: 'Verify Identity' }
+    return {
+      specName: 'Basic Authentication',
+      params: {
+        server: target.host,
+        port: String(target.port),
+        database: target.database,
+        username: target.username,
+        password: target.password,
+        ...(target.sslMode ? { sslMode: sslModes[target.sslMode] } : {})
+      }
+    }
+  }
+  return { specName: 'Connection String Based Authentication', params: { connectionString: buildConnectionString(target) } }
+}
+
+function defaultDescription(): string {
+  const repository = process.env.GITHUB_REPOSITORY
+  if (!repository) return 'Managed by a GitHub Actions workflow.'
+  return `Managed by GitHub Actions: ${repository}, workflow "${context.workflow}", run ${context.runId} (${context.serverUrl}/${repository}/actions/runs/${context.runId}).`
+}
+
+async function runMain(redactor: Redactor, clock: Clock): Promise<void> {
+  const settings = readValidSettings(redactor)
+  if (!settings) return
+  if (settings.target) {
+    redactor.add(settings.target.password, core.setSecret)
+    redactor.add(buildConnectionString(settings.target), core.setSecret)
+  }
+  warnAboutWeakSecrets(settings)
+
+  const auth = settings.operation === 'upsert' ? authFor(settings) : undefined
+
+  // With if-exists: create nothing is looked up first, so a token in the description is what recognises our own connection.
+  const marker = settings.ifExists === 'create' ? `[run-token ${randomUUID()}]` : undefined
+  const description = [settings.description ?? defaultDescription(), marker].filter(Boolean).join(' ')
+
+  if (settings.dryRun) return dryRun(settings, redactor, auth, description)
+
+  const { transport, dispose } = httpClientTransport(USER_AGENT)
+  const http = new Http({
+    maxAttempts: settings.maxAttempts,
+    deadline: clock.now() + settings.timeoutSeconds * 1000,
+    timeoutSeconds: settings.timeoutSeconds,
+    clock,
+    log: core.info,
+    transport
+  })
+  try {
+    const accessToken = await accessTokenFor(settings, http, redactor)
+    const flow = new FlowService(http, { ...settings, accessToken })
+    if (settings.operation === 'delete') return await deleteConnection(settings, flow)
+    const result = await upsert(settings, flow, { name: settings.name, description, auth: auth! }, marker, clock)
+    let tableCount: number | undefined
+    if (settings.verify) {
+      tableCount = await flow.explore(result.id)
+      core.info(`Verified: Platform reached the database and sees ${tableCount} table${tableCount === 1 ? '' : 's'}.`)
+    }
+    if (settings.cleanup && result.outcome === 'created') core.saveState(CLEANUP_STATE, result.id)
+    report(redactor, { ...result, tableCount })
+    await writeSummary(settings, result.id, result.outcome, tableCount)
+  } finally {
+    dispose()
+  }
+}
+
+function warnAboutWeakSecrets(settings: Settings): void {
+  const secrets = [{ label: 'The password', value: settings.target?.password ?? '' }]
+  if (settings.credentials.kind === 'client-secret') secrets.push({ label: 'The client-secret input', value: settings.credentials.clientSecret })
+  else secrets.push({ label: 'The access-token input', value: settings.credentials.accessToken })
+  for (const secret of secrets) {
+    const warning = secret.value === '' ? undefined : weakSecretWarning(secret)
+    if (warning) core.warning(warning)
+  }
+}
+
+async function accessTokenFor(settings: Settings, http: Http, redactor: Redactor): Promise<string> {
+  if (settings.credentials.kind === 'access-token') return settings.credentials.accessToken
+  const token = await fetchAccessToken(http, { imsUrl: settings.imsUrl, clientId: settings.clientId, ...settings.credentials })
+  redactor.add(token, core.setSecret)
+  core.info('Got an access token from IMS.')
+  return token
+}
+
+function dryRun(settings: Settings, redactor: Redactor, auth: ConnectionAuth | undefined, description: string): void {
+  const base = `${settings.platformUrl}${FLOW_SERVICE_PATH}`
+  const lines = [`Dry run: nothing is sent to IMS or Platform. In sandbox "${settings.sandboxName}" the action would:`]
+  if (settings.credentials.kind === 'client-secret') lines.push(`- POST ${settings.imsUrl}/ims/token/v3 for an access token (client_credentials, scopes ${settings.credentials.scopes})`)
+  if (settings.operation === 'delete') {
+    if (!settings.connectionId) lines.push(`- GET ${base}/connections?property=name==${settings.name}&property=connectionSpec.id==${MYSQL_SPEC_ID} to find the connection`)
+    lines.push(`- DELETE ${base}/connections/${settings.connectionId ?? '{id found by name}'}`)
+  } else {
+    const body = JSON.stringify({ name: settings.name, description, auth, connectionSpec: { id: MYSQL_SPEC_ID, version: '1.0' } }, null, 2)
+    if (settings.ifExists !== 'create') lines.push(`- GET ${base}/connections?property=name==${settings.name}&property=connectionSpec.id==${MYSQL_SPEC_ID} to look for "${settings.name}"`)
+    const onFound = { update: 'PATCH its credentials and description (If-Match: its etag)', reuse: 'reuse it unchanged', fail: 'fail', create: '' }[settings.ifExists]
+    lines.push(`- POST ${base}/connections${onFound ? ` if none exists; if one exists, ${onFound}` : ''}, with this body:`, body)
+    if (settings.verify) lines.push(`- GET ${base}/connections/{id}/explore?objectType=root to verify that Platform can reach the database`)
+  }
+  core.info(redactor.redact(lines.join('\n')))
+  core.setOutput('outcome', 'dry-run')
+}
+
+interface UpsertResult extends Written {
+  outcome: 'created' | 'updated' | 'reused'
+}
+
+async function upsert(settings: Settings, flow: FlowService, draft: ConnectionDraft, marker: string | undefined, clock: Clock): Promise<UpsertResult> {
+  if (settings.ifExists !== 'create') {
+    core.info(`Looking for a MySQL connection named "${settings.name}" in sandbox "${settings.sandboxName}".`)
+    const existing = single(await flow.findByName(settings.name), settings.name)
+    if (existing) {
+      switch (settings.ifExists) {
+        case 'fail':
+          throw new ActionError(`A MySQL connection named "${settings.name}" already exists (${existing.id}), and if-exists is fail. Choose another name, or set if-exists to update or reuse.`)
+        case 'reuse':
+          core.info(`Reusing connection ${existing.id} unchanged (if-exists: reuse).`)
+          return { id: existing.id, etag: existing.etag, outcome: 'reused' }
+        case 'update': {
+          core.info(`Updating the credentials and description of connection ${existing.id} (if-exists: update).`)
+          const written = await flow.update(existing.id, existing.etag, draft)
+          return { ...written, outcome: 'updated' }
+        }
+      }
+    }
+  }
+  const mine = (found: Connection[]): Connection | undefined => (marker ? found.filter((c) => c.description.includes(marker)) : found)[0]
+  const written = await createOnce(settings, flow, draft, mine, clock)
+  core.info(`Created connection ${written.id}.`)
+  return { ...written, outcome: 'created' }
+}
+
+function single(found: Connection[], name: string): Connection | undefined {
+  if (found.length > 1) {
+    throw new ActionError(`${found.length} MySQL connections are named "${name}" (${found.map((c) => c.id).join(', ')}), so it is unclear which one to use. Delete the extras in Platform, or choose another name.`)
+  }
+  return found[0]
+}
+
+/**
+ * Creates the connection exactly once. When a create's answer is lost it may still have
+ * happened, so the connection is looked up again, and adopted if it is there, before any new POST.
+ */
+async function createOnce(settings: Settings, flow: FlowService, draft: ConnectionDraft, mine: (found: Connection[]) => Connection | undefined, clock: Clock): Promise<Written> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await flow.create(draft)
+    } catch (error) {
+      if (!(error instanceof OutcomeUnknownError)) throw error
+      core.info(`${error.message}; looking the connection up before trying again.`)
+      const adopted = mine(await flow.findByName(settings.name))
+      if (adopted) {
+        core.info(`The create did take effect: adopting connection ${adopted.id}.`)
+        return { id: adopted.id, etag: adopted.etag }
+      }
+      if (attempt >= settings.maxAttempts) {
+        throw new ActionError(`${error.message}, and after ${attempt} attempts no such connection exists. Try again later, or raise max-attempts.`)
+      }
+      await clock.sleep(backoffDelay(attempt, clock.random()))
+    }
+  }
+}
+
+async function deleteConnection(settings: Settings, flow: FlowService): Promise<void> {
+  let id = settings.connectionId
+  if (!id) {
+    core.info(`Looking for a MySQL connection named "${settings.name}" in sandbox "${settings.sandboxName}".`)
+    id = single(await flow.findByName(settings.name), settings.name)?.id
+  }
+  const outcome = id ? await flow.remove(id) : 'absent'
+  core.info(outcome === 'deleted' ? `Deleted connection ${id}.` : `No such connection${id ? ` (${id})` : ` named "${settings.name}"`}: nothing to delete.`)
+  core.setOutput('outcome', outcome)
+  core.setOutput('connection-id', id ?? '')
+  await writeSummary(settings, id ?? '', outcome, undefined)
+}
+
+function report(redactor: Redactor, result: UpsertResult & { tableCount: number | undefined }): void {
+  if (redactor.touches(result.id)) {
+    core.warning(`The connection id contains a masked secret value, so the runner will drop the connection-id output that later jobs read. Use a longer, less common secret.`)
+  }
+  core.setOutput('connection-id', result.id)
+  core.setOutput('etag', result.etag)
+  core.setOutput('outcome', result.outcome)
+  if (result.tableCount !== undefined) core.setOutput('table-count', String(result.tableCount))
+}
+
+async function writeSummary(settings: Settings, id: string, outcome: Outcome, tableCount: number | undefined): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY) return
+  const rows = [
+    ['Name', settings.name],
+    ['Connection id', id],
+    ['Outcome', outcome],
+    ['Sandbox', settings.sandboxName]
+  ]
+  if (tableCount !== undefined) rows.push(['Tables Platform sees', String(tableCount)])
+  await core.summary
+    .addHeading('MySQL source connection', 3)
+    .addTable([[{ data: 'Field', header: true }, { data: 'Value', header: true }], ...rows])
+    .write()
+}
+
+/** The post step: deletes the connection this job's step created, when cleanup is on. Never fails the job. */
+async function runPost(): Promise<void> {
+  const id = core.getState(CLEANUP_STATE)
+  if (!id) return
+  const redactor = new Redactor()
+  try {
+    maskSecretInputs(redactor)
+    const { settings } = readSettings((name) => core.getInput(name, { trimWhitespace: false }))
+    if (!settings) throw new ActionError('the inputs are no longer valid')
+    const { transport, dispose } = httpClientTransport(USER_AGENT)
+    const clock = sleepingClock()
+    const http = new Http({ maxAttempts: settings.maxAttempts, deadline: clock.now() + settings.timeoutSeconds * 1000, timeoutSeconds: settings.timeoutSeconds, clock, log: core.info, transport })
+    try {
+      const flow = new FlowService(http, { ...settings, accessToken: await accessTokenFor(settings, http, redactor) })
+      const outcome = await flow.remove(id)
+      core.info(outcome === 'deleted' ? `Cleanup: deleted connection ${id}.` : `Cleanup: connection ${id} was already gone.`)
+    } finally {
+      dispose()
+    }
+  } catch (error) {
+    core.warning(redactor.redact(`Cleanup could not delete connection ${id}: ${failureMessage(error)} Delete it in Platform by hand.`))
+  }
+}
