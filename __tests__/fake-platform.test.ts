@@ -1,0 +1,264 @@
+// Checks the local IMS + Flow Service stand-in that the end-to-end tests and benchmarks run against.
+import { MYSQL_SPEC_ID, startFakePlatform, type FakePlatform } from './support/fake-platform.mjs'
+
+const BASE = '/data/foundation/flowservice'
+// The password contains ';' on purpose: masking must not leak the part after it.
+const CONNECTION_STRING = 'Server=db.example.com;Port=3306;Database=shop;Uid=etl;Pwd=s3cr;et!;'
+
+interface FlowError {
+  type: string
+  status: number
+  report: { 'detailed-message': string; 'request-id': string }
+}
+
+let fp: FakePlatform
+
+beforeAll(async () => {
+  fp = await startFakePlatform({ pageSize: 2, sandboxes: ['prod', 'dev'] })
+})
+afterAll(() => fp.close())
+beforeEach(() => fp.reset())
+
+function platformHeaders(extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    authorization: `Bearer ${fp.accessToken}`,
+    'x-api-key': 'test-client-id',
+    'x-gw-ims-org-id': 'TESTORG@AdobeOrg',
+    'x-sandbox-name': 'prod',
+    ...extra
+  }
+}
+
+/** A Flow Service call with valid headers; `body` is sent as JSON. */
+function api(path: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}) {
+  const { method = 'GET', body, headers = {} } = init
+  const contentType: Record<string, string> = body === undefined ? {} : { 'content-type': 'application/json' }
+  return fetch(`${fp.url}${BASE}${path}`, {
+    method,
+    headers: platformHeaders({ ...contentType, ...headers }),
+    body: body === undefined ? undefined : JSON.stringify(body)
+  })
+}
+
+function createBody(name: string, connectionString = CONNECTION_STRING) {
+  return {
+    name,
+    auth: { specName: 'Connection String Based Authentication', params: { connectionString } },
+    connectionSpec: { id: MYSQL_SPEC_ID, version: '1.0' }
+  }
+}
+
+async function create(name: string): Promise<{ id: string; etag: string }> {
+  const response = await api('/connections', { method: 'POST', body: createBody(name) })
+  expect(response.status).toBe(201)
+  return (await response.json()) as { id: string; etag: string }
+}
+
+async function flowErrorOf(response: Response): Promise<FlowError> {
+  return (await response.json()) as FlowError
+}
+
+function imsToken(form: Record<string, string>) {
+  return fetch(`${fp.url}/ims/token/v3`, { method: 'POST', body: new URLSearchParams(form) })
+}
+
+describe('IMS', () => {
+  it('hands out the access token for the right client credentials', async () => {
+    const response = await imsToken({
+      grant_type: 'client_credentials',
+      client_id: 'test-client-id',
+      client_secret: 'test-client-secret',
+      scope: 'openid,AdobeID'
+    })
+    expect(response.status).toBe(200)
+    expect(await response.json()).toEqual({ access_token: fp.accessToken, token_type: 'bearer', expires_in: 86399 })
+  })
+
+  it('refuses a wrong secret and a non-form body', async () => {
+    const wrong = await imsToken({ grant_type: 'client_credentials', client_id: 'test-client-id', client_secret: 'nope' })
+    expect(wrong.status).toBe(401)
+    expect(await wrong.json()).toMatchObject({ error: 'invalid_client' })
+    const json = await fetch(`${fp.url}/ims/token/v3`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}'
+    })
+    expect(json.status).toBe(400)
+    expect(await json.json()).toMatchObject({ error: 'invalid_request' })
+  })
+})
+
+describe('gateway and headers', () => {
+  it('checks the token, org and sandbox', async () => {
+    const noToken = await fetch(`${fp.url}${BASE}/connections`, { headers: { 'x-api-key': 'test-client-id' } })
+    expect(noToken.status).toBe(401)
+    expect(await noToken.json()).toEqual({ error_code: '401013', message: 'Oauth token is not valid' })
+    expect((await api('/connections', { headers: { 'x-gw-ims-org-id': 'OTHER@AdobeOrg' } })).status).toBe(403)
+    const sandbox = await api('/connections', { headers: { 'x-sandbox-name': 'nope' } })
+    expect(sandbox.status).toBe(404)
+    expect((await flowErrorOf(sandbox)).type).toBe('https://ns.adobe.com/aep/errors/FLOW-2100-404')
+  })
+})
+
+describe('POST /connections', () => {
+  it('creates a connection and keeps the full credentials', async () => {
+    const response = await api('/connections', { method: 'POST', body: createBody('orders-db') })
+    expect(response.status).toBe(201)
+    const { id, etag } = (await response.json()) as { id: string; etag: string }
+    expect(response.headers.get('location')).toBe(`${BASE}/connections/${id}`)
+    expect(etag).toMatch(/^".+"$/)
+    expect(fp.connections.get(id)?.auth.params['connectionString']).toBe(CONNECTION_STRING)
+  })
+
+  it('refuses bodies that break the spec or the MySQL auth spec, and records them', async () => {
+    // Adobe's tutorial template: no final ';', so it fails the auth spec's own pattern.
+    const template = await api('/connections', {
+      method: 'POST',
+      body: createBody('x', 'Server=h;Port=3306;Database=d;UID=u;PWD=p')
+    })
+    expect(template.status).toBe(400)
+    expect((await flowErrorOf(template)).type).toBe('https://ns.adobe.com/aep/errors/FLOW-1302-400')
+    const { connectionSpec, ...noSpec } = createBody('x')
+    expect(connectionSpec).toBeDefined()
+    expect((await api('/connections', { method: 'POST', body: noSpec })).status).toBe(400)
+    expect(fp.invalidBodies).toHaveLength(2)
+    expect(fp.connections.size).toBe(0)
+    const textBody = await api('/connections', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: createBody('x') })
+    expect(textBody.status).toBe(415)
+  })
+})
+
+describe('GET /connections', () => {
+  it('filters with property and pages through _links.next', async () => {
+    fp.seed(10, (i) => ({ name: i % 2 === 0 ? 'target' : 'other' }))
+    fp.addConnection({ name: 'target', sandboxName: 'dev' })
+    const names: string[] = []
+    let path: string | undefined = `/connections?property=name==target&property=connectionSpec.id==${MYSQL_SPEC_ID}`
+    let pages = 0
+    while (path !== undefined) {
+      const page = (await (await api(path)).json()) as { items: { name: string }[]; _links: { next?: { href: string } } }
+      names.push(...page.items.map((item) => item.name))
+      path = page._links.next?.href
+      pages++
+    }
+    expect(names).toEqual(Array(5).fill('target'))
+    expect(pages).toBe(3) // pageSize 2
+    const limitAndCount = await api('/connections?limit=1&count=true')
+    expect((await flowErrorOf(limitAndCount)).type).toBe('https://ns.adobe.com/aep/errors/FLOW-1401-400')
+  })
+
+  it('answers a filtered list quickly among 10,000 connections', async () => {
+    const started = performance.now()
+    fp.seed(10_000, (i) => ({ name: `conn-${i}` }))
+    const response = await api('/connections?property=name==conn-9999')
+    const { items } = (await response.json()) as { items: { name: string }[] }
+    expect(items.map((item) => item.name)).toEqual(['conn-9999'])
+    expect(performance.now() - started).toBeLessThan(1000)
+  })
+})
+
+describe('GET /connections/{id}', () => {
+  it('hides secrets and 404s on unknown ids', async () => {
+    const { id } = await create('orders-db')
+    const text = await (await api(`/connections/${id}`)).text()
+    expect(text).toContain('Server=db.example.com')
+    expect(text).not.toContain('s3cr')
+    expect(text).not.toContain('et!')
+    const missing = await api('/connections/00000000-0000-0000-0000-000000000000')
+    expect((await flowErrorOf(missing)).type).toBe('https://ns.adobe.com/aep/errors/FLOW-1101-404')
+  })
+})
+
+describe('PATCH /connections/{id}', () => {
+  const newString = 'Server=db2.example.com;Port=3306;Database=shop;Uid=etl;Pwd=new;'
+  const ops = [
+    { op: 'replace', path: '/auth/params', value: { connectionString: newString } },
+    { op: 'replace', path: '/description', value: 'rotated' }
+  ]
+
+  it('needs the current etag in If-Match, then applies the ops', async () => {
+    const { id, etag } = await create('orders-db')
+    const missing = await api(`/connections/${id}`, { method: 'PATCH', body: ops })
+    expect((await flowErrorOf(missing)).type).toBe('https://ns.adobe.com/aep/errors/FLOW-1403-400')
+    const stale = await api(`/connections/${id}`, { method: 'PATCH', body: ops, headers: { 'if-match': '"stale"' } })
+    expect(stale.status).toBe(412)
+    const ok = await api(`/connections/${id}`, { method: 'PATCH', body: ops, headers: { 'if-match': etag } })
+    expect(ok.status).toBe(200)
+    const updated = (await ok.json()) as { id: string; etag: string }
+    expect(updated.etag).not.toBe(etag)
+    expect(fp.connections.get(id)).toMatchObject({ etag: updated.etag, description: 'rotated', auth: { params: { connectionString: newString } } })
+  })
+
+  it('refuses ops the spec does not allow', async () => {
+    const { id, etag } = await create('orders-db')
+    const badOp = await api(`/connections/${id}`, {
+      method: 'PATCH',
+      body: [{ op: 'replace', path: '/auth/params', value: 'not-an-object' }],
+      headers: { 'if-match': etag }
+    })
+    expect(badOp.status).toBe(400)
+    expect(fp.invalidBodies).toHaveLength(1)
+  })
+})
+
+describe('DELETE /connections/{id}', () => {
+  it('deletes, then 404s; refuses while a dataflow uses it', async () => {
+    const { id } = await create('orders-db')
+    expect((await api(`/connections/${id}/`, { method: 'DELETE' })).status).toBe(204)
+    expect((await api(`/connections/${id}`, { method: 'DELETE' })).status).toBe(404)
+    const used = fp.addConnection({ name: 'in-use', usedByFlow: true })
+    const refused = await api(`/connections/${used.id}`, { method: 'DELETE' })
+    expect((await flowErrorOf(refused)).type).toBe('https://ns.adobe.com/aep/errors/FLOW-1418-400')
+  })
+})
+
+describe('explore and test', () => {
+  it('lists the tables and tests the connection', async () => {
+    const { id } = fp.addConnection({ name: 'db', tables: ['a', 'b'] })
+    const tables = (await (await api(`/connections/${id}/explore?objectType=ROOT`)).json()) as { name: string }[]
+    expect(tables).toEqual([
+      { type: 'table', name: 'a', path: 'a', canPreview: true, canFetchSchema: true },
+      { type: 'table', name: 'b', path: 'b', canPreview: true, canFetchSchema: true }
+    ])
+    expect(await (await api(`/connections/${id}/test`)).json()).toEqual({ result: true })
+  })
+})
+
+describe('faults', () => {
+  const post = () => api('/connections', { method: 'POST', body: createBody('faulty') })
+  const path = `${BASE}/connections`
+
+  it('reset drops the connection before the work, reset-after-commit after it', async () => {
+    fp.inject({ method: 'POST', path, action: 'reset' })
+    await expect(post()).rejects.toMatchObject({ cause: { code: 'ECONNRESET' } })
+    expect(fp.connections.size).toBe(0)
+    fp.inject({ method: 'POST', path, action: 'reset-after-commit' })
+    await expect(post()).rejects.toThrow('fetch failed')
+    expect(fp.connections.size).toBe(1)
+    expect(fp.requests.map((r) => r.fault)).toEqual(['reset', 'reset-after-commit'])
+  })
+
+  it('status-after-commit answers the status although the work was done', async () => {
+    fp.inject({ path: /\/connections$/, action: 'status-after-commit', status: 503 })
+    const response = await post()
+    expect(response.status).toBe(503)
+    expect(fp.connections.size).toBe(1)
+  })
+
+  it('a status fault applies `times` times, then normal handling resumes', async () => {
+    fp.inject({ method: 'GET', status: 429, times: 2 })
+    const statuses = []
+    for (let i = 0; i < 3; i++) statuses.push((await api('/connections')).status)
+    expect(statuses).toEqual([429, 429, 200])
+  })
+
+  it('hang never answers, and close() still ends promptly', async () => {
+    const own = await startFakePlatform()
+    own.inject({ action: 'hang' })
+    const pending = fetch(`${own.url}/ims/token/v3`, { method: 'POST' })
+    while (own.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 5))
+    expect(own.requests[0]?.fault).toBe('hang')
+    await own.close()
+    await expect(pending).rejects.toThrow('fetch failed')
+  })
+})

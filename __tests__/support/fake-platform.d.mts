@@ -1,0 +1,149 @@
+// Types of fake-platform.mjs, a local stand-in for Adobe IMS and the Flow Service connections API.
+
+export declare const MYSQL_SPEC_ID: '26d738e0-8963-47ea-aadf-c60de735468a'
+
+export interface FakePlatformOptions {
+  /** Delay before answering every request (IMS and Flow Service), in ms. Default 0. */
+  latencyMs?: number
+  /** The only client id IMS accepts, and the only `x-api-key` Platform accepts. Default 'test-client-id'. */
+  clientId?: string
+  /** The only client secret IMS accepts. Default 'test-client-secret'. */
+  clientSecret?: string
+  /** The token IMS hands out and the only bearer token Platform accepts. Default: random, 'eyJ…', 61 chars. */
+  accessToken?: string
+  /** The only `x-gw-ims-org-id` Platform accepts. Default 'TESTORG@AdobeOrg'. */
+  imsOrgId?: string
+  /** Existing sandboxes; another `x-sandbox-name` gets 404 FLOW-2100-404. Default ['prod']. */
+  sandboxes?: string[]
+  /** Largest page GET /connections returns (pages hold min(limit, pageSize) items). Default 100. */
+  pageSize?: number
+}
+
+export interface RecordedRequest {
+  method: string
+  /** Path without the query string, e.g. '/data/foundation/flowservice/connections'. */
+  path: string
+  query: Record<string, string[]>
+  /** Lower-cased names; repeated headers joined with ', '. */
+  headers: Record<string, string>
+  /** Raw body ('' when none). */
+  body: string
+  /** The parsed body when it is JSON, else undefined. */
+  json: unknown
+  /** ms since the server started, when the request arrived. */
+  at: number
+  /** Set when a fault applied: its action, or its status as a string. */
+  fault?: string
+}
+
+export interface AuthInfo {
+  specName: string
+  params: Record<string, unknown>
+}
+
+/**
+ * A stored connection: the ConnectionItemDTO fields with the FULL credentials, plus three fake-only
+ * fields (`usedByFlow`, `tables`, `testResult`) that are never sent and that tests may change in place.
+ */
+export interface Connection {
+  id: string
+  createdAt: number
+  updatedAt: number
+  createdBy: string
+  updatedBy: string
+  createdClient: string
+  updatedClient: string
+  sandboxId: string
+  sandboxName: string
+  imsOrgId: string
+  name: string
+  description?: string
+  connectionSpec: { id: string; version: string }
+  state: 'enabled' | 'disabled'
+  auth: AuthInfo
+  /** Same value as etag, literal double quotes included. */
+  version: string
+  /** e.g. '"0b6b4c8e-…"', literal double quotes included. */
+  etag: string
+  /** DELETE answers 400 FLOW-1418-400 while true. */
+  usedByFlow: boolean
+  /** Table names GET /connections/{id}/explore?objectType=root lists. */
+  tables: string[]
+  /** What GET /connections/{id}/test answers in `result`. */
+  testResult: boolean
+}
+
+export interface NewConnection {
+  name: string
+  /** Default MYSQL_SPEC_ID. */
+  specId?: string
+  description?: string
+  /** Default: MySQL connection-string auth with a placeholder connection string. Not validated. */
+  auth?: AuthInfo
+  usedByFlow?: boolean
+  /** Default ['customers', 'orders', 'products']. */
+  tables?: string[]
+  /** Default true. */
+  testResult?: boolean
+  /** Default: the first configured sandbox. */
+  sandboxName?: string
+  /** Default: a random UUID. */
+  id?: string
+}
+
+export interface Fault {
+  /** Matched case-insensitively; omitted = any method. */
+  method?: string
+  /** The full path without query ('/data/foundation/flowservice/…' or '/ims/token/v3'); omitted = any. */
+  path?: string | RegExp
+  /** How many matching requests it applies to. Default 1. */
+  times?: number
+  /**
+   * Status to answer with (default 500) instead of the normal answer, or after the normal work with
+   * 'status-after-commit'. Without `body`, a plausible error body is sent (Flow Service error shape;
+   * gateway shape for 429; IMS shape on the IMS path).
+   */
+  status?: number
+  /** An object is sent as JSON; a string is sent as is, as text/plain unless `headers` set a content-type. */
+  body?: string | object
+  headers?: Record<string, string>
+  /**
+   * 'reset': drop the connection (TCP RST, ECONNRESET at the client) without doing the work.
+   * 'reset-after-commit': do the work (e.g. really create), then drop the connection.
+   * 'hang': never answer (the socket is destroyed by close()).
+   * 'status-after-commit': do the work, then answer with `status`/`body` instead.
+   * Omitted: answer with `status`/`body` without doing the work.
+   */
+  action?: 'reset' | 'reset-after-commit' | 'hang' | 'status-after-commit'
+}
+
+export interface InvalidBody {
+  method: string
+  path: string
+  /** Why the body was refused (ajv's message, or the fake's own). */
+  errors: string
+}
+
+export interface FakePlatform {
+  /** 'http://127.0.0.1:<port>'; IMS and Platform share this origin. */
+  url: string
+  accessToken: string
+  /** Every request received, in order. */
+  requests: RecordedRequest[]
+  /** id -> stored connection, across all sandboxes. */
+  connections: Map<string, Connection>
+  /** Bodies refused with a 400 for not matching the spec's schemas (or the MySQL auth specs). */
+  invalidBodies: InvalidBody[]
+  /** Stores one connection, without validation, and returns it. */
+  addConnection(partial: NewConnection): Connection
+  /** Stores `count` connections made by `make(i)`. */
+  seed(count: number, make: (i: number) => NewConnection): void
+  /** Queues a fault; faults apply in FIFO order to the first matching request. */
+  inject(fault: Fault): void
+  /** Clears requests, connections, faults and invalidBodies (the arrays are emptied in place). */
+  reset(): void
+  /** Stops the server, destroying open, in-flight and hanging sockets. */
+  close(): Promise<void>
+}
+
+export declare function startFakePlatform(options?: FakePlatformOptions): Promise<FakePlatform>

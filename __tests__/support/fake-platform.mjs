@@ -1,0 +1,704 @@
+/**
+ * A local stand-in for Adobe IMS (the OAuth server-to-server token endpoint) and the Flow Service
+ * "connections" API, served from one 127.0.0.1 origin, for the action's end-to-end tests and benchmarks.
+ *
+ * It is deliberately strict where the real service is documented to be strict (headers, If-Match,
+ * request bodies checked against the published OpenAPI schemas) so that a test passing here means the
+ * action sends what Platform expects. Types: see fake-platform.d.mts.
+ */
+import { createServer, STATUS_CODES } from 'node:http'
+import { randomBytes, randomUUID } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { performance } from 'node:perf_hooks'
+import { setTimeout as sleep } from 'node:timers/promises'
+import Ajv from 'ajv'
+import { parse as parseYaml } from 'yaml'
+
+export const MYSQL_SPEC_ID = '26d738e0-8963-47ea-aadf-c60de735468a'
+
+const FLOW_BASE = '/data/foundation/flowservice'
+const IMS_TOKEN_PATH = '/ims/token/v3'
+const SPEC_FILE = new URL('./flow-service.openapi.yaml', import.meta.url)
+const SPEC_SCHEMA_ID = 'https://fake-platform.test/flow-service.json'
+
+// The pattern of `connectionString` in the MySQL "Connection String Based Authentication" auth spec,
+// as GET /connectionSpecs returns it (quoted in the reference notes that accompany the spec). Used verbatim.
+const MYSQL_CONNECTION_STRING_PATTERN =
+  '^([sS]erver=)(.*)( ?;[pP]ort=)(.*)(; ?[dD]atabase=)(.*)(; ?[uU]id=)(.*)(; ?[pP]wd=)(.*)(;)'
+
+const nonEmptyString = { type: 'string', minLength: 1 }
+
+// The OpenAPI file types auth.params only loosely (AuthCreateBaseDTO), so the per-source auth specs are
+// restated here. additionalProperties:false makes typos in parameter names fail loudly.
+const MYSQL_AUTH_SCHEMAS = {
+  'Connection String Based Authentication': {
+    type: 'object',
+    required: ['connectionString'],
+    additionalProperties: false,
+    properties: { connectionString: { type: 'string', pattern: MYSQL_CONNECTION_STRING_PATTERN } }
+  },
+  'Basic Authentication': {
+    type: 'object',
+    required: ['server', 'port', 'database', 'username', 'password'],
+    additionalProperties: false,
+    properties: {
+      server: nonEmptyString,
+      // The auth spec itself is not published; accept a port as a number or a numeric string.
+      port: {
+        anyOf: [
+          { type: 'integer', minimum: 1, maximum: 65535 },
+          { type: 'string', pattern: '^[0-9]{1,5}$' }
+        ]
+      },
+      database: nonEmptyString,
+      username: nonEmptyString,
+      password: nonEmptyString,
+      sslMode: { enum: ['DISABLED', 'PREFERRED', 'REQUIRED', 'Verify-Ca', 'Verify Identity'] }
+    }
+  }
+}
+
+// The request-body description marks these as required, while the CreateConnectionRequest schema only
+// requires connectionSpec; both are enforced.
+const CREATE_REQUIRED = {
+  type: 'object',
+  required: ['name', 'auth'],
+  properties: {
+    name: nonEmptyString,
+    auth: { type: 'object', required: ['specName', 'params'], properties: { params: { type: 'object' } } }
+  }
+}
+
+// Paths whose PATCH value may be a plain string (see compileValidators).
+const TEXT_PATCH_PATHS = new Set(['/name', '/description'])
+
+// Parameter names whose values are secrets and must never be echoed back.
+const SECRET_PARAM = /password|secret|token|connectionString|key/i
+
+const DEFAULT_TABLES = ['customers', 'orders', 'products']
+
+/** Compiled once per process: parsing the 260 KB spec costs far more than anything else here. */
+let validatorsCache
+
+function compileValidators() {
+  if (validatorsCache) return validatorsCache
+  const spec = parseYaml(readFileSync(SPEC_FILE, 'utf8'))
+  // strict:false: OpenAPI 3.0 schemas carry keywords that are not JSON Schema (example, x-*), and
+  // formats like int64 that ajv does not know; neither should make compilation fail.
+  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false })
+  // Registering the whole components map under one $id lets the spec's own '#/components/schemas/X'
+  // references resolve unchanged.
+  ajv.addSchema({ $id: SPEC_SCHEMA_ID, components: { schemas: spec.components.schemas } })
+  const ref = (/** @type {string} */ name) => ({ $ref: `${SPEC_SCHEMA_ID}#/components/schemas/${name}` })
+  const patchInstruction = spec.components.schemas.PatchInstruction
+  validatorsCache = {
+    create: ajv.compile({ allOf: [ref('CreateConnectionRequest'), CREATE_REQUIRED] }),
+    patch: ajv.compile(ref('PatchInstruction')),
+    // The spec's PatchInstruction declares `value` as an object, but the API (and Adobe's own tutorials,
+    // e.g. {"op":"replace","path":"/description","value":"..."}) take a plain string when the target is
+    // a string field. Only for those paths is a string value accepted instead.
+    patchText: ajv.compile({
+      ...patchInstruction,
+      properties: { ...patchInstruction.properties, value: { type: 'string' } }
+    }),
+    // A JSON Patch "remove" carries no value; the spec's schema requires one for every op.
+    patchRemove: ajv.compile({
+      ...patchInstruction,
+      required: patchInstruction.required.filter((/** @type {string} */ p) => p !== 'value')
+    }),
+    mysqlAuth: Object.fromEntries(
+      Object.entries(MYSQL_AUTH_SCHEMAS).map(([specName, schema]) => [specName, ajv.compile(schema)])
+    ),
+    errorsText: (/** @type {any} */ errors, /** @type {string} */ dataVar) => ajv.errorsText(errors, { dataVar })
+  }
+  return validatorsCache
+}
+
+/** An error that becomes a Flow Service error response. */
+class FlowError extends Error {
+  /**
+   * @param {number} status
+   * @param {string} code like '1302-400'
+   * @param {string} title
+   * @param {string} detail
+   */
+  constructor(status, code, title, detail) {
+    super(detail)
+    this.status = status
+    this.code = code
+    this.title = title
+  }
+}
+
+const notFound = (/** @type {string} */ id) =>
+  new FlowError(404, '1101-404', 'Resource not found', `Resource with given id does not exist: ${id}`)
+
+const newEtag = () => `"${randomUUID()}"`
+
+/** Reads a dotted field (`connectionSpec.id`, given as ['connectionSpec', 'id']) of a stored connection. */
+function fieldOf(/** @type {any} */ item, /** @type {string[]} */ keys) {
+  let value = item
+  for (const key of keys) value = value == null ? undefined : value[key]
+  return value
+}
+
+/**
+ * Parses `property` query values into [field, op, value] filters. Each value may itself hold several
+ * comma-separated conditions; we split only at commas that start a new `field<op>` condition so that a
+ * comma inside a connection name survives. A value in double quotes (`name=="x"`, the form Adobe's docs
+ * use for connectionSpecs) is unquoted.
+ */
+function parseFilters(/** @type {string[]} */ properties) {
+  const filters = []
+  for (const property of properties) {
+    for (const condition of property.split(/,(?=[\w.]+(?:==|!=))/)) {
+      const match = /^([\w.]+)(==|!=)(.*)$/s.exec(condition)
+      if (!match) {
+        throw new FlowError(400, '1401-400', 'Invalid query parameter', `Unsupported property filter '${condition}'; use field==value or field!=value`)
+      }
+      const [, field = '', op = '', raw = ''] = match
+      const value = raw.length >= 2 && raw.startsWith('"') && raw.endsWith('"') ? raw.slice(1, -1) : raw
+      filters.push({ keys: field.split('.'), equal: op === '==', value })
+    }
+  }
+  return filters
+}
+
+/** Hides secrets: the password part of a connection string, and the whole value of other secrets. */
+function maskParams(/** @type {Record<string, unknown>} */ params) {
+  /** @type {Record<string, unknown>} */
+  const masked = {}
+  for (const [key, value] of Object.entries(params ?? {})) {
+    if (!SECRET_PARAM.test(key)) masked[key] = value
+    else if (key === 'connectionString' && typeof value === 'string' && /pwd=/i.test(value)) {
+      // Everything from "Pwd=" on is dropped (not just up to the next ';') because a password may itself
+      // contain ';'.
+      masked[key] = `${value.slice(0, value.search(/pwd=/i))}Pwd=****;`
+    } else masked[key] = '****'
+  }
+  return masked
+}
+
+/** The API view of a stored connection: ConnectionItemDTO fields only, secrets hidden. */
+function present(/** @type {any} */ c) {
+  return {
+    id: c.id,
+    createdAt: c.createdAt,
+    updatedAt: c.updatedAt,
+    createdBy: c.createdBy,
+    updatedBy: c.updatedBy,
+    createdClient: c.createdClient,
+    updatedClient: c.updatedClient,
+    sandboxId: c.sandboxId,
+    sandboxName: c.sandboxName,
+    imsOrgId: c.imsOrgId,
+    name: c.name,
+    ...(c.description === undefined ? {} : { description: c.description }),
+    connectionSpec: { ...c.connectionSpec },
+    state: c.state,
+    auth: { specName: c.auth.specName, params: maskParams(c.auth.params) },
+    version: c.version,
+    etag: c.etag
+  }
+}
+
+/** JSON Pointer (RFC 6901) segments of a patch path. */
+const pointerSegments = (/** @type {string} */ path) =>
+  path.split('/').slice(1).map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'))
+
+/** Applies one add/replace/remove op to `target` in place. `replace` of an absent member acts as add. */
+function applyPatchOp(/** @type {any} */ target, /** @type {{op: string, path: string, value?: unknown}} */ { op, path, value }) {
+  const segments = pointerSegments(path)
+  const last = segments.pop()
+  let parent = target
+  for (const segment of segments) {
+    if (parent === null || typeof parent !== 'object' || !Object.hasOwn(parent, segment)) {
+      throw new FlowError(400, '1302-400', 'Invalid patch', `Path '${path}' does not exist`)
+    }
+    parent = parent[segment]
+  }
+  if (last === undefined || parent === null || typeof parent !== 'object') {
+    throw new FlowError(400, '1302-400', 'Invalid patch', `Path '${path}' cannot be patched`)
+  }
+  if (op === 'REMOVE') {
+    if (!Object.hasOwn(parent, last)) throw new FlowError(400, '1302-400', 'Invalid patch', `Path '${path}' does not exist`)
+    delete parent[last]
+  } else {
+    parent[last] = structuredClone(value)
+  }
+}
+
+/** A percent-decoded path segment; a malformed one is kept as is (it then simply matches no id). */
+function decodeSegment(/** @type {string} */ segment) {
+  try {
+    return decodeURIComponent(segment)
+  } catch {
+    return segment
+  }
+}
+
+const lowerCaseHeaders = (/** @type {import('node:http').IncomingMessage} */ req) => {
+  /** @type {Record<string, string>} */
+  const headers = {}
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    const name = String(req.rawHeaders[i]).toLowerCase()
+    const value = String(req.rawHeaders[i + 1])
+    headers[name] = name in headers ? `${headers[name]}, ${value}` : value
+  }
+  return headers
+}
+
+const isJsonContentType = (/** @type {string | undefined} */ value) =>
+  /^application\/json\s*(;|$)/i.test(value ?? '')
+
+/**
+ * @param {import('./fake-platform.mjs').FakePlatformOptions} [options]
+ * @returns {Promise<import('./fake-platform.mjs').FakePlatform>}
+ */
+export async function startFakePlatform(options = {}) {
+  const {
+    latencyMs = 0,
+    clientId = 'test-client-id',
+    clientSecret = 'test-client-secret',
+    accessToken = `eyJ${randomBytes(43).toString('base64url')}`,
+    imsOrgId = 'TESTORG@AdobeOrg',
+    sandboxes = ['prod'],
+    pageSize = 100
+  } = options
+  const validators = compileValidators()
+  const sandboxIds = new Map(sandboxes.map((name) => [name, randomUUID()]))
+  const startedAt = performance.now()
+  /** Aborted by close() so that requests waiting out `latencyMs` stop waiting. */
+  const closing = new AbortController()
+
+  /** @type {any[]} */
+  const requests = []
+  /** @type {Map<string, any>} */
+  const connections = new Map()
+  /** @type {{method: string, path: string, errors: string}[]} */
+  const invalidBodies = []
+  /** @type {any[]} */
+  const faults = []
+
+  /** Builds and stores a connection without any validation (seeding is a test's own business). */
+  function addConnection(/** @type {any} */ partial) {
+    const now = Date.now()
+    const etag = newEtag()
+    const sandboxName = partial.sandboxName ?? sandboxes[0] ?? 'prod'
+    const connection = {
+      id: partial.id ?? randomUUID(),
+      createdAt: now,
+      updatedAt: now,
+      createdBy: `${clientId}@AdobeID`,
+      updatedBy: `${clientId}@AdobeID`,
+      createdClient: clientId,
+      updatedClient: clientId,
+      sandboxId: sandboxIds.get(sandboxName) ?? randomUUID(),
+      sandboxName,
+      imsOrgId,
+      name: partial.name,
+      ...(partial.description === undefined ? {} : { description: partial.description }),
+      connectionSpec: { id: partial.specId ?? MYSQL_SPEC_ID, version: '1.0' },
+      state: 'enabled',
+      auth: partial.auth ?? {
+        specName: 'Connection String Based Authentication',
+        params: { connectionString: 'Server=seed.example.com;Port=3306;Database=seed;Uid=seed;Pwd=seed-password;' }
+      },
+      version: etag,
+      etag,
+      usedByFlow: partial.usedByFlow ?? false,
+      tables: partial.tables ?? [...DEFAULT_TABLES],
+      testResult: partial.testResult ?? true
+    }
+    connections.set(connection.id, connection)
+    return connection
+  }
+
+  /** Records an invalid body and returns the 400 to throw. */
+  function invalidBody(/** @type {string} */ method, /** @type {string} */ path, /** @type {string} */ errors) {
+    invalidBodies.push({ method, path, errors })
+    return new FlowError(400, '1302-400', 'Invalid request body', errors)
+  }
+
+  /** Checks a connection's auth against the MySQL auth specs; other specs are not checked. */
+  function authErrors(/** @type {any} */ specId, /** @type {any} */ auth) {
+    if (specId !== MYSQL_SPEC_ID) return undefined
+    // hasOwn: a specName like 'constructor' must not find Object.prototype members.
+    const validate = Object.hasOwn(validators.mysqlAuth, auth?.specName) ? validators.mysqlAuth[auth.specName] : undefined
+    if (!validate) {
+      return `auth.specName '${auth?.specName}' is not an auth spec of MySQL (expected one of: ${Object.keys(MYSQL_AUTH_SCHEMAS).join(', ')})`
+    }
+    return validate(auth.params) ? undefined : validators.errorsText(validate.errors, 'auth.params')
+  }
+
+  // ---- Flow Service handlers: each returns {status, body?, headers?} or throws a FlowError. ----
+
+  function listConnections(/** @type {any} */ ctx) {
+    const q = ctx.url.searchParams
+    if (q.has('limit') && q.has('count')) {
+      throw new FlowError(400, '1401-400', 'Invalid query parameter', "The query parameters 'limit' and 'count' cannot be used together")
+    }
+    let limit = pageSize
+    if (q.has('limit')) {
+      const requested = Number(q.get('limit'))
+      if (!Number.isInteger(requested) || requested < 1) {
+        throw new FlowError(400, '1401-400', 'Invalid query parameter', `Invalid limit '${q.get('limit')}'`)
+      }
+      limit = Math.min(requested, pageSize)
+    }
+    // The continuation token is an opaque offset into the filtered, ordered result.
+    let offset = 0
+    if (q.has('continuationToken')) {
+      offset = Number(Buffer.from(q.get('continuationToken'), 'base64url').toString())
+      if (!Number.isInteger(offset) || offset < 0) {
+        throw new FlowError(400, '1401-400', 'Invalid query parameter', 'Invalid continuationToken')
+      }
+    }
+    const filters = parseFilters(q.getAll('property'))
+    const matches = []
+    for (const c of connections.values()) {
+      if (c.sandboxName !== ctx.sandboxName) continue
+      if (filters.every(({ keys, equal, value }) => (String(fieldOf(c, keys)) === value) === equal)) matches.push(c)
+    }
+    const orderby = q.get('orderby')
+    if (orderby) {
+      const descending = orderby.startsWith('-')
+      const keys = orderby.replace(/^[-+]/, '').split('.')
+      matches.sort((a, b) => {
+        const x = fieldOf(a, keys)
+        const y = fieldOf(b, keys)
+        return (x < y ? -1 : x > y ? 1 : 0) * (descending ? -1 : 1)
+      })
+    }
+    /** @type {any} */
+    const body = { items: matches.slice(offset, offset + limit).map(present), _links: {} }
+    if (offset + limit < matches.length) {
+      // Same query (filters, orderby, limit) with the next token, relative to the Flow Service base path.
+      const next = new URLSearchParams(q)
+      next.set('continuationToken', Buffer.from(String(offset + limit)).toString('base64url'))
+      body._links.next = { href: `/connections?${next}` }
+    }
+    if (q.get('count') === 'true') body.count = matches.length
+    return { status: 200, body }
+  }
+
+  function createConnection(/** @type {any} */ ctx) {
+    const { json } = ctx
+    if (!validators.create(json)) {
+      throw invalidBody(ctx.method, ctx.path, validators.errorsText(validators.create.errors, 'body'))
+    }
+    if (json.connectionSpec.id !== MYSQL_SPEC_ID) {
+      throw invalidBody(ctx.method, ctx.path, `Unknown connection spec id '${json.connectionSpec.id}'`)
+    }
+    const errors = authErrors(json.connectionSpec.id, json.auth)
+    if (errors) throw invalidBody(ctx.method, ctx.path, errors)
+    const c = addConnection({
+      name: json.name,
+      description: json.description,
+      specId: json.connectionSpec.id,
+      auth: structuredClone(json.auth),
+      sandboxName: ctx.sandboxName
+    })
+    c.connectionSpec.version = json.connectionSpec.version
+    return {
+      status: 201,
+      headers: { location: `${FLOW_BASE}/connections/${c.id}` },
+      body: { id: c.id, etag: c.etag }
+    }
+  }
+
+  /** The connection addressed by the path, if it lives in the request's sandbox. */
+  function findConnection(/** @type {any} */ ctx) {
+    const c = connections.get(ctx.id)
+    if (!c || c.sandboxName !== ctx.sandboxName) throw notFound(ctx.id)
+    return c
+  }
+
+  function patchConnection(/** @type {any} */ ctx) {
+    const c = findConnection(ctx)
+    const ifMatch = ctx.headers['if-match']
+    if (ifMatch === undefined) {
+      throw new FlowError(400, '1403-400', 'Missing header', "The header 'If-Match' is missing")
+    }
+    if (ifMatch !== c.etag) {
+      throw new FlowError(412, '1404-412', 'Precondition failed', `Version not matching: If-Match ${ifMatch} does not match the current etag ${c.etag}`)
+    }
+    const { json } = ctx
+    if (!Array.isArray(json) || json.length === 0) {
+      throw invalidBody(ctx.method, ctx.path, 'body must be a non-empty JSON array of patch operations')
+    }
+    const ops = json.map((item, index) => {
+      const op = { ...item, op: typeof item?.op === 'string' ? item.op.toUpperCase() : item?.op }
+      const validate =
+        op.op === 'REMOVE' ? validators.patchRemove
+        : TEXT_PATCH_PATHS.has(op.path) && typeof op.value === 'string' ? validators.patchText
+        : validators.patch
+      if (!validate(op)) throw invalidBody(ctx.method, ctx.path, validators.errorsText(validate.errors, `body[${index}]`))
+      if (!TEXT_PATCH_PATHS.has(op.path) && !/^\/auth(\/|$)/.test(op.path)) {
+        throw invalidBody(ctx.method, ctx.path, `body[${index}].path '${op.path}' cannot be patched`)
+      }
+      return op
+    })
+    // Work on a copy so that a failing op leaves the stored connection untouched.
+    const draft = structuredClone({ name: c.name, description: c.description, auth: c.auth })
+    try {
+      for (const op of ops) applyPatchOp(draft, op)
+    } catch (error) {
+      if (error instanceof FlowError) throw invalidBody(ctx.method, ctx.path, error.message)
+      throw error
+    }
+    if (typeof draft.name !== 'string' || draft.name === '') throw invalidBody(ctx.method, ctx.path, 'name must be a non-empty string')
+    const errors = authErrors(c.connectionSpec.id, draft.auth)
+    if (errors) throw invalidBody(ctx.method, ctx.path, errors)
+    c.name = draft.name
+    if (draft.description === undefined) delete c.description
+    else c.description = draft.description
+    c.auth = draft.auth
+    c.etag = c.version = newEtag()
+    c.updatedAt = Date.now()
+    return { status: 200, body: { id: c.id, etag: c.etag } }
+  }
+
+  function deleteConnection(/** @type {any} */ ctx) {
+    const c = findConnection(ctx)
+    if (c.usedByFlow) {
+      throw new FlowError(400, '1418-400', 'Connection in use', 'The connection is being used by a dataflow; delete the dataflow first')
+    }
+    connections.delete(c.id)
+    return { status: 204 }
+  }
+
+  function explore(/** @type {any} */ ctx) {
+    const c = findConnection(ctx)
+    const objectType = (ctx.url.searchParams.get('objectType') ?? 'root').toLowerCase()
+    if (objectType !== 'root') {
+      throw new FlowError(400, '1401-400', 'Invalid query parameter', `This fake only explores objectType=root, not '${objectType}'`)
+    }
+    return {
+      status: 200,
+      body: c.tables.map((/** @type {string} */ name) => ({ type: 'table', name, path: name, canPreview: true, canFetchSchema: true }))
+    }
+  }
+
+  function getConnection(/** @type {any} */ ctx) {
+    return { status: 200, body: { items: [present(findConnection(ctx))] } }
+  }
+
+  function testConnection(/** @type {any} */ ctx) {
+    return { status: 200, body: { result: findConnection(ctx).testResult } }
+  }
+
+  /** @type {Record<string, Record<string, (ctx: any) => any>>} */
+  const routes = {
+    collection: { GET: listConnections, POST: createConnection },
+    item: { GET: getConnection, PATCH: patchConnection, DELETE: deleteConnection },
+    explore: { GET: explore },
+    test: { GET: testConnection }
+  }
+
+  /** Dispatches a Flow Service request (after the gateway checks). */
+  function routeFlow(/** @type {any} */ ctx) {
+    // A trailing slash is accepted everywhere: the spec itself documents DELETE as /connections/{id}/.
+    const [collection, id, action, ...rest] = ctx.path.slice(FLOW_BASE.length).split('/').filter(Boolean)
+    const kind = id === undefined ? 'collection' : (action ?? 'item')
+    if (collection === 'connections' && rest.length === 0 && Object.hasOwn(routes, kind)) {
+      ctx.id = id === undefined ? undefined : decodeSegment(id)
+      const handler = routes[kind]?.[ctx.method]
+      if (!handler) throw new FlowError(405, '1000-405', 'Method not allowed', `${ctx.method} is not supported on ${ctx.path}`)
+      return handler(ctx)
+    }
+    throw new FlowError(404, '1000-404', 'Not found', `No route for ${ctx.method} ${ctx.path}`)
+  }
+
+  /** The API gateway's checks, then Flow Service's own header checks, then routing. */
+  function handlePlatform(/** @type {any} */ ctx) {
+    const h = ctx.headers
+    const bearer = /^Bearer\s+(.+)$/i.exec(h.authorization ?? '')
+    if (bearer?.[1] !== accessToken) return { status: 401, body: { error_code: '401013', message: 'Oauth token is not valid' } }
+    if (h['x-api-key'] === undefined) return { status: 403, body: { error_code: '403000', message: 'Api Key is required' } }
+    if (h['x-api-key'] !== clientId) return { status: 403, body: { error_code: '403003', message: 'Api Key is invalid' } }
+    if (h['x-gw-ims-org-id'] !== imsOrgId) return { status: 403, body: { error_code: '403025', message: 'Profile is not valid' } }
+    ctx.sandboxName = h['x-sandbox-name'] ?? 'prod'
+    if (!sandboxIds.has(ctx.sandboxName)) {
+      throw new FlowError(404, '2100-404', 'Sandbox not found', `Sandbox '${ctx.sandboxName}' does not exist in organization ${imsOrgId}`)
+    }
+    if (['POST', 'PUT', 'PATCH'].includes(ctx.method) || ctx.body !== '') {
+      if (!isJsonContentType(h['content-type'])) {
+        throw new FlowError(415, '1001-415', 'Unsupported media type', `Content-Type must be application/json, got '${h['content-type'] ?? ''}'`)
+      }
+      if (ctx.json === undefined) throw invalidBody(ctx.method, ctx.path, 'body is not valid JSON')
+    }
+    return routeFlow(ctx)
+  }
+
+  function handleIms(/** @type {any} */ ctx) {
+    if (ctx.method !== 'POST') return { status: 405, body: { error: 'invalid_request', error_description: 'POST required' } }
+    if (!/^application\/x-www-form-urlencoded\s*(;|$)/i.test(ctx.headers['content-type'] ?? '')) {
+      return { status: 400, body: { error: 'invalid_request', error_description: 'Content-Type must be application/x-www-form-urlencoded' } }
+    }
+    const form = new URLSearchParams(ctx.body)
+    const grantType = form.get('grant_type')
+    if (!grantType) return { status: 400, body: { error: 'invalid_request', error_description: 'grant_type parameter is missing' } }
+    if (grantType !== 'client_credentials') {
+      return { status: 400, body: { error: 'unsupported_grant_type', error_description: `unsupported grant_type ${grantType}` } }
+    }
+    if (form.get('client_id') !== clientId) return { status: 401, body: { error: 'invalid_client', error_description: 'invalid client_id parameter' } }
+    if (form.get('client_secret') !== clientSecret) {
+      return { status: 401, body: { error: 'invalid_client', error_description: 'invalid client_secret parameter' } }
+    }
+    return { status: 200, body: { access_token: accessToken, token_type: 'bearer', expires_in: 86399 } }
+  }
+
+  /** Normal handling of a request, as a response description (never writes to the socket itself). */
+  function handle(/** @type {any} */ ctx) {
+    try {
+      if (ctx.path === IMS_TOKEN_PATH) return handleIms(ctx)
+      if (ctx.path === FLOW_BASE || ctx.path.startsWith(`${FLOW_BASE}/`)) return handlePlatform(ctx)
+      throw new FlowError(404, '1000-404', 'Not found', `No route for ${ctx.method} ${ctx.path}`)
+    } catch (error) {
+      if (error instanceof FlowError) return flowErrorResponse(error, ctx.requestId)
+      const message = error instanceof Error ? error.message : String(error)
+      return flowErrorResponse(new FlowError(500, '1000-500', 'Internal error', `fake-platform bug: ${message}`), ctx.requestId)
+    }
+  }
+
+  /** The first queued fault matching the request, consuming one use of it. */
+  function takeFault(/** @type {string} */ method, /** @type {string} */ path) {
+    const index = faults.findIndex((f) => {
+      if (f.method !== undefined && f.method.toUpperCase() !== method) return false
+      if (f.path === undefined) return true
+      if (typeof f.path === 'string') return f.path === path
+      f.path.lastIndex = 0 // a /g or /y RegExp remembers where it stopped
+      return f.path.test(path)
+    })
+    if (index < 0) return undefined
+    const fault = faults[index]
+    if (--fault.remaining <= 0) faults.splice(index, 1)
+    return fault
+  }
+
+  /** The response a fault with a `status` gives, with a plausible default body per endpoint. */
+  function faultResponse(/** @type {any} */ fault, /** @type {any} */ ctx) {
+    const { status = 500, body, headers } = fault
+    if (body !== undefined) return { status, body, headers }
+    if (status === 429) return { status, body: { error_code: '429050', message: 'Too many requests' }, headers }
+    if (ctx.path === IMS_TOKEN_PATH) return { status, body: { error: 'server_error', error_description: STATUS_CODES[status] ?? 'error' }, headers }
+    const title = STATUS_CODES[status] ?? 'Error'
+    return { ...flowErrorResponse(new FlowError(status, `1000-${status}`, title, `Injected fault: ${title}`), ctx.requestId), headers }
+  }
+
+  function flowErrorResponse(/** @type {FlowError} */ error, /** @type {string} */ requestId) {
+    return {
+      status: error.status,
+      body: {
+        type: `https://ns.adobe.com/aep/errors/FLOW-${error.code}`,
+        title: error.title,
+        status: error.status,
+        report: { 'detailed-message': error.message, 'request-id': requestId },
+        errorMessage: error.message
+      }
+    }
+  }
+
+  function send(/** @type {import('node:http').ServerResponse} */ res, /** @type {any} */ response, /** @type {string} */ requestId) {
+    /** @type {Record<string, string>} */
+    const headers = { 'x-request-id': requestId, ...response.headers }
+    let payload = ''
+    if (response.status !== 204 && response.body !== undefined) {
+      const isText = typeof response.body === 'string'
+      payload = isText ? response.body : JSON.stringify(response.body)
+      if (!Object.keys(headers).some((name) => name.toLowerCase() === 'content-type')) {
+        headers['content-type'] = isText ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8'
+      }
+    }
+    res.writeHead(response.status, headers)
+    res.end(payload)
+  }
+
+  async function onRequest(/** @type {import('node:http').IncomingMessage} */ req, /** @type {import('node:http').ServerResponse} */ res) {
+    const at = performance.now() - startedAt
+    const chunks = []
+    for await (const chunk of req) chunks.push(chunk)
+    const body = Buffer.concat(chunks).toString('utf8')
+    const url = new URL(req.url ?? '/', 'http://fake-platform')
+    const method = (req.method ?? 'GET').toUpperCase()
+    const headers = lowerCaseHeaders(req)
+    /** @type {Record<string, string[]>} */
+    const query = {}
+    for (const [key, value] of url.searchParams) (query[key] ??= []).push(value)
+    let json
+    try {
+      json = body === '' ? undefined : JSON.parse(body)
+    } catch {
+      json = undefined
+    }
+    const record = { method, path: url.pathname, query, headers, body, json, at }
+    requests.push(record)
+    const requestId = randomBytes(16).toString('hex')
+    const ctx = { method, path: url.pathname, url, headers, body, json, requestId }
+
+    const fault = takeFault(method, url.pathname)
+    if (fault) record.fault = fault.action ?? String(fault.status ?? 500)
+    if (latencyMs > 0) {
+      try {
+        await sleep(latencyMs, undefined, { signal: closing.signal })
+      } catch {
+        return // the server is closing; its sockets are being destroyed
+      }
+    }
+    const action = fault?.action
+    if (action === 'hang') return // never answered; close() destroys the socket
+    if (action === 'reset') return resetSocket(req)
+    const response = fault && action === undefined ? faultResponse(fault, ctx) : handle(ctx)
+    if (action === 'reset-after-commit') return resetSocket(req)
+    send(res, action === 'status-after-commit' ? faultResponse(fault, ctx) : response, requestId)
+  }
+
+  /** Drops the connection with a TCP RST, so the client sees ECONNRESET rather than a clean close. */
+  function resetSocket(/** @type {import('node:http').IncomingMessage} */ req) {
+    req.socket.resetAndDestroy()
+  }
+
+  const server = createServer((req, res) => {
+    onRequest(req, res).catch((error) => {
+      // Only reachable if the socket broke mid-request; nothing sensible to answer.
+      if (!res.headersSent && res.writable) send(res, flowErrorResponse(new FlowError(500, '1000-500', 'Internal error', String(error)), 'none'), 'none')
+    })
+  })
+  await new Promise((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => resolve(undefined))
+  })
+  const address = server.address()
+  if (address === null || typeof address === 'string') throw new Error('fake-platform: unexpected server address')
+
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    accessToken,
+    requests,
+    connections,
+    invalidBodies,
+    addConnection,
+    seed(count, make) {
+      for (let i = 0; i < count; i++) addConnection(make(i))
+    },
+    inject(fault) {
+      faults.push({ ...fault, remaining: fault.times ?? 1 })
+    },
+    reset() {
+      // Emptied in place so that references a test already holds stay live.
+      requests.length = 0
+      invalidBodies.length = 0
+      faults.length = 0
+      connections.clear()
+    },
+    close() {
+      closing.abort()
+      return new Promise((resolve) => {
+        server.close(() => resolve())
+        // Hanging, in-flight and idle keep-alive sockets would otherwise keep the process (and jest) alive.
+        server.closeAllConnections()
+      })
+    }
+  }
+}
