@@ -1,0 +1,122 @@
+// Runs the bundled action as the runner does: a child `node dist/index.js` with INPUT_*
+// variables (hyphens kept, action.yml defaults filled in), the GITHUB_* command files and
+// RUNNER_DEBUG=1. Every run is checked for leaked secrets.
+
+import { spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parse } from 'yaml'
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
+const ENTRY = join(ROOT, 'dist', 'index.js')
+
+interface ActionYml {
+  inputs: Record<string, { default?: string }>
+}
+const DEFAULTS: Record<string, string> = Object.fromEntries(
+  Object.entries((parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as ActionYml).inputs)
+    .filter(([, input]) => input.default !== undefined)
+    .map(([name, input]) => [name, String(input.default)])
+)
+
+export interface RunResult {
+  code: number | null
+  stdout: string
+  stderr: string
+  outputs: Record<string, string>
+  state: Record<string, string>
+  summary: string
+  /** `::error::` lines, without the command prefix. */
+  errors: string[]
+  warnings: string[]
+}
+
+export interface RunOptions {
+  /** Values that must never appear in the output outside `::add-mask::`. */
+  secrets?: string[]
+  /** Saved state from the main step, for running the post step. */
+  state?: Record<string, string>
+  env?: Record<string, string>
+  timeoutMs?: number
+}
+
+/** Parses the `name<<delimiter` file format of GITHUB_OUTPUT and GITHUB_STATE. */
+export function parseCommandFile(text: string): Record<string, string> {
+  const values: Record<string, string> = {}
+  const lines = text.split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    const match = /^([^<=]+)<<(.+)$/.exec(lines[i]!)
+    if (!match) continue
+    const [, name, delimiter] = match
+    const value: string[] = []
+    for (i++; i < lines.length && lines[i] !== delimiter; i++) value.push(lines[i]!)
+    values[name!] = value.join('\n')
+  }
+  return values
+}
+
+export function findLeaks(output: string, secrets: string[]): string[] {
+  const visible = output
+    .split('\n')
+    .filter((line) => !line.startsWith('::add-mask::'))
+    .join('\n')
+  return secrets.filter((secret) => secret !== '' && visible.includes(secret))
+}
+
+export async function runAction(inputs: Record<string, string>, options: RunOptions = {}): Promise<RunResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'action-run-'))
+  const files = { GITHUB_OUTPUT: 'output', GITHUB_STATE: 'state', GITHUB_STEP_SUMMARY: 'summary' }
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    RUNNER_DEBUG: '1',
+    GITHUB_ACTIONS: 'true',
+    GITHUB_REPOSITORY: 'octo-org/data-pipelines',
+    GITHUB_WORKFLOW: 'Deploy sources',
+    GITHUB_RUN_ID: '4242',
+    GITHUB_SERVER_URL: 'https://github.com',
+    RUNNER_TEMP: dir
+  }
+  for (const [variable, file] of Object.entries(files)) {
+    writeFileSync(join(dir, file), '')
+    env[variable] = join(dir, file)
+  }
+  for (const [name, value] of Object.entries({ ...DEFAULTS, ...inputs })) env[`INPUT_${name.toUpperCase()}`] = value
+  for (const [name, value] of Object.entries(options.state ?? {})) env[`STATE_${name}`] = value
+  Object.assign(env, options.env)
+
+  const child = spawn(process.execPath, [ENTRY], { env, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 20_000)
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
+  clearTimeout(timer)
+
+  const read = (file: string): string => readFileSync(join(dir, file), 'utf8')
+  const result: RunResult = {
+    code,
+    stdout,
+    stderr,
+    outputs: parseCommandFile(read('output')),
+    state: parseCommandFile(read('state')),
+    summary: read('summary'),
+    errors: commandLines(stdout, 'error'),
+    warnings: commandLines(stdout, 'warning')
+  }
+  rmSync(dir, { recursive: true, force: true })
+
+  const leaks = findLeaks(stdout + '\n' + stderr + '\n' + result.summary + '\n' + Object.values(result.outputs).join('\n'), options.secrets ?? [])
+  if (leaks.length > 0) throw new Error(`the action printed ${leaks.length} secret value(s) outside ::add-mask::`)
+  return result
+}
+
+function commandLines(stdout: string, command: string): string[] {
+  const prefix = new RegExp(`^::${command}(?: [^:]*)?::`)
+  return stdout
+    .split('\n')
+    .filter((line) => prefix.test(line))
+    .map((line) => line.replace(prefix, '').replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%25/g, '%'))
+}
