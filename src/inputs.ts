@@ -184,6 +184,7 @@ export function readSettings(readRaw: ReadInput): { settings?: Settings; problem
     problem('connection-id', 'or "name" is required with operation: delete, to say which connection to delete.')
   }
   if (operation === 'delete' && cleanup) problem('cleanup', 'only applies to operation: upsert; a delete has nothing to clean up.')
+  if (operation === 'delete' && preflight !== 'off') problem('preflight', 'only applies to operation: upsert; a delete does not log in to the database.')
 
   if (problems.length > 0) return { problems }
   const description = read('description')

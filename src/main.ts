@@ -9,12 +9,14 @@ import { type Connection, type ConnectionAuth, type ConnectionDraft, FlowService
 import { ActionError, type Clock, Http, OutcomeUnknownError, backoffDelay, httpClientTransport, sleepingClock } from './http.js'
 import { fetchAccessToken } from './ims.js'
 import { type Settings, readSettings } from './inputs.js'
+import { runPreflight } from './preflight.js'
 import { Redactor, weakSecretWarning } from './secrets.js'
 
 export type Outcome = 'created' | 'updated' | 'reused' | 'dry-run' | 'deleted' | 'absent'
 
 const SECRET_INPUTS = ['password', 'client-secret', 'access-token', 'connection-string']
 const USER_AGENT = 'aep-mysql-connection-action'
+const PREFLIGHT_TIMEOUT_MS = 10_000
 /** Saved for the post step: the id of a connection this step created, when cleanup is on. */
 export const CLEANUP_STATE = 'cleanup-connection-id'
 
@@ -92,13 +94,15 @@ async function runMain(redactor: Redactor, clock: Clock): Promise<void> {
   // With if-exists: create nothing is looked up first, so a token in the description is what recognises our own connection.
   const marker = settings.ifExists === 'create' ? `[run-token ${randomUUID()}]` : undefined
   const description = [settings.description ?? defaultDescription(), marker].filter(Boolean).join(' ')
+  const deadline = clock.now() + settings.timeoutSeconds * 1000
 
+  if (settings.preflight !== 'off') await preflight(settings, redactor, Math.min(PREFLIGHT_TIMEOUT_MS, deadline - clock.now()))
   if (settings.dryRun) return dryRun(settings, redactor, auth, description)
 
   const { transport, dispose } = httpClientTransport(USER_AGENT)
   const http = new Http({
     maxAttempts: settings.maxAttempts,
-    deadline: clock.now() + settings.timeoutSeconds * 1000,
+    deadline,
     timeoutSeconds: settings.timeoutSeconds,
     clock,
     log: core.info,
@@ -109,16 +113,33 @@ async function runMain(redactor: Redactor, clock: Clock): Promise<void> {
     const flow = new FlowService(http, { ...settings, accessToken })
     if (settings.operation === 'delete') return await deleteConnection(settings, flow)
     const result = await upsert(settings, flow, { name: settings.name, description, auth: auth! }, marker, clock)
+    // Saved before anything else can fail, so the post step still removes what this step made.
+    if (settings.cleanup && result.outcome === 'created') core.saveState(CLEANUP_STATE, result.id)
+    report(redactor, result)
     let tableCount: number | undefined
     if (settings.verify) {
       tableCount = await flow.explore(result.id)
       core.info(`Verified: Platform reached the database and sees ${tableCount} table${tableCount === 1 ? '' : 's'}.`)
+      core.setOutput('table-count', String(tableCount))
     }
-    if (settings.cleanup && result.outcome === 'created') core.saveState(CLEANUP_STATE, result.id)
-    report(redactor, { ...result, tableCount })
     await writeSummary(settings, result.id, result.outcome, tableCount)
   } finally {
     dispose()
+  }
+}
+
+/** Logs in from the runner first; a failure warns or fails by the preflight input, before any Platform request. */
+async function preflight(settings: Settings, redactor: Redactor, timeoutMs: number): Promise<void> {
+  const target = settings.target!
+  core.info(`Preflight: logging in to MySQL at ${target.host}:${target.port} as "${target.username}".`)
+  try {
+    const result = await runPreflight(target, timeoutMs)
+    core.info(`Preflight: MySQL ${result.version} accepted the login; database "${target.database}" has ${result.tableCount} base table${result.tableCount === 1 ? '' : 's'}.`)
+    core.setOutput('mysql-version', result.version)
+    core.setOutput('mysql-table-count', String(result.tableCount))
+  } catch (error) {
+    if (settings.preflight === 'fail') throw error
+    core.warning(redactor.redact(failureMessage(error)))
   }
 }
 
@@ -231,14 +252,14 @@ async function deleteConnection(settings: Settings, flow: FlowService): Promise<
   await writeSummary(settings, id ?? '', outcome, undefined)
 }
 
-function report(redactor: Redactor, result: UpsertResult & { tableCount: number | undefined }): void {
+/** Outputs go out as soon as the id is known, so a later failure (verify) still names the connection. */
+function report(redactor: Redactor, result: UpsertResult): void {
   if (redactor.touches(result.id)) {
     core.warning(`The connection id contains a masked secret value, so the runner will drop the connection-id output that later jobs read. Use a longer, less common secret.`)
   }
   core.setOutput('connection-id', result.id)
   core.setOutput('etag', result.etag)
   core.setOutput('outcome', result.outcome)
-  if (result.tableCount !== undefined) core.setOutput('table-count', String(result.tableCount))
 }
 
 async function writeSummary(settings: Settings, id: string, outcome: Outcome, tableCount: number | undefined): Promise<void> {

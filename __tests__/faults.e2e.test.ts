@@ -1,0 +1,267 @@
+// Faults a real gateway produces, and bad input: exactly one connection, no leaked secret,
+// one clear error line every time.
+
+import { type FakePlatform, startFakePlatform } from './support/fake-platform.mjs'
+import { runAction } from './support/run-action.js'
+
+const PASSWORD = 'Fault-pass;word 9'
+const CLIENT_SECRET = 'fault-client-secret-77a1'
+const BASE = '/data/foundation/flowservice'
+const CONNECTIONS = `${BASE}/connections`
+
+let platform: FakePlatform
+
+beforeAll(async () => {
+  platform = await startFakePlatform({ clientSecret: CLIENT_SECRET })
+})
+afterAll(() => platform.close())
+beforeEach(() => platform.reset())
+
+function inputs(overrides: Record<string, string> = {}): Record<string, string> {
+  return {
+    'client-id': 'test-client-id',
+    'client-secret': CLIENT_SECRET,
+    'ims-org-id': 'TESTORG@AdobeOrg',
+    'ims-url': platform.url,
+    'platform-url': platform.url,
+    host: 'db.example.com',
+    database: 'shop',
+    username: 'etl',
+    password: PASSWORD,
+    name: 'Orders DB',
+    ...overrides
+  }
+}
+
+const run = (overrides: Record<string, string> = {}) =>
+  runAction(inputs(overrides), { secrets: [PASSWORD, CLIENT_SECRET, platform.accessToken, 'Pwd="Fault-pass;word 9";'] })
+const calls = () => platform.requests.map((r) => `${r.method} ${r.path.replace(BASE, '')}`)
+const retryLines = (stdout: string) => stdout.split('\n').filter((line) => /attempt \d+\/\d+; retrying in/.test(line))
+
+describe('retries', () => {
+  test('503 then success: retried once, logged once', async () => {
+    platform.inject({ method: 'GET', path: CONNECTIONS, status: 503 })
+
+    const result = await run()
+
+    expect(result.code).toBe(0)
+    expect(calls()).toEqual(['POST /ims/token/v3', 'GET /connections', 'GET /connections', 'POST /connections'])
+    expect(retryLines(result.stdout)).toEqual([expect.stringMatching(/^Looking up connections named "Orders DB": HTTP 503, attempt 1\/5; retrying in \d\.\d s$/)])
+  })
+
+  test('429 with Retry-After: the wait the server asked for', async () => {
+    platform.inject({ method: 'POST', path: CONNECTIONS, status: 429, headers: { 'retry-after': '1' } })
+
+    const result = await run()
+
+    expect(result.code).toBe(0)
+    expect(retryLines(result.stdout)).toEqual(['Creating the connection: HTTP 429, attempt 1/5; retrying in 1.0 s'])
+    const posts = platform.requests.filter((r) => r.method === 'POST' && r.path === CONNECTIONS)
+    expect(posts).toHaveLength(2)
+    expect(posts[1]!.at - posts[0]!.at).toBeGreaterThanOrEqual(950)
+    expect(platform.connections.size).toBe(1)
+  })
+
+  test('IMS is retried by the same policy', async () => {
+    platform.inject({ path: '/ims/token/v3', status: 502 })
+
+    const result = await run()
+
+    expect(result.code).toBe(0)
+    expect(calls().slice(0, 2)).toEqual(['POST /ims/token/v3', 'POST /ims/token/v3'])
+  })
+
+  test('persistent 500 with an HTML page: gives up at max-attempts with a clear line', async () => {
+    platform.inject({ method: 'GET', path: CONNECTIONS, status: 500, times: 10, body: '<html><body>Internal error</body></html>', headers: { 'content-type': 'text/html' } })
+
+    const result = await run({ 'max-attempts': '3' })
+
+    expect(result.code).toBe(1)
+    expect(calls().filter((c) => c === 'GET /connections')).toHaveLength(3)
+    expect(result.errors).toEqual([expect.stringMatching(/^Looking up connections named "Orders DB" failed: HTTP 500, with an HTML page instead of a Platform error .*try again later\.$/)])
+    expect(result.stderr).toBe('')
+  })
+
+  test.each([
+    [401, { error_code: '401013', message: 'Oauth token is not valid' }, /HTTP 401, 401013: Oauth token is not valid.*client-secret/],
+    [403, { error_code: '403003', message: 'Api Key is invalid' }, /HTTP 403, 403003: Api Key is invalid.*ims-org-id/]
+  ])('%i is not retried and says what to check', async (status, body, message) => {
+    platform.inject({ method: 'GET', path: CONNECTIONS, status, body })
+
+    const result = await run()
+
+    expect(result.code).toBe(1)
+    expect(calls()).toEqual(['POST /ims/token/v3', 'GET /connections'])
+    expect(result.errors).toEqual([expect.stringMatching(message)])
+  })
+
+  test('IMS invalid_client is not retried', async () => {
+    const result = await run({ 'client-secret': 'not-the-right-secret-1' })
+
+    expect(result.code).toBe(1)
+    expect(calls()).toEqual(['POST /ims/token/v3'])
+    expect(result.errors).toEqual([expect.stringMatching(/^Getting an access token from IMS failed: HTTP 401, invalid_client.*Check client-id, client-secret and scopes/)])
+  })
+
+  test('a hung server: the step fails by its deadline', async () => {
+    platform.inject({ method: 'GET', path: CONNECTIONS, action: 'hang' })
+    const started = Date.now()
+
+    const result = await run({ 'timeout-seconds': '2' })
+
+    expect(result.code).toBe(1)
+    expect(Date.now() - started).toBeLessThan(6000)
+    expect(result.errors).toEqual([expect.stringMatching(/timed out: the step's 2 s deadline \(timeout-seconds\) passed/)])
+  })
+
+  test('a stale etag on update: re-read once and applied again', async () => {
+    const existing = platform.addConnection({ name: 'Orders DB' })
+    platform.inject({ method: 'PATCH', status: 412 })
+
+    const result = await run()
+
+    expect(result.code).toBe(0)
+    expect(calls()).toEqual(['POST /ims/token/v3', 'GET /connections', `PATCH /connections/${existing.id}`, `GET /connections/${existing.id}`, `PATCH /connections/${existing.id}`])
+    expect(result.outputs).toMatchObject({ 'connection-id': existing.id, outcome: 'updated' })
+  })
+})
+
+describe('exactly-once create', () => {
+  test('a reset after the server committed the create: adopted, never duplicated', async () => {
+    platform.inject({ method: 'POST', path: CONNECTIONS, action: 'reset-after-commit' })
+
+    const result = await run()
+
+    expect(result.code).toBe(0)
+    expect(platform.connections.size).toBe(1)
+    const [only] = [...platform.connections.values()]
+    expect(result.outputs).toMatchObject({ 'connection-id': only!.id, outcome: 'created' })
+    expect(calls()).toEqual(['POST /ims/token/v3', 'GET /connections', 'POST /connections', 'GET /connections'])
+  })
+
+  test('a 503 after the commit: adopted, never duplicated', async () => {
+    platform.inject({ method: 'POST', path: CONNECTIONS, action: 'status-after-commit', status: 503 })
+
+    const result = await run()
+
+    expect(result.code).toBe(0)
+    expect(platform.connections.size).toBe(1)
+    expect(result.outputs['connection-id']).toBe([...platform.connections.keys()][0])
+  })
+
+  test('a reset before anything was stored: looked up, then created once', async () => {
+    platform.inject({ method: 'POST', path: CONNECTIONS, action: 'reset' })
+
+    const result = await run()
+
+    expect(result.code).toBe(0)
+    expect(platform.connections.size).toBe(1)
+    expect(calls().filter((c) => c === 'POST /connections')).toHaveLength(2)
+  })
+
+  test('with if-exists create, its own connection is told apart from a namesake by its token', async () => {
+    const namesake = platform.addConnection({ name: 'Orders DB' })
+    platform.inject({ method: 'POST', path: CONNECTIONS, action: 'reset-after-commit' })
+
+    const result = await run({ 'if-exists': 'create' })
+
+    expect(result.code).toBe(0)
+    expect(platform.connections.size).toBe(2)
+    expect(result.outputs['connection-id']).not.toBe(namesake.id)
+    expect(platform.connections.has(result.outputs['connection-id']!)).toBe(true)
+  })
+})
+
+describe('answers that are not what they should be', () => {
+  test.each([
+    ['an HTML page with 200', { status: 200, body: '<html>Sign in</html>', headers: { 'content-type': 'text/html' } }, /HTTP 200 came with an HTML page .* instead of JSON/],
+    ['cut-off JSON', { status: 200, body: '{"items": [', headers: { 'content-type': 'application/json' } }, /malformed or cut-off JSON/],
+    ['a list without items', { status: 200, body: { data: [] } }, /the answer has no "items" list/],
+    ['a redirect to another origin', { status: 302, body: '', headers: { location: 'https://elsewhere.invalid/steal' } }, /HTTP 302, a redirect to https:\/\/elsewhere\.invalid\/steal\. Redirects are not followed/]
+  ])('lookup answered with %s', async (_, fault, message) => {
+    platform.inject({ method: 'GET', path: CONNECTIONS, ...fault })
+
+    const result = await run()
+
+    expect(result.code).toBe(1)
+    expect(result.errors).toEqual([expect.stringMatching(message)])
+    expect(result.stdout).not.toMatch(/undefined|\n\s+at /)
+    expect(result.stderr).toBe('')
+    expect(platform.requests.every((r) => !r.path.includes('steal'))).toBe(true)
+  })
+
+  test('a create answered 201 without an id', async () => {
+    platform.inject({ method: 'POST', path: CONNECTIONS, status: 201, body: {} })
+
+    const result = await run()
+
+    expect(result.code).toBe(1)
+    expect(result.errors).toEqual([expect.stringMatching(/^Creating the connection failed: HTTP 201 came without a connection id/)])
+    expect(result.outputs).toEqual({})
+  })
+})
+
+describe('secrets', () => {
+  test('a short or common secret is warned about, without being named', async () => {
+    const result = await runAction(inputs({ password: 'root' }), { secrets: [CLIENT_SECRET, platform.accessToken] })
+
+    expect(result.code).toBe(0)
+    expect(result.warnings).toEqual([expect.stringMatching(/^The password is only 4 characters long/)])
+  })
+
+  test('a connection id that contains a masked value is warned about', async () => {
+    const password = 'Id-collision-77'
+    platform.addConnection({ name: 'Orders DB', id: `conn-${password}` })
+
+    const result = await runAction(inputs({ password, 'if-exists': 'reuse' }), { secrets: [CLIENT_SECRET, platform.accessToken] })
+
+    expect(result.code).toBe(0)
+    expect(result.warnings).toEqual([expect.stringContaining('the runner will drop the connection-id output')])
+  })
+})
+
+describe('bad input', () => {
+  test.each([
+    ['client-id', { 'client-id': '' }],
+    ['ims-org-id', { 'ims-org-id': '' }],
+    ['client-secret', { 'access-token': 'also-a-token-123' }],
+    ['client-secret', { 'client-secret': '' }],
+    ['host', { 'connection-string': 'Server=a;Database=b;Uid=c;Pwd=d;', password: '', username: '', database: '' }],
+    ['port', { port: '0' }],
+    ['port', { port: '65536' }],
+    ['port', { port: 'mysql' }],
+    ['host', { host: '' }],
+    ['database', { database: '' }],
+    ['username', { username: '' }],
+    ['host', { host: 'db\nevil' }],
+    ['password', { password: 'two\nlines' }],
+    ['if-exists', { 'if-exists': 'replace' }],
+    ['auth-type', { 'auth-type': 'oauth' }],
+    ['ssl-mode', { 'ssl-mode': 'Strict' }],
+    ['verify', { verify: 'yes' }],
+    ['dry-run', { 'dry-run': '1' }],
+    ['max-attempts', { 'max-attempts': '0' }],
+    ['max-attempts', { 'max-attempts': '11' }],
+    ['timeout-seconds', { 'timeout-seconds': '3601' }],
+    ['timeout-seconds', { 'timeout-seconds': '0' }],
+    ['platform-url', { 'platform-url': 'platform.adobe.io' }],
+    ['platform-url', { 'platform-url': 'http://platform.adobe.io' }],
+    ['ims-url', { 'ims-url': 'ftp://ims.example' }],
+    ['connection-string', { 'connection-string': 'Server=a;Pwd="unterminated', host: '', database: '', username: '', password: '' }],
+    ['connection-string', { 'connection-string': 'Server=a;Database=b;', host: '', database: '', username: '', password: '' }],
+    ['connection-options', { 'connection-options': 'CharSet' }],
+    ['connection-options', { 'connection-options': 'Password=other' }],
+    ['connection-options', { 'connection-options': 'CharSet=utf8\nServer=elsewhere' }],
+    ['connection-options', { 'connection-options': 'SslMode=None' }],
+    ['operation', { operation: 'purge' }],
+    ['preflight', { preflight: 'maybe' }]
+  ])('%s: %j', async (input, overrides) => {
+    const result = await run(overrides)
+
+    expect(result.code).toBe(1)
+    expect(result.errors.length).toBeGreaterThan(0)
+    expect(result.errors.some((line) => line.startsWith(`Input "${input}"`))).toBe(true)
+    expect(platform.requests).toEqual([])
+    expect(result.stderr).toBe('')
+  })
+})
