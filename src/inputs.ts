@@ -29,10 +29,8 @@ export interface Settings {
   /** Origins (and optional base path) without a trailing slash. */
   imsUrl: string
   platformUrl: string
-  /** The database; present for upsert, and for delete when given. */
+  /** The database; only for upsert (a delete needs no database credentials). */
   target?: MysqlTarget
-  /** The connection string exactly as the user gave it, so it can be masked too. */
-  givenConnectionString?: string
   authType: AuthType
   name: string
   /** Absent: main builds one from the run context. */
@@ -173,15 +171,12 @@ export function readSettings(readRaw: ReadInput): { settings?: Settings; problem
   const connectionId = read('connection-id') || undefined
   if (connectionId && operation !== 'delete') problem('connection-id', 'is only used with operation: delete; leave it empty to create or update a connection by name.')
 
-  const databaseGiven = read('connection-string') !== '' || PARTS.some((part) => read(part) !== '')
-  // Delete needs the database only to derive the default name; upsert always needs it.
-  const needsTarget = operation === 'upsert' || (!connectionId && read('name') === '') || databaseGiven
-  const target = needsTarget ? readTarget(read, problem, authType) : undefined
-
-  let name = read('name')
-  if (name === '' && target) name = `MySQL ${target.database} on ${target.host}`
-  if (operation === 'delete' && !connectionId && name === '' && !databaseGiven) {
-    problem('connection-id', 'or "name" is required with operation: delete, to say which connection to delete.')
+  // Delete needs no credentials for the database: at most host and database, for the default name.
+  const target = operation === 'upsert' ? readTarget(read, problem, authType) : undefined
+  const place = target ?? hostAndDatabase(read)
+  const name = read('name') || (place ? `MySQL ${place.database} on ${place.host}` : '')
+  if (operation === 'delete' && !connectionId && name === '') {
+    problem('connection-id', 'or "name" is required with operation: delete, to say which connection to delete (host and database also do, for the default name).')
   }
   if (operation === 'delete' && cleanup) problem('cleanup', 'only applies to operation: upsert; a delete has nothing to clean up.')
   if (operation === 'delete' && preflight !== 'off') problem('preflight', 'only applies to operation: upsert; a delete does not log in to the database.')
@@ -199,7 +194,6 @@ export function readSettings(readRaw: ReadInput): { settings?: Settings; problem
       imsUrl,
       platformUrl,
       ...(target ? { target } : {}),
-      ...(read('connection-string') ? { givenConnectionString: read('connection-string') } : {}),
       authType,
       name,
       ...(description ? { description } : {}),
@@ -224,6 +218,22 @@ function readCredentials(read: ReadInput, problem: (input: string, message: stri
   if (accessToken) return { kind: 'access-token', accessToken }
   if (clientSecret) return { kind: 'client-secret', clientSecret, scopes: normalizeScopes(read('scopes') || DEFAULT_SCOPES) }
   return problem('client-secret', 'or "access-token" is required: pass the OAuth server-to-server client secret from secrets.*, or a ready access token.')
+}
+
+function hostAndDatabase(read: ReadInput): { host: string; database: string } | undefined {
+  let host = read('host')
+  let database = read('database')
+  if (read('connection-string') !== '') {
+    try {
+      for (const [key, value] of parsePairs(read('connection-string'))) {
+        if (coreKeyOf(key) === 'server') host = value
+        if (coreKeyOf(key) === 'database') database = value
+      }
+    } catch {
+      return undefined
+    }
+  }
+  return host && database ? { host, database } : undefined
 }
 
 function normalizeScopes(scopes: string): string {
