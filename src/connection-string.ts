@@ -103,6 +103,7 @@ export function parsePairs(text: string): Array<[string, string]> {
     }
     key = key.trim()
     if (key === '') throw new ConnectionStringError(`a key is missing before the "=" ${at(i)}`)
+    if (/['"\0]/.test(key)) throw new ConnectionStringError(`the key that starts ${at(keyStart)} contains a quote or NUL, which a key cannot hold`)
     i++ // the '='
     while (i < text.length && /[^\S\r\n]/.test(text[i]!)) i++
     let value = ''

@@ -74,6 +74,8 @@ export function retryAfterMs(value: string | string[] | undefined, now: number):
   const text = Array.isArray(value) ? value[0] : value
   if (!text) return undefined
   if (/^\s*\d+\s*$/.test(text)) return Number(text) * 1000
+  // Only the HTTP-date form: Date.parse alone would read "1.5" or "-1" as dates long past.
+  if (!/^[A-Za-z]{3}, \d{2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(text.trim())) return undefined
   const date = Date.parse(text)
   return Number.isNaN(date) ? undefined : Math.max(0, date - now)
 }
@@ -128,11 +130,12 @@ export class Http {
       let waitMs: number | undefined
       try {
         const response = await this.attempt(spec)
-        if (!RETRYABLE_STATUSES.has(response.status) || attempt >= maxAttempts) return { ...response, repeated }
+        if (!RETRYABLE_STATUSES.has(response.status)) return { ...response, repeated }
         // A 429 is refused at the gateway before anything happens; a 5xx may come after the work was done.
         if (!spec.idempotent && response.status !== 429) {
           throw new OutcomeUnknownError(`${spec.what} answered HTTP ${response.status}, so it is unknown whether it took effect`)
         }
+        if (attempt >= maxAttempts) return { ...response, repeated }
         reason = `HTTP ${response.status}`
         arrived = true
         waitMs = retryAfterMs(response.headers['retry-after'], clock.now())

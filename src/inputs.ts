@@ -83,6 +83,9 @@ const SINGLE_LINE = [
   'preflight'
 ]
 
+// Java's and JavaScript's regular expressions (Platform's pattern uses `.`) also end lines at these.
+const LINE_BREAK = /[\r\n\u0085\u2028\u2029]/
+
 // These are read as given: whitespace can be part of a password.
 const UNTRIMMED = new Set(['password', 'connection-string'])
 
@@ -103,7 +106,7 @@ export function readSettings(readRaw: ReadInput): { settings?: Settings; problem
 
   for (const name of SINGLE_LINE) {
     const value = read(name)
-    if (/[\r\n]/.test(value)) problem(name, 'must be on one line: a value that spans lines cannot be masked in the logs or sent as one field.')
+    if (LINE_BREAK.test(value)) problem(name, 'must be on one line: a value that spans lines cannot be masked in the logs or sent as one field.')
     else if (value.includes('\0')) problem(name, 'contains a NUL character, which cannot be sent; check where the value comes from.')
   }
 
@@ -264,7 +267,7 @@ function readTarget(read: ReadInput, problem: (input: string, message: string) =
     const username = read('username')
     const password = read('password')
     if (host === '') problem('host', 'is required: the MySQL server name or address (or give "connection-string" instead).')
-    else if (/[\s;'"=]/.test(host)) problem('host', `must be a host name or address without spaces, quotes, "=" or ";"; got "${host}".`)
+    else if (!LINE_BREAK.test(host) && /[\s;'"=]/.test(host)) problem('host', `must be a host name or address without spaces, quotes, "=" or ";"; got "${host}".`)
     if (database === '') problem('database', 'is required: the name of the MySQL database.')
     if (username === '') problem('username', 'is required: the MySQL user that Platform logs in as.')
     if (password === '') problem('password', 'is required: pass it from secrets.* (an undefined secret arrives as an empty value).')

@@ -11,6 +11,7 @@ export interface NamedSecret {
 
 /** The spellings a secret can appear in: as given, inside JSON, quoted in a connection string, form- and URL-encoded. */
 export function secretForms(value: string): string[] {
+  if (value === '') return []
   const forms = new Set([value, JSON.stringify(value).slice(1, -1), encodeURIComponent(value), new URLSearchParams({ v: value }).toString().slice(2)])
   try {
     forms.add(quoteValue(value))
@@ -28,7 +29,7 @@ export function weakSecretWarning(secret: NamedSecret): string | undefined {
     return `${secret.label} is only ${secret.value.length} characters long; the runner replaces every occurrence of it in the logs with ***, which garbles unrelated log text. Use a longer secret.`
   }
   if (COMMON.has(secret.value.toLowerCase())) {
-    return `${secret.label} is a common word; the runner replaces every occurrence of it in the logs with ***, which garbles unrelated log text. Use a stronger secret.`
+    return `${secret.label} is a common word; the runner replaces every occurrence of it in the logs with ***, which garbles unrelated log text. Choose a less common value.`
   }
   return undefined
 }
