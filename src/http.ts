@@ -1,8 +1,9 @@
-// The one way this action sends a request: @actions/http-client underneath (so runner
-// proxy settings apply), one retry policy on top, and one deadline for the whole step.
+// The one way this action sends a request: one retry policy and one deadline for the whole
+// step, over a transport that honours the runner's proxy settings.
 
-import type { IncomingHttpHeaders, IncomingMessage } from 'node:http'
-import { HttpClient } from '@actions/http-client'
+import type { Agent, IncomingHttpHeaders, IncomingMessage } from 'node:http'
+import type { HttpClient } from '@actions/http-client'
+import { getProxyUrl } from '@actions/http-client/lib/proxy'
 
 export interface Clock {
   now(): number
@@ -213,29 +214,54 @@ function readBody(message: IncomingMessage): Promise<string> {
 }
 
 /**
- * The real transport. One keep-alive client per protocol, so IMS and Platform calls reuse
- * their connections; `dispose` ends every socket, also a hung one, so the process can exit.
+ * The real transport. Requests go out through Node's own http/https with keep-alive agents, so
+ * IMS and Platform calls reuse their connections. When the runner has a proxy configured for the
+ * URL (https_proxy, no_proxy, as @actions/http-client reads them), @actions/http-client carries
+ * the request: it is loaded only then, since it brings undici and costs start-up time otherwise.
+ * `dispose` ends every socket, also a hung one, so the process can exit.
  */
-export function httpClientTransport(userAgent: string): { transport: Transport; dispose: () => void } {
-  const clients = new Map<string, HttpClient>()
-  const clientFor = (url: string): HttpClient => {
-    const protocol = new URL(url).protocol
-    let client = clients.get(protocol)
+export function runnerTransport(userAgent: string): { transport: Transport; dispose: () => void } {
+  const agents = new Map<string, Agent>()
+  const proxied = new Map<string, HttpClient>()
+
+  const direct = async (method: string, url: URL, headers: Record<string, string>, body: string | undefined): Promise<RawResponse> => {
+    const lib = url.protocol === 'https:' ? await import('node:https') : await import('node:http')
+    let agent = agents.get(url.protocol)
+    if (!agent) {
+      agent = new lib.Agent({ keepAlive: true })
+      agents.set(url.protocol, agent)
+    }
+    const sized = body === undefined ? headers : { ...headers, 'Content-Length': String(Buffer.byteLength(body)) }
+    return new Promise((resolve, reject) => {
+      const request = lib.request(url, { method, agent, headers: { 'User-Agent': userAgent, ...sized }, timeout: ATTEMPT_TIMEOUT_MS }, (message) => {
+        readBody(message).then((text) => resolve({ status: message.statusCode ?? 0, headers: message.headers, body: text }), reject)
+      })
+      request.on('timeout', () => request.destroy(Object.assign(new Error(describeCode('ETIMEOUT')), { code: 'ETIMEOUT' })))
+      request.on('error', reject)
+      request.end(body)
+    })
+  }
+
+  const viaProxy = async (method: string, url: URL, headers: Record<string, string>, body: string | undefined): Promise<RawResponse> => {
+    let client = proxied.get(url.protocol)
     if (!client) {
+      const { HttpClient } = await import('@actions/http-client')
       // Redirects are refused: following one could carry credentials to another origin.
       client = new HttpClient(userAgent, [], { allowRedirects: false, allowRetries: false, keepAlive: true, socketTimeout: ATTEMPT_TIMEOUT_MS })
-      clients.set(protocol, client)
+      proxied.set(url.protocol, client)
     }
-    return client
-  }
-  const transport: Transport = async (method, url, headers, body) => {
-    const response = await clientFor(url).request(method, url, body ?? null, headers)
+    const response = await client.request(method, url.href, body ?? null, headers)
     return { status: response.message.statusCode ?? 0, headers: response.message.headers, body: await readBody(response.message) }
   }
+
   return {
-    transport,
+    transport: (method, url, headers, body) => {
+      const target = new URL(url)
+      return getProxyUrl(target) ? viaProxy(method, target, headers, body) : direct(method, target, headers, body)
+    },
     dispose: () => {
-      for (const client of clients.values()) client.dispose()
+      for (const agent of agents.values()) agent.destroy()
+      for (const client of proxied.values()) client.dispose()
     }
   }
 }

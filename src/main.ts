@@ -2,14 +2,14 @@
 // reuse or delete the connection, verify it, and hand its id to the rest of the workflow.
 
 import { randomUUID } from 'node:crypto'
-import * as core from '@actions/core'
-import { context } from '@actions/github'
+import { Context } from '../node_modules/@actions/github/lib/context.js'
 import { buildConnectionString } from './connection-string.js'
 import { type Connection, type ConnectionAuth, type ConnectionDraft, FlowService, FLOW_SERVICE_PATH, MYSQL_SPEC_ID, type Written } from './flow-service.js'
-import { ActionError, type Clock, Http, OutcomeUnknownError, backoffDelay, httpClientTransport, sleepingClock } from './http.js'
+import { ActionError, type Clock, Http, OutcomeUnknownError, backoffDelay, runnerTransport, sleepingClock } from './http.js'
 import { fetchAccessToken } from './ims.js'
 import { type Settings, readSettings } from './inputs.js'
 import { runPreflight } from './preflight.js'
+import * as runner from './runner.js'
 import { Redactor, weakSecretWarning } from './secrets.js'
 
 export type Outcome = 'created' | 'updated' | 'reused' | 'dry-run' | 'deleted' | 'absent'
@@ -21,13 +21,13 @@ const PREFLIGHT_TIMEOUT_MS = 10_000
 export const CLEANUP_STATE = 'cleanup-connection-id'
 
 export async function run(): Promise<void> {
-  if (core.getState('isPost') === 'true') return runPost()
-  core.saveState('isPost', 'true')
+  if (runner.getState('isPost') === 'true') return runPost()
+  runner.saveState('isPost', 'true')
   const redactor = new Redactor()
   try {
     await runMain(redactor, sleepingClock())
   } catch (error) {
-    core.setFailed(redactor.redact(failureMessage(error)))
+    runner.setFailed(redactor.redact(failureMessage(error)))
   }
 }
 
@@ -41,17 +41,17 @@ function failureMessage(error: unknown): string {
 /** Masks the secret inputs as given, before validation could echo any of them. */
 function maskSecretInputs(redactor: Redactor): void {
   for (const name of SECRET_INPUTS) {
-    const value = core.getInput(name, { trimWhitespace: false })
-    redactor.add(value, core.setSecret)
-    redactor.add(value.trim(), core.setSecret)
+    const value = runner.getInput(name, { trim: false })
+    redactor.add(value, runner.setSecret)
+    redactor.add(value.trim(), runner.setSecret)
   }
 }
 
 function readValidSettings(redactor: Redactor): Settings | undefined {
   maskSecretInputs(redactor)
-  const { settings, problems } = readSettings((name) => core.getInput(name, { trimWhitespace: false }))
+  const { settings, problems } = readSettings((name) => runner.getInput(name, { trim: false }))
   // One ::error:: line per problem, so each bad input is named on its own.
-  for (const problem of problems) core.setFailed(redactor.redact(problem.message))
+  for (const problem of problems) runner.setFailed(redactor.redact(problem.message))
   return settings
 }
 
@@ -74,9 +74,14 @@ function authFor(settings: Settings): ConnectionAuth {
   return { specName: 'Connection String Based Authentication', params: { connectionString: buildConnectionString(target) } }
 }
 
+/**
+ * From @actions/github's run context. Its Context class is imported by path: the package's
+ * entry point also loads Octokit, which this action does not use and which costs start-up time.
+ */
 function defaultDescription(): string {
-  const repository = process.env.GITHUB_REPOSITORY
-  if (!repository) return 'Managed by a GitHub Actions workflow.'
+  if (!process.env.GITHUB_REPOSITORY) return 'Managed by a GitHub Actions workflow.'
+  const context = new Context()
+  const repository = `${context.repo.owner}/${context.repo.repo}`
   return `Managed by GitHub Actions: ${repository}, workflow "${context.workflow}", run ${context.runId} (${context.serverUrl}/${repository}/actions/runs/${context.runId}).`
 }
 
@@ -84,8 +89,8 @@ async function runMain(redactor: Redactor, clock: Clock): Promise<void> {
   const settings = readValidSettings(redactor)
   if (!settings) return
   if (settings.target) {
-    redactor.add(settings.target.password, core.setSecret)
-    redactor.add(buildConnectionString(settings.target), core.setSecret)
+    redactor.add(settings.target.password, runner.setSecret)
+    redactor.add(buildConnectionString(settings.target), runner.setSecret)
   }
   warnAboutWeakSecrets(settings)
 
@@ -99,13 +104,13 @@ async function runMain(redactor: Redactor, clock: Clock): Promise<void> {
   if (settings.preflight !== 'off') await preflight(settings, redactor, Math.min(PREFLIGHT_TIMEOUT_MS, deadline - clock.now()))
   if (settings.dryRun) return dryRun(settings, redactor, auth, description)
 
-  const { transport, dispose } = httpClientTransport(USER_AGENT)
+  const { transport, dispose } = runnerTransport(USER_AGENT)
   const http = new Http({
     maxAttempts: settings.maxAttempts,
     deadline,
     timeoutSeconds: settings.timeoutSeconds,
     clock,
-    log: core.info,
+    log: runner.info,
     transport
   })
   try {
@@ -114,13 +119,13 @@ async function runMain(redactor: Redactor, clock: Clock): Promise<void> {
     if (settings.operation === 'delete') return await deleteConnection(settings, flow)
     const result = await upsert(settings, flow, { name: settings.name, description, auth: auth! }, marker, clock)
     // Saved before anything else can fail, so the post step still removes what this step made.
-    if (settings.cleanup && result.outcome === 'created') core.saveState(CLEANUP_STATE, result.id)
+    if (settings.cleanup && result.outcome === 'created') runner.saveState(CLEANUP_STATE, result.id)
     report(redactor, result)
     let tableCount: number | undefined
     if (settings.verify) {
       tableCount = await flow.explore(result.id)
-      core.info(`Verified: Platform reached the database and sees ${tableCount} table${tableCount === 1 ? '' : 's'}.`)
-      core.setOutput('table-count', String(tableCount))
+      runner.info(`Verified: Platform reached the database and sees ${tableCount} table${tableCount === 1 ? '' : 's'}.`)
+      runner.setOutput('table-count', String(tableCount))
     }
     await writeSummary(settings, result.id, result.outcome, tableCount)
   } finally {
@@ -131,15 +136,15 @@ async function runMain(redactor: Redactor, clock: Clock): Promise<void> {
 /** Logs in from the runner first; a failure warns or fails by the preflight input, before any Platform request. */
 async function preflight(settings: Settings, redactor: Redactor, timeoutMs: number): Promise<void> {
   const target = settings.target!
-  core.info(`Preflight: logging in to MySQL at ${target.host}:${target.port} as "${target.username}".`)
+  runner.info(`Preflight: logging in to MySQL at ${target.host}:${target.port} as "${target.username}".`)
   try {
     const result = await runPreflight(target, timeoutMs)
-    core.info(`Preflight: MySQL ${result.version} accepted the login; database "${target.database}" has ${result.tableCount} base table${result.tableCount === 1 ? '' : 's'}.`)
-    core.setOutput('mysql-version', result.version)
-    core.setOutput('mysql-table-count', String(result.tableCount))
+    runner.info(`Preflight: MySQL ${result.version} accepted the login; database "${target.database}" has ${result.tableCount} base table${result.tableCount === 1 ? '' : 's'}.`)
+    runner.setOutput('mysql-version', result.version)
+    runner.setOutput('mysql-table-count', String(result.tableCount))
   } catch (error) {
     if (settings.preflight === 'fail') throw error
-    core.warning(redactor.redact(failureMessage(error)))
+    runner.warning(redactor.redact(failureMessage(error)))
   }
 }
 
@@ -149,15 +154,15 @@ function warnAboutWeakSecrets(settings: Settings): void {
   else secrets.push({ label: 'The access-token input', value: settings.credentials.accessToken })
   for (const secret of secrets) {
     const warning = secret.value === '' ? undefined : weakSecretWarning(secret)
-    if (warning) core.warning(warning)
+    if (warning) runner.warning(warning)
   }
 }
 
 async function accessTokenFor(settings: Settings, http: Http, redactor: Redactor): Promise<string> {
   if (settings.credentials.kind === 'access-token') return settings.credentials.accessToken
   const token = await fetchAccessToken(http, { imsUrl: settings.imsUrl, clientId: settings.clientId, ...settings.credentials })
-  redactor.add(token, core.setSecret)
-  core.info('Got an access token from IMS.')
+  redactor.add(token, runner.setSecret)
+  runner.info('Got an access token from IMS.')
   return token
 }
 
@@ -175,8 +180,8 @@ function dryRun(settings: Settings, redactor: Redactor, auth: ConnectionAuth | u
     lines.push(`- POST ${base}/connections${onFound ? ` if none exists; if one exists, ${onFound}` : ''}, with this body:`, body)
     if (settings.verify) lines.push(`- GET ${base}/connections/{id}/explore?objectType=root to verify that Platform can reach the database`)
   }
-  core.info(redactor.redact(lines.join('\n')))
-  core.setOutput('outcome', 'dry-run')
+  runner.info(redactor.redact(lines.join('\n')))
+  runner.setOutput('outcome', 'dry-run')
 }
 
 interface UpsertResult extends Written {
@@ -185,17 +190,17 @@ interface UpsertResult extends Written {
 
 async function upsert(settings: Settings, flow: FlowService, draft: ConnectionDraft, marker: string | undefined, clock: Clock): Promise<UpsertResult> {
   if (settings.ifExists !== 'create') {
-    core.info(`Looking for a MySQL connection named "${settings.name}" in sandbox "${settings.sandboxName}".`)
+    runner.info(`Looking for a MySQL connection named "${settings.name}" in sandbox "${settings.sandboxName}".`)
     const existing = single(await flow.findByName(settings.name), settings.name)
     if (existing) {
       switch (settings.ifExists) {
         case 'fail':
           throw new ActionError(`A MySQL connection named "${settings.name}" already exists (${existing.id}), and if-exists is fail. Choose another name, or set if-exists to update or reuse.`)
         case 'reuse':
-          core.info(`Reusing connection ${existing.id} unchanged (if-exists: reuse).`)
+          runner.info(`Reusing connection ${existing.id} unchanged (if-exists: reuse).`)
           return { id: existing.id, etag: existing.etag, outcome: 'reused' }
         case 'update': {
-          core.info(`Updating the credentials and description of connection ${existing.id} (if-exists: update).`)
+          runner.info(`Updating the credentials and description of connection ${existing.id} (if-exists: update).`)
           const written = await flow.update(existing.id, existing.etag, draft)
           return { ...written, outcome: 'updated' }
         }
@@ -204,7 +209,7 @@ async function upsert(settings: Settings, flow: FlowService, draft: ConnectionDr
   }
   const mine = (found: Connection[]): Connection | undefined => (marker ? found.filter((c) => c.description.includes(marker)) : found)[0]
   const written = await createOnce(settings, flow, draft, mine, clock)
-  core.info(`Created connection ${written.id}.`)
+  runner.info(`Created connection ${written.id}.`)
   return { ...written, outcome: 'created' }
 }
 
@@ -225,10 +230,10 @@ async function createOnce(settings: Settings, flow: FlowService, draft: Connecti
       return await flow.create(draft)
     } catch (error) {
       if (!(error instanceof OutcomeUnknownError)) throw error
-      core.info(`${error.message}; looking the connection up before trying again.`)
+      runner.info(`${error.message}; looking the connection up before trying again.`)
       const adopted = mine(await flow.findByName(settings.name))
       if (adopted) {
-        core.info(`The create did take effect: adopting connection ${adopted.id}.`)
+        runner.info(`The create did take effect: adopting connection ${adopted.id}.`)
         return { id: adopted.id, etag: adopted.etag }
       }
       if (attempt >= settings.maxAttempts) {
@@ -242,24 +247,24 @@ async function createOnce(settings: Settings, flow: FlowService, draft: Connecti
 async function deleteConnection(settings: Settings, flow: FlowService): Promise<void> {
   let id = settings.connectionId
   if (!id) {
-    core.info(`Looking for a MySQL connection named "${settings.name}" in sandbox "${settings.sandboxName}".`)
+    runner.info(`Looking for a MySQL connection named "${settings.name}" in sandbox "${settings.sandboxName}".`)
     id = single(await flow.findByName(settings.name), settings.name)?.id
   }
   const outcome = id ? await flow.remove(id) : 'absent'
-  core.info(outcome === 'deleted' ? `Deleted connection ${id}.` : `No such connection${id ? ` (${id})` : ` named "${settings.name}"`}: nothing to delete.`)
-  core.setOutput('outcome', outcome)
-  core.setOutput('connection-id', id ?? '')
+  runner.info(outcome === 'deleted' ? `Deleted connection ${id}.` : `No such connection${id ? ` (${id})` : ` named "${settings.name}"`}: nothing to delete.`)
+  runner.setOutput('outcome', outcome)
+  runner.setOutput('connection-id', id ?? '')
   await writeSummary(settings, id ?? '', outcome, undefined)
 }
 
 /** Outputs go out as soon as the id is known, so a later failure (verify) still names the connection. */
 function report(redactor: Redactor, result: UpsertResult): void {
   if (redactor.touches(result.id)) {
-    core.warning(`The connection id contains a masked secret value, so the runner will drop the connection-id output that later jobs read. Use a longer, less common secret.`)
+    runner.warning(`The connection id contains a masked secret value, so the runner will drop the connection-id output that later jobs read. Use a longer, less common secret.`)
   }
-  core.setOutput('connection-id', result.id)
-  core.setOutput('etag', result.etag)
-  core.setOutput('outcome', result.outcome)
+  runner.setOutput('connection-id', result.id)
+  runner.setOutput('etag', result.etag)
+  runner.setOutput('outcome', result.outcome)
 }
 
 async function writeSummary(settings: Settings, id: string, outcome: Outcome, tableCount: number | undefined): Promise<void> {
@@ -271,7 +276,7 @@ async function writeSummary(settings: Settings, id: string, outcome: Outcome, ta
     ['Sandbox', settings.sandboxName]
   ]
   if (tableCount !== undefined) rows.push(['Tables Platform sees', String(tableCount)])
-  await core.summary
+  await runner.summary
     .addHeading('MySQL source connection', 3)
     .addTable([[{ data: 'Field', header: true }, { data: 'Value', header: true }], ...rows])
     .write()
@@ -279,24 +284,24 @@ async function writeSummary(settings: Settings, id: string, outcome: Outcome, ta
 
 /** The post step: deletes the connection this job's step created, when cleanup is on. Never fails the job. */
 async function runPost(): Promise<void> {
-  const id = core.getState(CLEANUP_STATE)
+  const id = runner.getState(CLEANUP_STATE)
   if (!id) return
   const redactor = new Redactor()
   try {
     maskSecretInputs(redactor)
-    const { settings } = readSettings((name) => core.getInput(name, { trimWhitespace: false }))
+    const { settings } = readSettings((name) => runner.getInput(name, { trim: false }))
     if (!settings) throw new ActionError('the inputs are no longer valid')
-    const { transport, dispose } = httpClientTransport(USER_AGENT)
+    const { transport, dispose } = runnerTransport(USER_AGENT)
     const clock = sleepingClock()
-    const http = new Http({ maxAttempts: settings.maxAttempts, deadline: clock.now() + settings.timeoutSeconds * 1000, timeoutSeconds: settings.timeoutSeconds, clock, log: core.info, transport })
+    const http = new Http({ maxAttempts: settings.maxAttempts, deadline: clock.now() + settings.timeoutSeconds * 1000, timeoutSeconds: settings.timeoutSeconds, clock, log: runner.info, transport })
     try {
       const flow = new FlowService(http, { ...settings, accessToken: await accessTokenFor(settings, http, redactor) })
       const outcome = await flow.remove(id)
-      core.info(outcome === 'deleted' ? `Cleanup: deleted connection ${id}.` : `Cleanup: connection ${id} was already gone.`)
+      runner.info(outcome === 'deleted' ? `Cleanup: deleted connection ${id}.` : `Cleanup: connection ${id} was already gone.`)
     } finally {
       dispose()
     }
   } catch (error) {
-    core.warning(redactor.redact(`Cleanup could not delete connection ${id}: ${failureMessage(error)} Delete it in Platform by hand.`))
+    runner.warning(redactor.redact(`Cleanup could not delete connection ${id}: ${failureMessage(error)} Delete it in Platform by hand.`))
   }
 }
