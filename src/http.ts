@@ -101,7 +101,10 @@ function describeCode(code: string): string {
     ETRUNCATED: 'the answer was cut off',
     ENOTFOUND: 'the host name does not exist',
     CERT_HAS_EXPIRED: "the server's TLS certificate has expired",
-    DEPTH_ZERO_SELF_SIGNED_CERT: "the server's TLS certificate is self-signed"
+    DEPTH_ZERO_SELF_SIGNED_CERT: "the server's TLS certificate is not trusted (behind a TLS-inspecting proxy, point NODE_EXTRA_CA_CERTS at the proxy's CA certificate)",
+    SELF_SIGNED_CERT_IN_CHAIN: "the server's TLS certificate is not trusted (behind a TLS-inspecting proxy, point NODE_EXTRA_CA_CERTS at the proxy's CA certificate)",
+    UNABLE_TO_VERIFY_LEAF_SIGNATURE: "the server's TLS certificate is not trusted (behind a TLS-inspecting proxy, point NODE_EXTRA_CA_CERTS at the proxy's CA certificate)",
+    UNABLE_TO_GET_ISSUER_CERT_LOCALLY: "the server's TLS certificate is not trusted (behind a TLS-inspecting proxy, point NODE_EXTRA_CA_CERTS at the proxy's CA certificate)"
   }
   return words[code] ?? `the request failed (${code})`
 }

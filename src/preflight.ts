@@ -1,7 +1,9 @@
 // Logs into the database from the runner with exactly the values Platform is about to receive,
 // so a wrong password is found now rather than at the first dataflow run.
 
-import type { ConnectionOptions } from 'mysql2/promise'
+import { isIP } from 'node:net'
+import { type TLSSocket, checkServerIdentity } from 'node:tls'
+import type { Connection, ConnectionOptions } from 'mysql2/promise'
 import type { MysqlTarget } from './connection-string.js'
 import { ActionError } from './http.js'
 
@@ -24,7 +26,9 @@ export function tlsFor(target: MysqlTarget): Tls {
       // The chain must be trusted; the host name need not match.
       return { rejectUnauthorized: true, verifyIdentity: false }
     case 'VerifyFull':
-      return { rejectUnauthorized: true, verifyIdentity: true }
+      // For an IP address mysql2 sends no server name and Node would check "localhost":
+      // the address is then checked after the handshake (checkAddress).
+      return { rejectUnauthorized: true, verifyIdentity: isIP(target.host) === 0 }
   }
 }
 
@@ -32,11 +36,12 @@ interface MysqlError {
   errno?: number
   code?: string
   sqlMessage?: string
+  message?: string
 }
 
 /** One plain sentence for a failed login, with MySQL's error number where there is one. */
 export function describeLoginFailure(error: unknown, target: MysqlTarget): string {
-  const { errno, code, sqlMessage } = (error ?? {}) as MysqlError
+  const { errno, code, sqlMessage, message } = (error ?? {}) as MysqlError
   const where = `${target.host}:${target.port}`
   const server = sqlMessage ? `MySQL ${errno}: ${sqlMessage.replace(/\s+/g, ' ').replace(/\.$/, '')}` : undefined
   switch (errno) {
@@ -61,15 +66,20 @@ export function describeLoginFailure(error: unknown, target: MysqlTarget): strin
       return `no answer from ${where} in time. A database that admits only Adobe's IP ranges cannot be reached from the runner: set preflight to warn or off for it.`
     case 'HANDSHAKE_NO_SSL_SUPPORT':
       return `ssl-mode ${target.sslMode} asks for TLS, but the server at ${where} does not offer it. Enable TLS on the server, or set ssl-mode to None or Preferred.`
-    case 'DEPTH_ZERO_SELF_SIGNED_CERT':
-    case 'SELF_SIGNED_CERT_IN_CHAIN':
-    case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
-    case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
-    case 'CERT_HAS_EXPIRED':
+    case 'HANDSHAKE_SSL_ERROR':
     case 'ERR_TLS_CERT_ALTNAME_INVALID':
-      return `the server's TLS certificate could not be verified (${code}) under ssl-mode ${target.sslMode}. Fix the certificate, or use ssl-mode Required to encrypt without verifying.`
+      // mysql2 files every certificate problem under one code; Node's own words are in the message.
+      return `the server's TLS certificate could not be verified under ssl-mode ${target.sslMode ?? 'Preferred'} (${message ?? code}). Fix the certificate or the host name, or use ssl-mode Required to encrypt without verifying.`
   }
   return `the login to ${where} failed (${code ?? 'unknown error'}). Check host, port and ssl-mode.`
+}
+
+/** VerifyFull for a host given as an IP address: the certificate must name that address. */
+function checkAddress(connection: Connection, address: string): void {
+  const socket = (connection as unknown as { connection?: { stream?: Partial<TLSSocket> } }).connection?.stream
+  const certificate = socket?.getPeerCertificate?.()
+  const failure = certificate ? checkServerIdentity(address, certificate) : new Error('the server certificate could not be read')
+  if (failure) throw Object.assign(failure, { code: 'ERR_TLS_CERT_ALTNAME_INVALID' })
 }
 
 export async function runPreflight(target: MysqlTarget, timeoutMs: number): Promise<PreflightResult> {
@@ -84,7 +94,7 @@ export async function runPreflight(target: MysqlTarget, timeoutMs: number): Prom
     connectTimeout: timeoutMs
   }
   const connect = async (ssl: Tls) => mysql.createConnection({ ...options, ...(ssl ? { ssl } : {}) })
-  let connection: Awaited<ReturnType<typeof connect>>
+  let connection: Connection | undefined
   try {
     try {
       connection = await connect(tlsFor(target))
@@ -94,7 +104,9 @@ export async function runPreflight(target: MysqlTarget, timeoutMs: number): Prom
       if ((error as MysqlError).code !== 'HANDSHAKE_NO_SSL_SUPPORT') throw error
       connection = await connect(undefined)
     }
+    if (target.sslMode === 'VerifyFull' && isIP(target.host) !== 0) checkAddress(connection, target.host)
   } catch (error) {
+    await connection?.end().catch(() => undefined)
     throw new ActionError(`Preflight login to MySQL failed: ${describeLoginFailure(error, target)}`)
   }
   try {

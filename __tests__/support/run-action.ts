@@ -40,6 +40,8 @@ export interface RunOptions {
   state?: Record<string, string>
   env?: Record<string, string>
   timeoutMs?: number
+  /** Another copy of the bundle to run instead of dist/index.js. */
+  entry?: string
 }
 
 /** Parses the `name<<delimiter` file format of GITHUB_OUTPUT and GITHUB_STATE. */
@@ -86,7 +88,7 @@ export async function runAction(inputs: Record<string, string>, options: RunOpti
   for (const [name, value] of Object.entries(options.state ?? {})) env[`STATE_${name}`] = value
   Object.assign(env, options.env)
 
-  const child = spawn(process.execPath, [ENTRY], { env, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [options.entry ?? ENTRY], { env, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] })
   let stdout = ''
   let stderr = ''
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))

@@ -1,0 +1,94 @@
+// Cheap guards for the performance budgets (the timings themselves are measured by npm run bench):
+// what the default path loads, and how many requests each mode sends.
+
+import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { type FakePlatform, startFakePlatform } from './support/fake-platform.mjs'
+import { ROOT, runAction } from './support/run-action.js'
+
+const BUNDLE_BUDGET_BYTES = 650 * 1000
+const CLIENT_SECRET = 'budget-client-secret-19'
+
+let platform: FakePlatform
+let entryOnly: string
+
+beforeAll(async () => {
+  platform = await startFakePlatform({ clientSecret: CLIENT_SECRET })
+  // A copy of dist/ without its lazily loaded chunks: what runs here cannot have loaded them.
+  entryOnly = mkdtempSync(join(tmpdir(), 'entry-only-'))
+  for (const file of ['index.js', 'package.json']) copyFileSync(join(ROOT, 'dist', file), join(entryOnly, file))
+})
+afterAll(async () => {
+  await platform.close()
+  rmSync(entryOnly, { recursive: true, force: true })
+})
+beforeEach(() => platform.reset())
+
+const inputs = (overrides: Record<string, string> = {}) => ({
+  'client-id': 'test-client-id',
+  'client-secret': CLIENT_SECRET,
+  'ims-org-id': 'TESTORG@AdobeOrg',
+  'ims-url': platform.url,
+  'platform-url': platform.url,
+  host: 'db.example.com',
+  database: 'shop',
+  username: 'etl',
+  password: 'budget-password-1',
+  ...overrides
+})
+const calls = () => platform.requests.map((r) => `${r.method} ${r.path.replace('/data/foundation/flowservice', '')}`)
+
+describe('bundle', () => {
+  test('a default upsert runs on dist/index.js alone: no chunk (mysql2, @actions/http-client) is loaded', async () => {
+    const result = await runAction(inputs(), { entry: join(entryOnly, 'index.js') })
+
+    expect(result.errors).toEqual([])
+    expect(result.outputs.outcome).toBe('created')
+  })
+
+  test('preflight is what needs the mysql2 chunk', async () => {
+    const chunks = readdirSync(join(ROOT, 'dist')).filter((file) => /^\d+\.index\.js$/.test(file))
+    const mysqlChunk = chunks.find((file) => readFileSync(join(ROOT, 'dist', file), 'utf8').includes('HANDSHAKE_NO_SSL_SUPPORT'))
+    expect(mysqlChunk).toBeDefined()
+
+    const result = await runAction(inputs({ preflight: 'warn', host: '127.0.0.1', port: '9' }), { entry: join(entryOnly, 'index.js') })
+
+    expect(result.warnings).toEqual([expect.stringContaining(mysqlChunk!)])
+  })
+
+  test(`what a default upsert loads stays within ${BUNDLE_BUDGET_BYTES / 1000} kB`, () => {
+    expect(statSync(join(ROOT, 'dist', 'index.js')).size).toBeLessThanOrEqual(BUNDLE_BUDGET_BYTES)
+  })
+})
+
+describe('requests per mode, IMS included, equal the minimum', () => {
+  test('create: IMS, POST', async () => {
+    await runAction(inputs({ 'if-exists': 'create' }))
+    expect(calls()).toEqual(['POST /ims/token/v3', 'POST /connections'])
+  })
+
+  test('upsert of a new connection: IMS, lookup, POST', async () => {
+    await runAction(inputs())
+    expect(calls()).toEqual(['POST /ims/token/v3', 'GET /connections', 'POST /connections'])
+  })
+
+  test('update: IMS, lookup, PATCH', async () => {
+    const existing = platform.addConnection({ name: 'MySQL shop on db.example.com' })
+    await runAction(inputs())
+    expect(calls()).toEqual(['POST /ims/token/v3', 'GET /connections', `PATCH /connections/${existing.id}`])
+  })
+
+  test('reuse with verify: IMS, lookup, explore', async () => {
+    const existing = platform.addConnection({ name: 'MySQL shop on db.example.com' })
+    await runAction(inputs({ 'if-exists': 'reuse', verify: 'true' }))
+    expect(calls()).toEqual(['POST /ims/token/v3', 'GET /connections', `GET /connections/${existing.id}/explore`])
+  })
+
+  test('lookup among 10,000 connections, 100 of them same-spec near names: one list request', async () => {
+    platform.seed(9_900, (i) => ({ name: `MySQL shop on db.example.com ${i}`, specId: 'another-spec' }))
+    platform.seed(100, (i) => ({ name: i % 2 ? `mysql shop on db.example.com` : `MySQL shop on db.example.com (${i})` }))
+    await runAction(inputs({ 'if-exists': 'reuse' }))
+    expect(calls().filter((call) => call === 'GET /connections')).toHaveLength(1)
+  })
+})
