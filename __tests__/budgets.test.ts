@@ -47,14 +47,13 @@ describe('bundle', () => {
     expect(result.outputs.outcome).toBe('created')
   })
 
-  test('preflight is what needs the mysql2 chunk', async () => {
+  test('preflight is what loads the lazy chunks, and the mysql2 chunk is among them', async () => {
     const chunks = readdirSync(join(ROOT, 'dist')).filter((file) => /^\d+\.index\.js$/.test(file))
-    const mysqlChunk = chunks.find((file) => readFileSync(join(ROOT, 'dist', file), 'utf8').includes('HANDSHAKE_NO_SSL_SUPPORT'))
-    expect(mysqlChunk).toBeDefined()
+    expect(chunks.some((file) => readFileSync(join(ROOT, 'dist', file), 'utf8').includes('HANDSHAKE_NO_SSL_SUPPORT'))).toBe(true)
 
     const result = await runAction(inputs({ preflight: 'warn', host: '127.0.0.1', port: '9' }), { entry: join(entryOnly, 'index.js') })
 
-    expect(result.warnings).toEqual([expect.stringContaining(mysqlChunk!)])
+    expect(result.warnings).toEqual([expect.stringMatching(/Cannot find module .*\d+\.index\.js/)])
   })
 
   test(`what a default upsert loads stays within ${BUNDLE_BUDGET_BYTES / 1000} kB`, () => {

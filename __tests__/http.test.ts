@@ -56,15 +56,17 @@ function setup(steps: Step[], options: { maxAttempts?: number; timeoutSeconds?: 
   const clock = fakeClock(random)
   const { transport, calls } = scripted(steps)
   const logs: string[] = []
+  const debugs: string[] = []
   const http = new Http({
     maxAttempts,
     deadline: options.deadline ?? START + timeoutSeconds * 1000,
     timeoutSeconds,
     clock,
     log: (line) => logs.push(line),
+    debug: (line) => debugs.push(line),
     transport
   })
-  return { http, clock, calls, logs }
+  return { http, clock, calls, logs, debugs }
 }
 
 const GET: RequestSpec = { method: 'GET', url: 'https://platform.example.com/data/connections?x=1', headers: {}, what: 'Listing connections', idempotent: true }
@@ -120,6 +122,12 @@ describe('Http.send', () => {
     expect(calls).toHaveLength(2)
     expect(logs).toEqual([`Listing connections: HTTP 503, attempt 1/5; retrying in ${(clock.waits[0]! / 1000).toFixed(1)} s`])
     expect(clock.waits).toEqual([backoffDelay(1, 0.5)])
+  })
+
+  test('each attempt is one debug line with method, URL, status and time', async () => {
+    const { http, debugs } = setup([response(503), response(200)])
+    await http.send(GET)
+    expect(debugs).toEqual([`GET ${GET.url} -> 503 in 0 ms`, `GET ${GET.url} -> 200 in 0 ms`])
   })
 
   test('a first answer that needs no retry is returned as it is', async () => {
@@ -309,7 +317,7 @@ describe('Http.send', () => {
   test('a hung attempt is abandoned at the deadline', async () => {
     const clock = sleepingClock()
     const hung: Transport = () => new Promise<never>(() => undefined)
-    const http = new Http({ maxAttempts: 5, deadline: clock.now() + 50, timeoutSeconds: 7, clock, log: () => undefined, transport: hung })
+    const http = new Http({ maxAttempts: 5, deadline: clock.now() + 50, timeoutSeconds: 7, clock, log: () => undefined, debug: () => undefined, transport: hung })
     const started = Date.now()
     const error = await rejection(http.send(GET))
     expect(error).toBeInstanceOf(ActionError)

@@ -62,6 +62,8 @@ export interface HttpOptions {
   timeoutSeconds: number
   clock: Clock
   log: (line: string) => void
+  /** One line per attempt, shown with RUNNER_DEBUG=1: method, URL, status and time taken. */
+  debug: (line: string) => void
   transport: Transport
 }
 
@@ -125,7 +127,7 @@ export class Http {
    * max-attempts is used up or the deadline comes. Any other status is returned for the caller to judge.
    */
   async send(spec: RequestSpec): Promise<Response> {
-    const { maxAttempts, clock, log } = this.options
+    const { maxAttempts, clock, log, debug } = this.options
     let repeated = false
     for (let attempt = 1; ; attempt++) {
       if (this.options.deadline <= clock.now()) throw this.deadlineError(spec)
@@ -133,7 +135,9 @@ export class Http {
       let arrived: boolean
       let waitMs: number | undefined
       try {
+        const started = clock.now()
         const response = await this.attempt(spec)
+        debug(`${spec.method} ${spec.url} -> ${response.status} in ${Math.round(clock.now() - started)} ms`)
         if (!RETRYABLE_STATUSES.has(response.status)) return { ...response, repeated }
         // A 429 is refused at the gateway before anything happens; a 5xx may come after the work was done.
         if (!spec.idempotent && response.status !== 429) {
@@ -228,7 +232,8 @@ export function runnerTransport(userAgent: string): { transport: Transport; disp
   const proxied = new Map<string, HttpClient>()
 
   const direct = async (method: string, url: URL, headers: Record<string, string>, body: string | undefined): Promise<RawResponse> => {
-    const lib = url.protocol === 'https:' ? await import('node:https') : await import('node:http')
+    // node:https (and with it node:tls) is loaded only when a URL needs it.
+    const lib = url.protocol === 'https:' ? process.getBuiltinModule('node:https') : process.getBuiltinModule('node:http')
     let agent = agents.get(url.protocol)
     if (!agent) {
       agent = new lib.Agent({ keepAlive: true })

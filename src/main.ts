@@ -8,7 +8,6 @@ import { type Connection, type ConnectionAuth, type ConnectionDraft, FlowService
 import { ActionError, type Clock, Http, OutcomeUnknownError, backoffDelay, runnerTransport, sleepingClock } from './http.js'
 import { fetchAccessToken } from './ims.js'
 import { type Settings, readSettings } from './inputs.js'
-import { runPreflight } from './preflight.js'
 import * as runner from './runner.js'
 import { Redactor, weakSecretWarning } from './secrets.js'
 
@@ -111,6 +110,7 @@ async function runMain(redactor: Redactor, clock: Clock): Promise<void> {
     timeoutSeconds: settings.timeoutSeconds,
     clock,
     log: runner.info,
+    debug: runner.debug,
     transport
   })
   try {
@@ -138,6 +138,8 @@ async function preflight(settings: Settings, redactor: Redactor, timeoutMs: numb
   const target = settings.target!
   runner.info(`Preflight: logging in to MySQL at ${target.host}:${target.port} as "${target.username}".`)
   try {
+    // Loaded only here: the MySQL client, node:net and node:tls cost start-up time on every other path.
+    const { runPreflight } = await import('./preflight.js')
     const result = await runPreflight(target, timeoutMs)
     runner.info(`Preflight: MySQL ${result.version} accepted the login; database "${target.database}" has ${result.tableCount} base table${result.tableCount === 1 ? '' : 's'}.`)
     runner.setOutput('mysql-version', result.version)
@@ -293,7 +295,7 @@ async function runPost(): Promise<void> {
     if (!settings) throw new ActionError('the inputs are no longer valid')
     const { transport, dispose } = runnerTransport(USER_AGENT)
     const clock = sleepingClock()
-    const http = new Http({ maxAttempts: settings.maxAttempts, deadline: clock.now() + settings.timeoutSeconds * 1000, timeoutSeconds: settings.timeoutSeconds, clock, log: runner.info, transport })
+    const http = new Http({ maxAttempts: settings.maxAttempts, deadline: clock.now() + settings.timeoutSeconds * 1000, timeoutSeconds: settings.timeoutSeconds, clock, log: runner.info, debug: runner.debug, transport })
     try {
       const flow = new FlowService(http, { ...settings, accessToken: await accessTokenFor(settings, http, redactor) })
       const outcome = await flow.remove(id)

@@ -83,7 +83,6 @@ function checkAddress(connection: Connection, address: string): void {
 }
 
 export async function runPreflight(target: MysqlTarget, timeoutMs: number): Promise<PreflightResult> {
-  // Loaded only here: the default path (preflight off) never pays for the MySQL client.
   const mysql = await import('mysql2/promise')
   const options: ConnectionOptions = {
     host: target.host,
