@@ -69,8 +69,13 @@ describe('Redactor', () => {
     const { redactor } = redactorWith(secret)
     const text = [secret, JSON.stringify(secret), encodeURIComponent(secret), new URLSearchParams({ p: secret }).toString(), quoteValue(secret)].join(' | ')
     const redacted = redactor.redact(text)
-    expect(redacted).toBe('*** | "***" | *** | p=*** | ***')
+    expect(redacted).toBe(`*** | "***" | *** | p=*** | '***'`)
     expect(redacted).not.toMatch(/pa|wo|rd/)
+  })
+
+  test('a redacted JSON string value stays a quoted string', () => {
+    const { redactor } = redactorWith('Server=db;Port=3306;Pwd=x1;')
+    expect(redactor.redact(JSON.stringify({ connectionString: 'Server=db;Port=3306;Pwd=x1;' }))).toBe('{"connectionString":"***"}')
   })
 
   test('redact replaces every occurrence', () => {

@@ -51,7 +51,8 @@ export class Redactor {
 
   redact(text: string): string {
     let out = text
-    for (const form of this.forms) out = out.replaceAll(form, '***')
+    // A quoted form keeps its quotes, so a redacted JSON string value still reads as a string.
+    for (const form of this.forms) out = out.replaceAll(form, /^(["']).+\1$/s.test(form) ? `${form[0]}***${form[0]}` : '***')
     return out
   }
 
