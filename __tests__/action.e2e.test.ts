@@ -97,6 +97,22 @@ describe('upsert', () => {
     expect(platform.invalidBodies).toEqual([])
   })
 
+  test('switching auth-type replaces the whole auth of an existing connection', async () => {
+    const existing = platform.addConnection({
+      name: 'Orders DB',
+      auth: { specName: 'Basic Authentication', params: { server: 'old', port: '3306', database: 'shop', username: 'etl', password: 'old-password' } }
+    })
+
+    const result = await run({ name: 'Orders DB' })
+
+    expect(result.outputs).toMatchObject({ 'connection-id': existing.id, outcome: 'updated' })
+    expect(platform.connections.get(existing.id)!.auth).toEqual({
+      specName: 'Connection String Based Authentication',
+      params: { connectionString: `Server=db.example.com;Port=3306;Database=shop;Uid=etl;Pwd="p;a'ss""wo=rd 密码 ";` }
+    })
+    expect(platform.invalidBodies).toEqual([])
+  })
+
   test('reuses an existing connection unchanged, and verify counts the tables Platform sees', async () => {
     const existing = platform.addConnection({ name: 'Orders DB', tables: ['a', 'b', 'c', 'd'] })
 

@@ -21,6 +21,8 @@ export interface Connection {
   name: string
   description: string
   etag: string
+  /** The auth spec it was made with ("Basic Authentication", …); '' when the answer left it out. */
+  authSpecName: string
 }
 
 export interface ConnectionAuth {
@@ -48,7 +50,8 @@ function toConnection(item: unknown): Connection | undefined {
     id: item.id,
     name: typeof item.name === 'string' ? item.name : '',
     description: typeof item.description === 'string' ? item.description : '',
-    etag: typeof item.etag === 'string' ? item.etag : ''
+    etag: typeof item.etag === 'string' ? item.etag : '',
+    authSpecName: isObject(item.auth) && typeof item.auth.specName === 'string' ? item.auth.specName : ''
   }
 }
 
@@ -135,11 +138,17 @@ export class FlowService {
     return this.written(what, response)
   }
 
-  /** Replaces credentials and description. A stale etag (412) is re-read once and the change applied again. */
-  async update(id: string, etag: string, change: { auth: ConnectionAuth; description: string }): Promise<Written> {
+  /**
+   * Replaces credentials and description. The credentials alone when the auth spec stays, the
+   * whole auth when it changes (auth-type switched). A stale etag (412) is re-read once and the
+   * change applied again.
+   */
+  async update(existing: Connection, change: { auth: ConnectionAuth; description: string }): Promise<Written> {
+    const { id, etag } = existing
     const what = `Updating connection ${id}`
+    const sameSpec = existing.authSpecName === '' || existing.authSpecName === change.auth.specName
     const body = JSON.stringify([
-      { op: 'replace', path: '/auth/params', value: change.auth.params },
+      sameSpec ? { op: 'replace', path: '/auth/params', value: change.auth.params } : { op: 'replace', path: '/auth', value: change.auth },
       { op: 'replace', path: '/description', value: change.description }
     ])
     const patch = (ifMatch: string): Promise<Response> =>

@@ -103,16 +103,7 @@ async function runMain(redactor: Redactor, clock: Clock): Promise<void> {
   if (settings.preflight !== 'off') await preflight(settings, redactor, Math.min(PREFLIGHT_TIMEOUT_MS, deadline - clock.now()))
   if (settings.dryRun) return dryRun(settings, redactor, auth, description)
 
-  const { transport, dispose } = runnerTransport(USER_AGENT)
-  const http = new Http({
-    maxAttempts: settings.maxAttempts,
-    deadline,
-    timeoutSeconds: settings.timeoutSeconds,
-    clock,
-    log: runner.info,
-    debug: runner.debug,
-    transport
-  })
+  const { http, dispose } = openHttp(settings, clock, deadline)
   try {
     const accessToken = await accessTokenFor(settings, http, redactor)
     const flow = new FlowService(http, { ...settings, accessToken })
@@ -131,6 +122,12 @@ async function runMain(redactor: Redactor, clock: Clock): Promise<void> {
   } finally {
     dispose()
   }
+}
+
+function openHttp(settings: Settings, clock: Clock, deadline: number): { http: Http; dispose: () => void } {
+  const { transport, dispose } = runnerTransport(USER_AGENT)
+  const http = new Http({ maxAttempts: settings.maxAttempts, deadline, timeoutSeconds: settings.timeoutSeconds, clock, log: runner.info, debug: runner.debug, transport })
+  return { http, dispose }
 }
 
 /** Logs in from the runner first; a failure warns or fails by the preflight input, before any Platform request. */
@@ -203,7 +200,7 @@ async function upsert(settings: Settings, flow: FlowService, draft: ConnectionDr
           return { id: existing.id, etag: existing.etag, outcome: 'reused' }
         case 'update': {
           runner.info(`Updating the credentials and description of connection ${existing.id} (if-exists: update).`)
-          const written = await flow.update(existing.id, existing.etag, draft)
+          const written = await flow.update(existing, draft)
           return { ...written, outcome: 'updated' }
         }
       }
@@ -293,9 +290,8 @@ async function runPost(): Promise<void> {
     maskSecretInputs(redactor)
     const { settings } = readSettings((name) => runner.getInput(name, { trim: false }))
     if (!settings) throw new ActionError('the inputs are no longer valid')
-    const { transport, dispose } = runnerTransport(USER_AGENT)
     const clock = sleepingClock()
-    const http = new Http({ maxAttempts: settings.maxAttempts, deadline: clock.now() + settings.timeoutSeconds * 1000, timeoutSeconds: settings.timeoutSeconds, clock, log: runner.info, debug: runner.debug, transport })
+    const { http, dispose } = openHttp(settings, clock, clock.now() + settings.timeoutSeconds * 1000)
     try {
       const flow = new FlowService(http, { ...settings, accessToken: await accessTokenFor(settings, http, redactor) })
       const outcome = await flow.remove(id)
