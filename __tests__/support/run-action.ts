@@ -14,7 +14,15 @@ const ENTRY = join(ROOT, 'dist', 'index.js')
 
 interface ActionYml {
   inputs: Record<string, { default?: string }>
+  runs: { using: string }
 }
+const ACTION = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as ActionYml
+// The runner runs the action on the Node major action.yml declares; so must these tests.
+const DECLARED_NODE = ACTION.runs.using.replace('node', '')
+if (process.versions.node.split('.')[0] !== DECLARED_NODE) {
+  throw new Error(`Run the tests under Node ${DECLARED_NODE} as action.yml declares (npm test does, through the node package); this is ${process.version}.`)
+}
+
 const DEFAULTS: Record<string, string> = Object.fromEntries(
   Object.entries((parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as ActionYml).inputs)
     .filter(([, input]) => input.default !== undefined)
