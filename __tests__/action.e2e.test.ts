@@ -2,10 +2,10 @@
 
 import { type FakePlatform, MYSQL_SPEC_ID, startFakePlatform } from './support/fake-platform.mjs'
 import { runAction } from './support/run-action.js'
+import { FLOW_BASE, calls as callsOf, platformInputs } from './support/scenario.js'
 
 const PASSWORD = `p;a'ss"wo=rd 密码 `
 const CLIENT_SECRET = 'e2e-client-secret-5f1d9a'
-const BASE = '/data/foundation/flowservice'
 
 let platform: FakePlatform
 
@@ -15,25 +15,13 @@ beforeAll(async () => {
 afterAll(() => platform.close())
 beforeEach(() => platform.reset())
 
-function inputs(overrides: Record<string, string> = {}): Record<string, string> {
-  return {
-    'client-id': 'test-client-id',
-    'client-secret': CLIENT_SECRET,
-    'ims-org-id': 'TESTORG@AdobeOrg',
-    'ims-url': platform.url,
-    'platform-url': platform.url,
-    host: 'db.example.com',
-    database: 'shop',
-    username: 'etl',
-    password: PASSWORD,
-    ...overrides
-  }
-}
+const inputs = (overrides: Record<string, string> = {}) =>
+  platformInputs(platform, CLIENT_SECRET, { host: 'db.example.com', database: 'shop', username: 'etl', password: PASSWORD, ...overrides })
 
 const secrets = (): string[] => [PASSWORD, CLIENT_SECRET, platform.accessToken, `Pwd="p;a'ss""wo=rd 密码 ";`]
 const run = (overrides: Record<string, string> = {}) => runAction(inputs(overrides), { secrets: secrets() })
-const platformRequests = () => platform.requests.filter((r) => r.path.startsWith(BASE))
-const calls = () => platform.requests.map((r) => `${r.method} ${r.path.replace(BASE, '')}`)
+const platformRequests = () => platform.requests.filter((r) => r.path.startsWith(FLOW_BASE))
+const calls = () => callsOf(platform)
 
 describe('upsert', () => {
   test('creates a new connection with a canonical connection string and hands its id on', async () => {
@@ -236,7 +224,7 @@ describe('reporting', () => {
   test('a Flow Service error becomes one line with its code, detail and request id', async () => {
     platform.inject({
       method: 'POST',
-      path: `${BASE}/connections`,
+      path: `${FLOW_BASE}/connections`,
       status: 400,
       body: {
         type: 'https://ns.adobe.com/aep/errors/FLOW-1302-400',

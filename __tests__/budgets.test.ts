@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type FakePlatform, startFakePlatform } from './support/fake-platform.mjs'
 import { ROOT, runAction } from './support/run-action.js'
+import { calls as callsOf, platformInputs } from './support/scenario.js'
 
 const BUNDLE_BUDGET_BYTES = 650 * 1000
 const CLIENT_SECRET = 'budget-client-secret-19'
@@ -25,19 +26,9 @@ afterAll(async () => {
 })
 beforeEach(() => platform.reset())
 
-const inputs = (overrides: Record<string, string> = {}) => ({
-  'client-id': 'test-client-id',
-  'client-secret': CLIENT_SECRET,
-  'ims-org-id': 'TESTORG@AdobeOrg',
-  'ims-url': platform.url,
-  'platform-url': platform.url,
-  host: 'db.example.com',
-  database: 'shop',
-  username: 'etl',
-  password: 'budget-password-1',
-  ...overrides
-})
-const calls = () => platform.requests.map((r) => `${r.method} ${r.path.replace('/data/foundation/flowservice', '')}`)
+const inputs = (overrides: Record<string, string> = {}) =>
+  platformInputs(platform, CLIENT_SECRET, { host: 'db.example.com', database: 'shop', username: 'etl', password: 'budget-password-1', ...overrides })
+const calls = () => callsOf(platform)
 
 describe('bundle', () => {
   test('a default upsert runs on dist/index.js alone: no chunk (mysql2, @actions/http-client) is loaded', async () => {

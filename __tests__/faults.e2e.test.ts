@@ -3,11 +3,11 @@
 
 import { type FakePlatform, startFakePlatform } from './support/fake-platform.mjs'
 import { runAction } from './support/run-action.js'
+import { FLOW_BASE, calls as callsOf, platformInputs } from './support/scenario.js'
 
 const PASSWORD = 'Fault-pass;word 9'
 const CLIENT_SECRET = 'fault-client-secret-77a1'
-const BASE = '/data/foundation/flowservice'
-const CONNECTIONS = `${BASE}/connections`
+const CONNECTIONS = `${FLOW_BASE}/connections`
 
 let platform: FakePlatform
 
@@ -17,25 +17,12 @@ beforeAll(async () => {
 afterAll(() => platform.close())
 beforeEach(() => platform.reset())
 
-function inputs(overrides: Record<string, string> = {}): Record<string, string> {
-  return {
-    'client-id': 'test-client-id',
-    'client-secret': CLIENT_SECRET,
-    'ims-org-id': 'TESTORG@AdobeOrg',
-    'ims-url': platform.url,
-    'platform-url': platform.url,
-    host: 'db.example.com',
-    database: 'shop',
-    username: 'etl',
-    password: PASSWORD,
-    name: 'Orders DB',
-    ...overrides
-  }
-}
+const inputs = (overrides: Record<string, string> = {}) =>
+  platformInputs(platform, CLIENT_SECRET, { host: 'db.example.com', database: 'shop', username: 'etl', password: PASSWORD, name: 'Orders DB', ...overrides })
 
 const run = (overrides: Record<string, string> = {}) =>
   runAction(inputs(overrides), { secrets: [PASSWORD, CLIENT_SECRET, platform.accessToken, 'Pwd="Fault-pass;word 9";'] })
-const calls = () => platform.requests.map((r) => `${r.method} ${r.path.replace(BASE, '')}`)
+const calls = () => callsOf(platform)
 const retryLines = (stdout: string) => stdout.split('\n').filter((line) => /attempt \d+\/\d+; retrying in/.test(line))
 
 describe('retries', () => {

@@ -3,10 +3,10 @@
 
 import { type FakePlatform, startFakePlatform } from './support/fake-platform.mjs'
 import { type RunResult, runAction } from './support/run-action.js'
+import { calls as callsOf, platformInputs } from './support/scenario.js'
 
 const PASSWORD = 'Lifecycle-pass;1'
 const CLIENT_SECRET = 'lifecycle-client-secret-3c'
-const BASE = '/data/foundation/flowservice'
 
 let platform: FakePlatform
 
@@ -16,20 +16,11 @@ beforeAll(async () => {
 afterAll(() => platform.close())
 beforeEach(() => platform.reset())
 
-function inputs(overrides: Record<string, string> = {}): Record<string, string> {
-  return {
-    'client-id': 'test-client-id',
-    'client-secret': CLIENT_SECRET,
-    'ims-org-id': 'TESTORG@AdobeOrg',
-    'ims-url': platform.url,
-    'platform-url': platform.url,
-    ...overrides
-  }
-}
+const inputs = (overrides: Record<string, string> = {}) => platformInputs(platform, CLIENT_SECRET, overrides)
 
 const secrets = () => [PASSWORD, CLIENT_SECRET, platform.accessToken]
 const run = (overrides: Record<string, string>) => runAction(inputs(overrides), { secrets: secrets() })
-const calls = () => platform.requests.map((r) => `${r.method} ${r.path.replace(BASE, '')}`)
+const calls = () => callsOf(platform)
 const database = { host: 'db.example.com', database: 'shop', username: 'etl', password: PASSWORD }
 
 /** Runs the post step the way the runner does after the job: same inputs, main's saved state. */
