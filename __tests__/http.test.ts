@@ -1,4 +1,6 @@
+import { jest } from '@jest/globals'
 import {
+  ATTEMPT_TIMEOUT_MS,
   ActionError,
   type Clock,
   Http,
@@ -312,6 +314,23 @@ describe('Http.send', () => {
       expect(wait).toBeLessThan(cap)
       expect(wait).toBe(Math.floor(random * cap))
     })
+  })
+
+  test('a hung attempt is abandoned after the attempt timeout and tried again', async () => {
+    jest.useFakeTimers()
+    try {
+      const answers: Array<Promise<RawResponse>> = [new Promise<never>(() => undefined), Promise.resolve(response(200))]
+      const transport: Transport = () => answers.shift()!
+      const logs: string[] = []
+      const clock = fakeClock()
+      const http = new Http({ maxAttempts: 3, deadline: START + 300_000, timeoutSeconds: 300, clock, log: (line) => logs.push(line), debug: () => undefined, transport })
+      const sent = http.send(GET)
+      await jest.advanceTimersByTimeAsync(ATTEMPT_TIMEOUT_MS)
+      expect((await sent).status).toBe(200)
+      expect(logs).toEqual([expect.stringMatching(/^Listing connections: no answer within 30 s, attempt 1\/3; retrying in/)])
+    } finally {
+      jest.useRealTimers()
+    }
   })
 
   test('a hung attempt is abandoned at the deadline', async () => {

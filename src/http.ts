@@ -176,19 +176,22 @@ export class Http {
     }
   }
 
+  /** One attempt, abandoned after ATTEMPT_TIMEOUT_MS (retryable) or at the deadline (final), whichever is first. */
   private async attempt(spec: RequestSpec): Promise<RawResponse> {
     const remaining = this.options.deadline - this.options.clock.now()
     const attempt = this.options.transport(spec.method, spec.url, spec.headers, spec.body)
-    if (remaining > ATTEMPT_TIMEOUT_MS) return attempt
-    // Once the deadline wins, the abandoned attempt fails when its socket is destroyed; nobody waits for it then.
+    // An abandoned attempt fails later, when dispose destroys its socket; nobody waits for it then.
     attempt.catch(() => undefined)
-    // This attempt may run into the step's deadline: stop waiting there, with a clear message.
     let timer: NodeJS.Timeout | undefined
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(this.deadlineError(spec)), remaining)
+    const timeout = new Promise<never>((_, reject) => {
+      const atDeadline = remaining <= ATTEMPT_TIMEOUT_MS
+      timer = setTimeout(
+        () => reject(atDeadline ? this.deadlineError(spec) : Object.assign(new Error(describeCode('ETIMEOUT')), { code: 'ETIMEOUT' })),
+        Math.min(remaining, ATTEMPT_TIMEOUT_MS)
+      )
     })
     try {
-      return await Promise.race([attempt, deadline])
+      return await Promise.race([attempt, timeout])
     } finally {
       clearTimeout(timer)
     }
