@@ -203,7 +203,9 @@ describe('secrets', () => {
     const result = await runAction(inputs({ password, 'if-exists': 'reuse' }), { secrets: [CLIENT_SECRET, platform.accessToken] })
 
     expect(result.code).toBe(0)
-    expect(result.warnings).toEqual([expect.stringContaining('the runner will drop the connection-id output')])
+    expect(result.warnings).toEqual([expect.stringContaining('there is no connection-id output for later jobs (the runner would drop it)')])
+    expect(result.outputs).toEqual({ etag: expect.any(String), outcome: 'reused' })
+    expect(result.stdout).toContain('Reusing connection conn-*** unchanged')
   })
 })
 

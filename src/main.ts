@@ -19,14 +19,23 @@ const PREFLIGHT_TIMEOUT_MS = 10_000
 /** Saved for the post step: the id of a connection this step created, when cleanup is on. */
 export const CLEANUP_STATE = 'cleanup-connection-id'
 
+// Every line this step prints passes through it. The runner masks registered secrets as well,
+// but an id or an API message that happens to hold one must not depend on that.
+const redactor = new Redactor()
+const say = {
+  info: (message: string) => runner.info(redactor.redact(message)),
+  debug: (message: string) => runner.debug(redactor.redact(message)),
+  warning: (message: string) => runner.warning(redactor.redact(message)),
+  failure: (message: string) => runner.setFailed(redactor.redact(message))
+}
+
 export async function run(): Promise<void> {
   if (runner.getState('isPost') === 'true') return runPost()
   runner.saveState('isPost', 'true')
-  const redactor = new Redactor()
   try {
-    await runMain(redactor, sleepingClock())
+    await runMain(sleepingClock())
   } catch (error) {
-    runner.setFailed(redactor.redact(failureMessage(error)))
+    say.failure(failureMessage(error))
   }
 }
 
@@ -38,7 +47,7 @@ function failureMessage(error: unknown): string {
 }
 
 /** Masks the secret inputs as given, before validation could echo any of them. */
-function maskSecretInputs(redactor: Redactor): void {
+function maskSecretInputs(): void {
   for (const name of SECRET_INPUTS) {
     const value = runner.getInput(name, { trim: false })
     redactor.add(value, runner.setSecret)
@@ -46,11 +55,11 @@ function maskSecretInputs(redactor: Redactor): void {
   }
 }
 
-function readValidSettings(redactor: Redactor): Settings | undefined {
-  maskSecretInputs(redactor)
+function readValidSettings(): Settings | undefined {
+  maskSecretInputs()
   const { settings, problems } = readSettings((name) => runner.getInput(name, { trim: false }))
   // One ::error:: line per problem, so each bad input is named on its own.
-  for (const problem of problems) runner.setFailed(redactor.redact(problem.message))
+  for (const problem of problems) say.failure(problem.message)
   return settings
 }
 
@@ -84,8 +93,8 @@ function defaultDescription(): string {
   return `Managed by GitHub Actions: ${repository}, workflow "${context.workflow}", run ${context.runId} (${context.serverUrl}/${repository}/actions/runs/${context.runId}).`
 }
 
-async function runMain(redactor: Redactor, clock: Clock): Promise<void> {
-  const settings = readValidSettings(redactor)
+async function runMain(clock: Clock): Promise<void> {
+  const settings = readValidSettings()
   if (!settings) return
   if (settings.target) {
     redactor.add(settings.target.password, runner.setSecret)
@@ -100,22 +109,22 @@ async function runMain(redactor: Redactor, clock: Clock): Promise<void> {
   const description = [settings.description ?? defaultDescription(), marker].filter(Boolean).join(' ')
   const deadline = clock.now() + settings.timeoutSeconds * 1000
 
-  if (settings.preflight !== 'off') await preflight(settings, redactor, Math.min(PREFLIGHT_TIMEOUT_MS, deadline - clock.now()))
-  if (settings.dryRun) return dryRun(settings, redactor, auth, description)
+  if (settings.preflight !== 'off') await preflight(settings, Math.min(PREFLIGHT_TIMEOUT_MS, deadline - clock.now()))
+  if (settings.dryRun) return dryRun(settings, auth, description)
 
   const { http, dispose } = openHttp(settings, clock, deadline)
   try {
-    const accessToken = await accessTokenFor(settings, http, redactor)
+    const accessToken = await accessTokenFor(settings, http)
     const flow = new FlowService(http, { ...settings, accessToken })
     if (settings.operation === 'delete') return await deleteConnection(settings, flow)
     const result = await upsert(settings, flow, { name: settings.name, description, auth: auth! }, marker, clock)
     // Saved before anything else can fail, so the post step still removes what this step made.
     if (settings.cleanup && result.outcome === 'created') runner.saveState(CLEANUP_STATE, result.id)
-    report(redactor, result)
+    report(result)
     let tableCount: number | undefined
     if (settings.verify) {
       tableCount = await flow.explore(result.id)
-      runner.info(`Verified: Platform reached the database and sees ${tableCount} table${tableCount === 1 ? '' : 's'}.`)
+      say.info(`Verified: Platform reached the database and sees ${tableCount} table${tableCount === 1 ? '' : 's'}.`)
       runner.setOutput('table-count', String(tableCount))
     }
     await writeSummary(settings, result.id, result.outcome, tableCount)
@@ -126,24 +135,24 @@ async function runMain(redactor: Redactor, clock: Clock): Promise<void> {
 
 function openHttp(settings: Settings, clock: Clock, deadline: number): { http: Http; dispose: () => void } {
   const { transport, dispose } = runnerTransport(USER_AGENT)
-  const http = new Http({ maxAttempts: settings.maxAttempts, deadline, timeoutSeconds: settings.timeoutSeconds, clock, log: runner.info, debug: runner.debug, transport })
+  const http = new Http({ maxAttempts: settings.maxAttempts, deadline, timeoutSeconds: settings.timeoutSeconds, clock, log: say.info, debug: say.debug, transport })
   return { http, dispose }
 }
 
 /** Logs in from the runner first; a failure warns or fails by the preflight input, before any Platform request. */
-async function preflight(settings: Settings, redactor: Redactor, timeoutMs: number): Promise<void> {
+async function preflight(settings: Settings, timeoutMs: number): Promise<void> {
   const target = settings.target!
-  runner.info(`Preflight: logging in to MySQL at ${target.host}:${target.port} as "${target.username}".`)
+  say.info(`Preflight: logging in to MySQL at ${target.host}:${target.port} as "${target.username}".`)
   try {
     // Loaded only here: the MySQL client, node:net and node:tls cost start-up time on every other path.
     const { runPreflight } = await import('./preflight.js')
     const result = await runPreflight(target, timeoutMs)
-    runner.info(`Preflight: MySQL ${result.version} accepted the login; database "${target.database}" has ${result.tableCount} base table${result.tableCount === 1 ? '' : 's'}.`)
+    say.info(`Preflight: MySQL ${result.version} accepted the login; database "${target.database}" has ${result.tableCount} base table${result.tableCount === 1 ? '' : 's'}.`)
     runner.setOutput('mysql-version', result.version)
     runner.setOutput('mysql-table-count', String(result.tableCount))
   } catch (error) {
     if (settings.preflight === 'fail') throw error
-    runner.warning(redactor.redact(failureMessage(error)))
+    say.warning(failureMessage(error))
   }
 }
 
@@ -153,19 +162,19 @@ function warnAboutWeakSecrets(settings: Settings): void {
   else secrets.push({ label: 'The access-token input', value: settings.credentials.accessToken })
   for (const secret of secrets) {
     const warning = secret.value === '' ? undefined : weakSecretWarning(secret)
-    if (warning) runner.warning(warning)
+    if (warning) say.warning(warning)
   }
 }
 
-async function accessTokenFor(settings: Settings, http: Http, redactor: Redactor): Promise<string> {
+async function accessTokenFor(settings: Settings, http: Http): Promise<string> {
   if (settings.credentials.kind === 'access-token') return settings.credentials.accessToken
   const token = await fetchAccessToken(http, { imsUrl: settings.imsUrl, clientId: settings.clientId, ...settings.credentials })
   redactor.add(token, runner.setSecret)
-  runner.info('Got an access token from IMS.')
+  say.info('Got an access token from IMS.')
   return token
 }
 
-function dryRun(settings: Settings, redactor: Redactor, auth: ConnectionAuth | undefined, description: string): void {
+function dryRun(settings: Settings, auth: ConnectionAuth | undefined, description: string): void {
   const base = `${settings.platformUrl}${FLOW_SERVICE_PATH}`
   const lines = [`Dry run: nothing is sent to IMS or Platform. In sandbox "${settings.sandboxName}" the action would:`]
   if (settings.credentials.kind === 'client-secret') lines.push(`- POST ${settings.imsUrl}/ims/token/v3 for an access token (client_credentials, scopes ${settings.credentials.scopes})`)
@@ -179,7 +188,7 @@ function dryRun(settings: Settings, redactor: Redactor, auth: ConnectionAuth | u
     lines.push(`- POST ${base}/connections${onFound ? ` if none exists; if one exists, ${onFound}` : ''}, with this body:`, body)
     if (settings.verify) lines.push(`- GET ${base}/connections/{id}/explore?objectType=root to verify that Platform can reach the database`)
   }
-  runner.info(redactor.redact(lines.join('\n')))
+  say.info(lines.join('\n'))
   runner.setOutput('outcome', 'dry-run')
 }
 
@@ -189,17 +198,17 @@ interface UpsertResult extends Written {
 
 async function upsert(settings: Settings, flow: FlowService, draft: ConnectionDraft, marker: string | undefined, clock: Clock): Promise<UpsertResult> {
   if (settings.ifExists !== 'create') {
-    runner.info(`Looking for a MySQL connection named "${settings.name}" in sandbox "${settings.sandboxName}".`)
+    say.info(`Looking for a MySQL connection named "${settings.name}" in sandbox "${settings.sandboxName}".`)
     const existing = single(await flow.findByName(settings.name), settings.name)
     if (existing) {
       switch (settings.ifExists) {
         case 'fail':
           throw new ActionError(`A MySQL connection named "${settings.name}" already exists (${existing.id}), and if-exists is fail. Choose another name, or set if-exists to update or reuse.`)
         case 'reuse':
-          runner.info(`Reusing connection ${existing.id} unchanged (if-exists: reuse).`)
+          say.info(`Reusing connection ${existing.id} unchanged (if-exists: reuse).`)
           return { id: existing.id, etag: existing.etag, outcome: 'reused' }
         case 'update': {
-          runner.info(`Updating the credentials and description of connection ${existing.id} (if-exists: update).`)
+          say.info(`Updating the credentials and description of connection ${existing.id} (if-exists: update).`)
           const written = await flow.update(existing, draft)
           return { ...written, outcome: 'updated' }
         }
@@ -208,7 +217,7 @@ async function upsert(settings: Settings, flow: FlowService, draft: ConnectionDr
   }
   const mine = (found: Connection[]): Connection | undefined => (marker ? found.filter((c) => c.description.includes(marker)) : found)[0]
   const written = await createOnce(settings, flow, draft, mine, clock)
-  runner.info(`Created connection ${written.id}.`)
+  say.info(`Created connection ${written.id}.`)
   return { ...written, outcome: 'created' }
 }
 
@@ -229,10 +238,10 @@ async function createOnce(settings: Settings, flow: FlowService, draft: Connecti
       return await flow.create(draft)
     } catch (error) {
       if (!(error instanceof OutcomeUnknownError)) throw error
-      runner.info(`${error.message}; looking the connection up before trying again.`)
+      say.info(`${error.message}; looking the connection up before trying again.`)
       const adopted = mine(await flow.findByName(settings.name))
       if (adopted) {
-        runner.info(`The create did take effect: adopting connection ${adopted.id}.`)
+        say.info(`The create did take effect: adopting connection ${adopted.id}.`)
         return { id: adopted.id, etag: adopted.etag }
       }
       if (attempt >= settings.maxAttempts) {
@@ -246,22 +255,22 @@ async function createOnce(settings: Settings, flow: FlowService, draft: Connecti
 async function deleteConnection(settings: Settings, flow: FlowService): Promise<void> {
   let id = settings.connectionId
   if (!id) {
-    runner.info(`Looking for a MySQL connection named "${settings.name}" in sandbox "${settings.sandboxName}".`)
+    say.info(`Looking for a MySQL connection named "${settings.name}" in sandbox "${settings.sandboxName}".`)
     id = single(await flow.findByName(settings.name), settings.name)?.id
   }
   const outcome = id ? await flow.remove(id) : 'absent'
-  runner.info(outcome === 'deleted' ? `Deleted connection ${id}.` : `No such connection${id ? ` (${id})` : ` named "${settings.name}"`}: nothing to delete.`)
+  say.info(outcome === 'deleted' ? `Deleted connection ${id}.` : `No such connection${id ? ` (${id})` : ` named "${settings.name}"`}: nothing to delete.`)
   runner.setOutput('outcome', outcome)
   runner.setOutput('connection-id', id ?? '')
   await writeSummary(settings, id ?? '', outcome, undefined)
 }
 
 /** Outputs go out as soon as the id is known, so a later failure (verify) still names the connection. */
-function report(redactor: Redactor, result: UpsertResult): void {
+function report(result: UpsertResult): void {
   if (redactor.touches(result.id)) {
-    runner.warning(`The connection id contains a masked secret value, so the runner will drop the connection-id output that later jobs read. Use a longer, less common secret.`)
-  }
-  runner.setOutput('connection-id', result.id)
+    // The runner drops an output that holds a secret; leave it out rather than write the secret down.
+    say.warning(`The connection id contains a masked secret value, so there is no connection-id output for later jobs (the runner would drop it). Use a longer, less common secret.`)
+  } else runner.setOutput('connection-id', result.id)
   runner.setOutput('etag', result.etag)
   runner.setOutput('outcome', result.outcome)
 }
@@ -277,7 +286,7 @@ async function writeSummary(settings: Settings, id: string, outcome: Outcome, ta
   if (tableCount !== undefined) rows.push(['Tables Platform sees', String(tableCount)])
   await runner.summary
     .addHeading('MySQL source connection', 3)
-    .addTable([[{ data: 'Field', header: true }, { data: 'Value', header: true }], ...rows])
+    .addTable([[{ data: 'Field', header: true }, { data: 'Value', header: true }], ...rows.map(([field, value]) => [field!, redactor.redact(value!)])])
     .write()
 }
 
@@ -285,21 +294,20 @@ async function writeSummary(settings: Settings, id: string, outcome: Outcome, ta
 async function runPost(): Promise<void> {
   const id = runner.getState(CLEANUP_STATE)
   if (!id) return
-  const redactor = new Redactor()
   try {
-    maskSecretInputs(redactor)
+    maskSecretInputs()
     const { settings } = readSettings((name) => runner.getInput(name, { trim: false }))
     if (!settings) throw new ActionError('the inputs are no longer valid')
     const clock = sleepingClock()
     const { http, dispose } = openHttp(settings, clock, clock.now() + settings.timeoutSeconds * 1000)
     try {
-      const flow = new FlowService(http, { ...settings, accessToken: await accessTokenFor(settings, http, redactor) })
+      const flow = new FlowService(http, { ...settings, accessToken: await accessTokenFor(settings, http) })
       const outcome = await flow.remove(id)
-      runner.info(outcome === 'deleted' ? `Cleanup: deleted connection ${id}.` : `Cleanup: connection ${id} was already gone.`)
+      say.info(outcome === 'deleted' ? `Cleanup: deleted connection ${id}.` : `Cleanup: connection ${id} was already gone.`)
     } finally {
       dispose()
     }
   } catch (error) {
-    runner.warning(redactor.redact(`Cleanup could not delete connection ${id}: ${failureMessage(error)} Delete it in Platform by hand.`))
+    say.warning(`Cleanup could not delete connection ${id}: ${failureMessage(error)} Delete it in Platform by hand.`)
   }
 }

@@ -1,6 +1,7 @@
 // Runs the bundled action as the runner does: a child `node dist/index.js` with INPUT_*
 // variables (hyphens kept, action.yml defaults filled in), the GITHUB_* command files and
-// RUNNER_DEBUG=1. Every run is checked for leaked secrets.
+// RUNNER_DEBUG=1. Every run is checked for leaked secrets: the secret inputs it was given and
+// whatever else the test names.
 
 import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -41,8 +42,11 @@ export interface RunResult {
   warnings: string[]
 }
 
+/** Inputs whose values are secrets: every run checks that none of them is printed. */
+const SECRET_INPUTS = ['password', 'client-secret', 'access-token', 'connection-string']
+
 export interface RunOptions {
-  /** Values that must never appear in the output outside `::add-mask::`. */
+  /** Further values that must never be printed (a fetched token, a built connection string). */
   secrets?: string[]
   /** Saved state from the main step, for running the post step. */
   state?: Record<string, string>
@@ -118,7 +122,8 @@ export async function runAction(inputs: Record<string, string>, options: RunOpti
   }
   rmSync(dir, { recursive: true, force: true })
 
-  const leaks = findLeaks(stdout + '\n' + stderr + '\n' + result.summary + '\n' + Object.values(result.outputs).join('\n'), options.secrets ?? [])
+  const secrets = [...SECRET_INPUTS.map((name) => inputs[name] ?? ''), ...(options.secrets ?? [])]
+  const leaks = findLeaks(stdout + '\n' + stderr + '\n' + result.summary + '\n' + Object.values(result.outputs).join('\n'), secrets)
   if (leaks.length > 0) throw new Error(`the action printed ${leaks.length} secret value(s) outside ::add-mask::`)
   return result
 }
