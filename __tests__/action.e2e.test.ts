@@ -37,7 +37,9 @@ describe('upsert', () => {
       specName: 'Connection String Based Authentication',
       params: { connectionString: `Server=db.example.com;Port=3306;Database=shop;Uid=etl;Pwd="p;a'ss""wo=rd 密码 ";` }
     })
-    expect(connection!.description).toBe('Managed by GitHub Actions: octo-org/data-pipelines, workflow "Deploy sources", run 4242 (https://github.com/octo-org/data-pipelines/actions/runs/4242).')
+    expect(connection!.description).toMatch(
+      /^Managed by GitHub Actions: octo-org\/data-pipelines, workflow "Deploy sources", run 4242 \(https:\/\/github\.com\/octo-org\/data-pipelines\/actions\/runs\/4242\)\. \[run-token [0-9a-f-]{36}\]$/
+    )
     expect(platform.invalidBodies).toEqual([])
   })
 
@@ -208,7 +210,8 @@ describe('dry run', () => {
     expect(platform.requests).toEqual([])
     expect(result.outputs).toEqual({ outcome: 'dry-run' })
     expect(result.stdout).toContain('"connectionString": "***"')
-    expect(result.stdout).toContain('/connections?property=name==MySQL shop on db.example.com')
+    expect(result.stdout).toContain('GET http://127.0.0.1:')
+    expect(result.stdout).toContain('/connections?property=name%3D%3DMySQL+shop+on+db.example.com&property=connectionSpec.id')
     expect(result.stdout).toContain('/explore?objectType=root')
   })
 })
@@ -238,7 +241,7 @@ describe('reporting', () => {
 
     expect(result.code).toBe(1)
     expect(result.errors).toHaveLength(1)
-    expect(result.errors[0]).toMatch(/^Creating the connection failed: HTTP 400, FLOW-1302-400 Invalid connection: Connection string \*\*\*is invalid \(request id req-77\)\./)
+    expect(result.errors[0]).toMatch(/^Creating the connection failed: HTTP 400, FLOW-1302-400 Invalid connection: Connection string \*\*\* is invalid \(request id req-77\)\./)
     expect(result.stderr).toBe('')
   })
 

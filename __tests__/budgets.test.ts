@@ -29,10 +29,11 @@ beforeEach(() => platform.reset())
 const inputs = (overrides: Record<string, string> = {}) =>
   platformInputs(platform, CLIENT_SECRET, { host: 'db.example.com', database: 'shop', username: 'etl', password: 'budget-password-1', ...overrides })
 const calls = () => callsOf(platform)
+const run = (overrides: Record<string, string> = {}, entry?: string) => runAction(inputs(overrides), { secrets: [platform.accessToken], ...(entry ? { entry } : {}) })
 
 describe('bundle', () => {
   test('a default upsert runs on dist/index.js alone: no chunk (mysql2, @actions/http-client) is loaded', async () => {
-    const result = await runAction(inputs(), { entry: join(entryOnly, 'index.js') })
+    const result = await run({}, join(entryOnly, 'index.js'))
 
     expect(result.errors).toEqual([])
     expect(result.outputs.outcome).toBe('created')
@@ -42,7 +43,7 @@ describe('bundle', () => {
     const chunks = readdirSync(join(ROOT, 'dist')).filter((file) => /^\d+\.index\.js$/.test(file))
     expect(chunks.some((file) => readFileSync(join(ROOT, 'dist', file), 'utf8').includes('HANDSHAKE_NO_SSL_SUPPORT'))).toBe(true)
 
-    const result = await runAction(inputs({ preflight: 'warn', host: '127.0.0.1', port: '9' }), { entry: join(entryOnly, 'index.js') })
+    const result = await run({ preflight: 'warn', host: '127.0.0.1', port: '9' }, join(entryOnly, 'index.js'))
 
     expect(result.warnings).toEqual([expect.stringMatching(/Cannot find module .*\d+\.index\.js/)])
   })
@@ -54,31 +55,31 @@ describe('bundle', () => {
 
 describe('requests per mode, IMS included, equal the minimum', () => {
   test('create: IMS, POST', async () => {
-    await runAction(inputs({ 'if-exists': 'create' }))
+    await run({ 'if-exists': 'create' })
     expect(calls()).toEqual(['POST /ims/token/v3', 'POST /connections'])
   })
 
   test('upsert of a new connection: IMS, lookup, POST', async () => {
-    await runAction(inputs())
+    await run()
     expect(calls()).toEqual(['POST /ims/token/v3', 'GET /connections', 'POST /connections'])
   })
 
   test('update: IMS, lookup, PATCH', async () => {
     const existing = platform.addConnection({ name: 'MySQL shop on db.example.com' })
-    await runAction(inputs())
+    await run()
     expect(calls()).toEqual(['POST /ims/token/v3', 'GET /connections', `PATCH /connections/${existing.id}`])
   })
 
   test('reuse with verify: IMS, lookup, explore', async () => {
     const existing = platform.addConnection({ name: 'MySQL shop on db.example.com' })
-    await runAction(inputs({ 'if-exists': 'reuse', verify: 'true' }))
+    await run({ 'if-exists': 'reuse', verify: 'true' })
     expect(calls()).toEqual(['POST /ims/token/v3', 'GET /connections', `GET /connections/${existing.id}/explore`])
   })
 
   test('lookup among 10,000 connections, 100 of them same-spec near names: one list request', async () => {
     platform.seed(9_900, (i) => ({ name: `MySQL shop on db.example.com ${i}`, specId: 'another-spec' }))
     platform.seed(100, (i) => ({ name: i % 2 ? `mysql shop on db.example.com` : `MySQL shop on db.example.com (${i})` }))
-    await runAction(inputs({ 'if-exists': 'reuse' }))
+    await run({ 'if-exists': 'reuse' })
     expect(calls().filter((call) => call === 'GET /connections')).toHaveLength(1)
   })
 })

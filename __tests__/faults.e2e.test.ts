@@ -23,7 +23,7 @@ const inputs = (overrides: Record<string, string> = {}) =>
 const run = (overrides: Record<string, string> = {}) =>
   runAction(inputs(overrides), { secrets: [PASSWORD, CLIENT_SECRET, platform.accessToken, 'Pwd="Fault-pass;word 9";'] })
 const calls = () => callsOf(platform)
-const retryLines = (stdout: string) => stdout.split('\n').filter((line) => /attempt \d+\/\d+; retrying in/.test(line))
+const retryLines = (stdout: string) => stdout.split('\n').filter((line) => /attempt \d+\/\d+; [a-z ]+ in \d/.test(line))
 
 describe('retries', () => {
   test('503 then success: retried once, logged once', async () => {
@@ -65,7 +65,7 @@ describe('retries', () => {
 
     expect(result.code).toBe(1)
     expect(calls().filter((c) => c === 'GET /connections')).toHaveLength(3)
-    expect(result.errors).toEqual([expect.stringMatching(/^Looking up connections named "Orders DB" failed: HTTP 500, with an HTML page instead of a Platform error .*try again later\.$/)])
+    expect(result.errors).toEqual([expect.stringMatching(/^Looking up connections named "Orders DB" failed after 3 attempts: HTTP 500, with an HTML page .*try again later\.$/)])
     expect(result.stderr).toBe('')
   })
 
@@ -156,6 +156,55 @@ describe('exactly-once create', () => {
     expect(platform.connections.size).toBe(2)
     expect(result.outputs['connection-id']).not.toBe(namesake.id)
     expect(platform.connections.has(result.outputs['connection-id']!)).toBe(true)
+  })
+})
+
+describe('exactly-once create, with a namesake and a budget', () => {
+  test('a namesake that appears meanwhile is not adopted as ours, nor cleaned up', async () => {
+    const namesake = platform.addConnection({ name: 'Orders DB', description: 'made by another job' })
+    // The first lookup misses it (it is being created by another job), then our create is lost.
+    platform.inject({ method: 'GET', path: CONNECTIONS, status: 200, body: { items: [] } })
+    platform.inject({ method: 'POST', path: CONNECTIONS, status: 503 })
+
+    const result = await run({ cleanup: 'true' })
+
+    expect(result.code).toBe(0)
+    expect(platform.connections.size).toBe(2)
+    const ours = result.outputs['connection-id']!
+    expect(ours).not.toBe(namesake.id)
+    expect(result.state['cleanup-connection-id']).toBe(ours)
+    expect(calls()).toEqual(['POST /ims/token/v3', 'GET /connections', 'POST /connections', 'GET /connections', 'POST /connections'])
+    expect(retryLines(result.stdout)).toEqual([expect.stringMatching(/^Creating the connection: HTTP 503, attempt 1\/5; checking whether it took effect in \d\.\d s$/)])
+  })
+
+  test('max-attempts bounds the creates and the retries inside them together', async () => {
+    platform.inject({ method: 'POST', path: CONNECTIONS, status: 503 })
+    platform.inject({ method: 'POST', path: CONNECTIONS, status: 429, times: 5 })
+
+    const result = await run({ 'max-attempts': '2' })
+
+    expect(result.code).toBe(1)
+    expect(calls().filter((call) => call === 'POST /connections')).toHaveLength(2)
+    expect(result.errors).toEqual([expect.stringMatching(/^Creating the connection failed: HTTP 429/)])
+  })
+})
+
+describe('secrets echoed back in errors', () => {
+  test.each([
+    ['runs of whitespace', 'two  spaces\ttab!'],
+    ['a final full stop', 'Sup3rS3cret.']
+  ])('a password with %s is hidden even when an error reshapes it', async (_, password) => {
+    platform.inject({
+      method: 'POST',
+      path: CONNECTIONS,
+      status: 400,
+      body: { type: 'https://ns.adobe.com/aep/errors/FLOW-1302-400', title: 'Bad request', status: 400, report: { 'detailed-message': `Login failed with password ${password}`, 'request-id': 'req-9' } }
+    })
+
+    const result = await run({ 'auth-type': 'basic', password })
+
+    expect(result.code).toBe(1)
+    expect(result.errors).toEqual([expect.stringContaining('Login failed with password *** (request id req-9)')])
   })
 })
 

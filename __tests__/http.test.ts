@@ -66,6 +66,7 @@ function setup(steps: Step[], options: { maxAttempts?: number; timeoutSeconds?: 
     clock,
     log: (line) => logs.push(line),
     debug: (line) => debugs.push(line),
+    redact: (text) => text.replaceAll('s3cret', '***'),
     transport
   })
   return { http, clock, calls, logs, debugs }
@@ -120,7 +121,7 @@ describe('Http.send', () => {
   test('a 503 then 200 is retried once, with one log line', async () => {
     const { http, calls, logs, clock } = setup([response(503), response(200, {}, '{"ok":true}')])
     const result = await http.send(GET)
-    expect(result).toEqual({ status: 200, headers: {}, body: '{"ok":true}', repeated: true })
+    expect(result).toEqual({ status: 200, headers: {}, body: '{"ok":true}', repeated: true, attempts: 2 })
     expect(calls).toHaveLength(2)
     expect(logs).toEqual([`Listing connections: HTTP 503, attempt 1/5; retrying in ${(clock.waits[0]! / 1000).toFixed(1)} s`])
     expect(clock.waits).toEqual([backoffDelay(1, 0.5)])
@@ -134,7 +135,7 @@ describe('Http.send', () => {
 
   test('a first answer that needs no retry is returned as it is', async () => {
     const { http, calls, logs, clock } = setup([response(200, { etag: '"1"' }, 'body')])
-    expect(await http.send(GET)).toEqual({ status: 200, headers: { etag: '"1"' }, body: 'body', repeated: false })
+    expect(await http.send(GET)).toEqual({ status: 200, headers: { etag: '"1"' }, body: 'body', repeated: false, attempts: 1 })
     expect(calls).toEqual([{ method: 'GET', url: GET.url, body: undefined }])
     expect(logs).toEqual([])
     expect(clock.waits).toEqual([])
@@ -247,6 +248,26 @@ describe('Http.send', () => {
     expect(calls).toHaveLength(1)
   })
 
+  test('the body of a failed answer is redacted before anyone reads it; a success is left alone', async () => {
+    const { http } = setup([response(400, {}, 'bad value s3cret'), response(200, {}, 'token s3cret')])
+    expect((await http.send(GET)).body).toBe('bad value ***')
+    expect((await http.send(GET)).body).toBe('token s3cret')
+  })
+
+  test('a request may have fewer attempts than max-attempts', async () => {
+    const { http, calls } = setup([response(429), response(429), response(429)], { maxAttempts: 5 })
+    const result = await http.send({ ...CREATE, maxAttempts: 2 })
+    expect(result).toMatchObject({ status: 429, attempts: 2 })
+    expect(calls).toHaveLength(2)
+  })
+
+  test('pause logs the standard line and waits by the policy', async () => {
+    const { http, logs, clock } = setup([])
+    await http.pause('Creating the connection', 'HTTP 503', 2, 5, 'checking whether it took effect')
+    expect(clock.waits).toEqual([backoffDelay(2, 0.5)])
+    expect(logs).toEqual([`Creating the connection: HTTP 503, attempt 2/5; checking whether it took effect in ${(backoffDelay(2, 0.5) / 1000).toFixed(1)} s`])
+  })
+
   describe('a non-idempotent POST', () => {
     test('HTTP 503 on the last attempt is still an unknown outcome, not a plain failure', async () => {
       const { http } = setup([response(429), response(503)], { maxAttempts: 2 })
@@ -258,6 +279,7 @@ describe('Http.send', () => {
       const error = await rejection(http.send(CREATE))
       expect(error).toBeInstanceOf(OutcomeUnknownError)
       expect(error.message).toBe(`Creating the connection answered HTTP ${status}, so it is unknown whether it took effect`)
+      expect(error).toMatchObject({ reason: `HTTP ${status}`, attempts: 1 })
       expect(calls).toHaveLength(1)
       expect(clock.waits).toEqual([])
     })
@@ -298,7 +320,7 @@ describe('Http.send', () => {
     const error = await rejection(http.send(GET))
     expect(error).toBeInstanceOf(ActionError)
     expect(error.message).toBe(
-      "Listing connections timed out: the step's 42 s deadline (timeout-seconds) passed without an answer. Check that Platform is reachable from the runner, or raise timeout-seconds."
+      "Listing connections was not sent: the step's 42 s deadline (timeout-seconds) had already passed. Raise timeout-seconds."
     )
     expect(calls).toHaveLength(0)
   })
@@ -323,7 +345,7 @@ describe('Http.send', () => {
       const transport: Transport = () => answers.shift()!
       const logs: string[] = []
       const clock = fakeClock()
-      const http = new Http({ maxAttempts: 3, deadline: START + 300_000, timeoutSeconds: 300, clock, log: (line) => logs.push(line), debug: () => undefined, transport })
+      const http = new Http({ maxAttempts: 3, deadline: START + 300_000, timeoutSeconds: 300, clock, log: (line) => logs.push(line), debug: () => undefined, redact: (text) => text, transport })
       const sent = http.send(GET)
       await jest.advanceTimersByTimeAsync(ATTEMPT_TIMEOUT_MS)
       expect((await sent).status).toBe(200)
@@ -336,7 +358,7 @@ describe('Http.send', () => {
   test('a hung attempt is abandoned at the deadline', async () => {
     const clock = sleepingClock()
     const hung: Transport = () => new Promise<never>(() => undefined)
-    const http = new Http({ maxAttempts: 5, deadline: clock.now() + 50, timeoutSeconds: 7, clock, log: () => undefined, debug: () => undefined, transport: hung })
+    const http = new Http({ maxAttempts: 5, deadline: clock.now() + 50, timeoutSeconds: 7, clock, log: () => undefined, debug: () => undefined, redact: (text) => text, transport: hung })
     const started = Date.now()
     const error = await rejection(http.send(GET))
     expect(error).toBeInstanceOf(ActionError)

@@ -140,10 +140,11 @@ describe('readSettings: valid inputs', () => {
     const trimmed = valid({ ...BASE, host: 'db.example.com\n', 'client-secret': `${CLIENT_SECRET}\n`, name: 'Orders\r\n' })
     expect(trimmed.target?.host).toBe('db.example.com')
     expect(trimmed.name).toBe('Orders')
-    expect(problemsOf({ ...BASE, password: `${PASSWORD}\n` }).map((p) => p.input)).toEqual(['password'])
+    const withPassword = problemsOf({ ...BASE, password: `${PASSWORD}\n` })
+    expect(withPassword).toEqual([{ input: 'password', message: expect.stringContaining('ends in a line break: check how the value was pasted') }])
     const withString = problemsOf({ ...BASE, ...NO_PARTS, 'connection-string': `${CONNECTION_STRING}\n` })
     expect(withString.map((p) => p.input)).toEqual(['connection-string'])
-    expect(withString[0]?.message).toContain('must be on one line')
+    expect(withString[0]?.message).toContain('ends in a line break')
   })
 
   test('connection-options are merged over the connection string options, the later line winning', () => {
@@ -243,8 +244,8 @@ describe('readSettings: bad inputs', () => {
     ['connection-string without a database', { ...NO_PARTS, 'connection-string': 'Server=h;Uid=u;Pwd=p' }, 'connection-string', 'it has no Database'],
     ['connection-string with a bad port', { ...NO_PARTS, 'connection-string': 'Server=h;Port=99999;Database=d;Uid=u;Pwd=p' }, 'connection-string', 'Port is not a whole number'],
     ['ssl-mode conflicting with the connection string', { ...NO_PARTS, 'connection-string': `${CONNECTION_STRING}SslMode=None;`, 'ssl-mode': 'Required' }, 'ssl-mode', 'conflicts with the SslMode'],
-    ['malformed connection-options', { 'connection-options': 'AllowZeroDateTime' }, 'connection-options', 'line 1 is not valid Key=Value'],
-    ['malformed second line of connection-options', { 'connection-options': 'a=1\nb="unclosed' }, 'connection-options', 'line 2 is not valid Key=Value'],
+    ['malformed connection-options', { 'connection-options': 'AllowZeroDateTime' }, 'connection-options', 'line 1 is not a valid Key=Value option'],
+    ['malformed second line of connection-options', { 'connection-options': 'a=1\nb="unclosed' }, 'connection-options', 'line 2 is not a valid Key=Value option'],
     ['connection-options repeating Server', { 'connection-options': 'Server=other' }, 'connection-options', 'repeats "Server"'],
     ['connection-options repeating Pwd', { 'connection-options': 'Pwd=other' }, 'connection-options', 'repeats "Pwd"'],
     ['connection-options repeating User Id', { 'connection-options': 'a=1;User Id=root' }, 'connection-options', 'repeats "User Id"'],
@@ -268,12 +269,32 @@ describe('readSettings: bad inputs', () => {
   test.each<[string, Record<string, string>]>([
     ['nothing', NO_PARTS],
     ['a host alone', { ...NO_PARTS, host: 'db' }],
-    ['a connection string without a database', { ...NO_PARTS, 'connection-string': 'Server=h;Uid=u;Pwd=p' }]
   ])('delete with %s to go by fails, naming connection-id', (_, overrides) => {
     const problems = problemsOf({ ...BASE, ...overrides, operation: 'delete' })
     expect(problems).toHaveLength(1)
     expect(problems[0]?.input).toBe('connection-id')
     expect(problems[0]?.message).toContain('or "name" is required with operation: delete')
+  })
+
+  test('delete with a malformed connection string names connection-string', () => {
+    const problems = problemsOf({ ...BASE, ...NO_PARTS, 'connection-string': 'Server=h;Uid=u;Pwd=p', operation: 'delete' })
+    expect(problems.map((p) => p.input)).toEqual(['connection-string', 'connection-id'])
+    expect(problems[0]?.message).toContain('it has no Database')
+  })
+
+  test.each<[string, string]>([
+    ['client-id', 'my client'],
+    ['ims-org-id', 'ORG€@AdobeOrg'],
+    ['sandbox-name', 'dev one'],
+    ['access-token', 'tok\u00e9n']
+  ])('%s must be visible ASCII, as an HTTP header', (input, value) => {
+    const overrides = input === 'access-token' ? { 'client-secret': '', 'access-token': value } : { [input]: value }
+    expect(problemsOf({ ...BASE, ...overrides })).toEqual([{ input, message: expect.stringContaining('only visible ASCII characters') }])
+  })
+
+  test('auth-type basic refuses options inside the connection string', () => {
+    const problems = problemsOf({ ...BASE, ...NO_PARTS, 'auth-type': 'basic', 'connection-string': `${CONNECTION_STRING}AllowPublicKeyRetrieval=true;` })
+    expect(problems).toEqual([{ input: 'connection-string', message: expect.stringContaining('holds options (AllowPublicKeyRetrieval)') }])
   })
 
   test('several bad inputs at once give one problem each', () => {

@@ -84,7 +84,7 @@ describe('operation: delete', () => {
     const result = await run({ operation: 'delete', 'connection-id': existing.id })
 
     expect(result.code).toBe(1)
-    expect(result.errors).toEqual([expect.stringMatching(/FLOW-1418-400.* The connection is still used by a dataflow: delete the dataflow first, then run this step again\.$/)])
+    expect(result.errors).toEqual([expect.stringMatching(/FLOW-1418-400.* The connection is still used by a dataflow: delete the dataflow first, then the connection\.$/)])
     expect(platform.connections.has(existing.id)).toBe(true)
   })
 

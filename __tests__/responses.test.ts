@@ -2,8 +2,8 @@ import type { IncomingHttpHeaders } from 'node:http'
 import { ActionError, type Response } from '../src/http.js'
 import { describeFailure, errorDetails, flowErrorCode, isObject, readJson } from '../src/responses.js'
 
-function answer(status: number, body: unknown, headers: IncomingHttpHeaders = { 'content-type': 'application/json' }): Response {
-  return { status, headers, body: typeof body === 'string' ? body : JSON.stringify(body), repeated: false }
+function answer(status: number, body: unknown, headers: IncomingHttpHeaders = { 'content-type': 'application/json' }, attempts = 1): Response {
+  return { status, headers, body: typeof body === 'string' ? body : JSON.stringify(body), repeated: false, attempts }
 }
 
 const FLOW_ERROR = {
@@ -41,20 +41,24 @@ describe('describeFailure', () => {
     expect(message).toBe('Getting an access token failed: HTTP 400, invalid_client: invalid client_id parameter. Check the inputs named in the message.')
   })
 
+  test('says how many attempts a retried failure took', () => {
+    expect(describeFailure('Listing connections', answer(503, FLOW_ERROR, undefined, 4))).toMatch(/^Listing connections failed after 4 attempts: HTTP 503, FLOW-1302-400/)
+  })
+
   test('an HTML page', () => {
     const message = describeFailure('Listing connections', answer(502, '<html><body>Bad Gateway</body></html>', { 'content-type': 'text/html; charset=UTF-8' }))
     expect(message).toBe(
-      'Listing connections failed: HTTP 502, with an HTML page instead of a Platform error (a proxy or gateway answered?). The service had a problem; try again later.'
+      'Listing connections failed: HTTP 502, with an HTML page (did a proxy or login page answer?) instead of an error this action knows. The service had a problem; try again later.'
     )
   })
 
   test.each<[string, Response, string]>([
     ['an empty body', answer(500, ''), 'with an empty body'],
     ['a blank body', answer(503, '  \n'), 'with an empty body'],
-    ['plain text', answer(500, 'oops', { 'content-type': 'text/plain' }), 'with a body that is not a Platform error (text/plain)'],
-    ['no content type', answer(500, 'oops', {}), 'with a body that is not a Platform error (no content type)'],
-    ['a JSON array', answer(500, '[1,2]'), 'with a body that is not a Platform error (application/json)'],
-    ['JSON without known fields', answer(500, { foo: 'bar' }), 'with a body that is not a Platform error (application/json)']
+    ['plain text', answer(500, 'oops', { 'content-type': 'text/plain' }), 'with text/plain content instead of an error this action knows'],
+    ['no content type', answer(500, 'oops', {}), 'with content of no stated type instead of an error this action knows'],
+    ['a JSON array', answer(500, '[1,2]'), 'with application/json content instead of an error this action knows'],
+    ['JSON without known fields', answer(500, { foo: 'bar' }), 'with application/json content instead of an error this action knows']
   ])('%s is described', (_, response, fragment) => {
     const message = describeFailure('Reading connection c1', response)
     expect(message).toBe(`Reading connection c1 failed: HTTP ${response.status}, ${fragment}. The service had a problem; try again later.`)
@@ -133,14 +137,14 @@ describe('readJson', () => {
   test('refuses an HTML answer, saying so', () => {
     const message = actionErrorOf(() => readJson('Listing connections', answer(200, '<html>login</html>', { 'content-type': 'text/html' })))
     expect(message).toBe(
-      'Listing connections failed: HTTP 200 came with an HTML page instead of a Platform error (a proxy or gateway answered?) instead of JSON. Check that platform-url and ims-url point at Adobe, not at a proxy or login page.'
+      'Listing connections failed: HTTP 200 came with an HTML page (did a proxy or login page answer?) instead of JSON. Check that platform-url and ims-url point at Adobe, not at a proxy or login page.'
     )
   })
 
   test.each<[string, IncomingHttpHeaders, string]>([
-    ['no content type', {}, 'a body that is not a Platform error (no content type)'],
-    ['text/plain', { 'content-type': 'text/plain' }, 'a body that is not a Platform error (text/plain)'],
-    ['application/jsonp', { 'content-type': 'application/jsonp' }, '(application/jsonp)']
+    ['no content type', {}, 'content of no stated type'],
+    ['text/plain', { 'content-type': 'text/plain' }, 'text/plain content'],
+    ['application/jsonp', { 'content-type': 'application/jsonp' }, 'application/jsonp content']
   ])('refuses %s even when the body is JSON', (_, headers, fragment) => {
     expect(actionErrorOf(() => readJson('X', answer(200, { ok: true }, headers)))).toContain(fragment)
   })

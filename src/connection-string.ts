@@ -47,7 +47,7 @@ export function coreKeyOf(key: string): CoreKey | undefined {
 /** Connector-NET quoting: bare when safe, else single quotes if that needs no escaping, else double quotes with `"` doubled. */
 export function quoteValue(value: string): string {
   if (value.includes('\0')) throw new ConnectionStringError('a value contains a NUL character, which a connection string cannot carry')
-  if (value !== '' && !/["'=;\s\p{Cc}]/u.test(value)) return value
+  if (!/["'=;\s\p{Cc}]/u.test(value)) return value
   if (value.includes('"') && !value.includes("'")) return `'${value}'`
   return `"${value.replaceAll('"', '""')}"`
 }
@@ -160,10 +160,10 @@ export function parseConnectionString(text: string): MysqlTarget {
     if (coreKey) core[coreKey] = value
     else options.set(key.toLowerCase(), [key, value])
   }
-  const missing = (['server', 'database', 'uid', 'pwd'] as const).filter((key) => core[key] === undefined || (key !== 'pwd' && core[key] === ''))
+  const missing = (['server', 'database', 'uid', 'pwd'] as const).filter((key) => core[key] === undefined || core[key] === '')
   if (missing.length > 0) {
     const names = { server: 'Server', database: 'Database', uid: 'Uid', pwd: 'Pwd' }
-    throw new ConnectionStringError(`it has no ${missing.map((key) => names[key]).join(', ')}`)
+    throw new ConnectionStringError(`it has no ${missing.map((key) => names[key]).join(', ')} (or an empty one)`)
   }
   const port = core.port === undefined || core.port === '' ? 3306 : parsePort(core.port)
   if (port === undefined) throw new ConnectionStringError('its Port is not a whole number from 1 to 65535')

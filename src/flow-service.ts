@@ -44,6 +44,15 @@ export interface Written {
 /** Characters that Flow Service's `property=` filter syntax reads as operators or separators. */
 const FILTER_SYNTAX = /[,=!<>~"']/
 
+/** The list request that finds connections by name, relative to the Flow Service base. */
+export function lookupPath(name: string): string {
+  const query = new URLSearchParams()
+  // A name holding filter syntax would be misread by the server: filter by spec alone then, and page through.
+  if (!FILTER_SYNTAX.test(name)) query.append('property', `name==${name}`)
+  query.append('property', `connectionSpec.id==${MYSQL_SPEC_ID}`)
+  return `/connections?${query.toString()}`
+}
+
 function toConnection(item: unknown): Connection | undefined {
   if (!isObject(item) || typeof item.id !== 'string') return undefined
   return {
@@ -81,15 +90,12 @@ export class FlowService {
   /** Every MySQL connection with exactly this name; the server filter narrows, the exact match is ours. */
   async findByName(name: string): Promise<Connection[]> {
     const what = `Looking up connections named "${name}"`
-    const query = new URLSearchParams()
-    // A name holding filter syntax would be misread by the server: filter by spec alone then, and page through.
-    if (!FILTER_SYNTAX.test(name)) query.append('property', `name==${name}`)
-    query.append('property', `connectionSpec.id==${MYSQL_SPEC_ID}`)
-    let url: string | undefined = `${this.base}/connections?${query.toString()}`
+    let url: string | undefined = `${this.base}${lookupPath(name)}`
     const found: Connection[] = []
     const seen = new Set<string>()
     for (let page = 0; url !== undefined; page++) {
-      if (page >= MAX_PAGES || seen.has(url)) throw new ActionError(`${what} failed: Platform kept returning more pages after ${page}. Try again later.`)
+      if (seen.has(url)) throw new ActionError(`${what} failed: the next-page link repeats a page already read. Try again later.`)
+      if (page >= MAX_PAGES) throw new ActionError(`${what} failed: Platform kept returning more pages after ${page}. Try again later.`)
       seen.add(url)
       const response = await this.send({ method: 'GET', url, what, idempotent: true })
       if (response.status !== 200) throw new ActionError(describeFailure(what, response))
@@ -130,10 +136,10 @@ export class FlowService {
    * POSTs the connection. A lost answer surfaces as OutcomeUnknownError: the caller must look
    * for the connection before trying again, or it may create a second one.
    */
-  async create(draft: ConnectionDraft): Promise<Written> {
+  async create(draft: ConnectionDraft, maxAttempts: number): Promise<Written> {
     const what = 'Creating the connection'
-    const body = JSON.stringify({ ...draft, connectionSpec: { id: MYSQL_SPEC_ID, version: '1.0' } })
-    const response = await this.send({ method: 'POST', url: `${this.base}/connections`, body, what, idempotent: false })
+    const body = JSON.stringify({ name: draft.name, description: draft.description, auth: draft.auth, connectionSpec: { id: MYSQL_SPEC_ID, version: '1.0' } })
+    const response = await this.send({ method: 'POST', url: `${this.base}/connections`, body, what, idempotent: false, maxAttempts })
     if (response.status !== 201 && response.status !== 200) throw new ActionError(describeFailure(what, response))
     return this.written(what, response)
   }
@@ -167,7 +173,7 @@ export class FlowService {
     const code = flowErrorCode(response)
     if (response.status === 404 && code === '1101-404') return response.repeated ? 'deleted' : 'absent'
     if (code === '1418-400') {
-      throw new ActionError(`${describeFailure(what, response, '')} The connection is still used by a dataflow: delete the dataflow first, then run this step again.`)
+      throw new ActionError(`${describeFailure(what, response, '')} The connection is still used by a dataflow: delete the dataflow first, then the connection.`)
     }
     throw new ActionError(describeFailure(what, response))
   }

@@ -21,6 +21,7 @@ export interface RawResponse {
 export interface Response extends RawResponse {
   /** True when an earlier attempt of this request may have reached the server. */
   repeated: boolean
+  attempts: number
 }
 
 /** Sends one attempt; rejects with a Node network error (it has a `code`) when no answer came. */
@@ -35,15 +36,27 @@ export interface RequestSpec {
   what: string
   /** False for a POST that creates: its lost answers are not repeated blindly (see OutcomeUnknownError). */
   idempotent: boolean
+  /** Fewer attempts than max-attempts, for a create that shares its budget with the lookups between its attempts. */
+  maxAttempts?: number
 }
 
 /** A failure that is fully explained by its message: main prints it as it is. */
 export class ActionError extends Error {}
 
 /** A create whose answer was lost: it may or may not have happened, so the caller must look before repeating it. */
-export class OutcomeUnknownError extends Error {}
+export class OutcomeUnknownError extends Error {
+  constructor(
+    message: string,
+    /** What went wrong, for the retry log line: "HTTP 503", "the connection was reset". */
+    readonly reason: string,
+    /** Attempts this request used, the lost one included. */
+    readonly attempts: number
+  ) {
+    super(message)
+  }
+}
 
-export const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504])
+const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504])
 const RETRYABLE_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'EAI_AGAIN', 'ETRUNCATED', 'ETIMEOUT'])
 // Refused connections never reached the server: repeating them is safe even for a create.
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'EAI_AGAIN'])
@@ -64,6 +77,8 @@ export interface HttpOptions {
   log: (line: string) => void
   /** One line per attempt, shown with RUNNER_DEBUG=1: method, URL, status and time taken. */
   debug: (line: string) => void
+  /** Applied to the body of every answer that is not a success, before anything reads it: an error may echo a secret. */
+  redact: (text: string) => string
   transport: Transport
 }
 
@@ -91,6 +106,8 @@ function errorCode(error: unknown): string {
   return 'EUNKNOWN'
 }
 
+const UNTRUSTED = "the server's TLS certificate is not trusted (behind a TLS-inspecting proxy, point NODE_EXTRA_CA_CERTS at the proxy's CA certificate)"
+
 function describeCode(code: string): string {
   const words: Record<string, string> = {
     ECONNRESET: 'the connection was reset',
@@ -103,10 +120,12 @@ function describeCode(code: string): string {
     ETRUNCATED: 'the answer was cut off',
     ENOTFOUND: 'the host name does not exist',
     CERT_HAS_EXPIRED: "the server's TLS certificate has expired",
-    DEPTH_ZERO_SELF_SIGNED_CERT: "the server's TLS certificate is not trusted (behind a TLS-inspecting proxy, point NODE_EXTRA_CA_CERTS at the proxy's CA certificate)",
-    SELF_SIGNED_CERT_IN_CHAIN: "the server's TLS certificate is not trusted (behind a TLS-inspecting proxy, point NODE_EXTRA_CA_CERTS at the proxy's CA certificate)",
-    UNABLE_TO_VERIFY_LEAF_SIGNATURE: "the server's TLS certificate is not trusted (behind a TLS-inspecting proxy, point NODE_EXTRA_CA_CERTS at the proxy's CA certificate)",
-    UNABLE_TO_GET_ISSUER_CERT_LOCALLY: "the server's TLS certificate is not trusted (behind a TLS-inspecting proxy, point NODE_EXTRA_CA_CERTS at the proxy's CA certificate)"
+    DEPTH_ZERO_SELF_SIGNED_CERT: UNTRUSTED,
+    SELF_SIGNED_CERT_IN_CHAIN: UNTRUSTED,
+    UNABLE_TO_VERIFY_LEAF_SIGNATURE: UNTRUSTED,
+    UNABLE_TO_GET_ISSUER_CERT_LOCALLY: UNTRUSTED,
+    ERR_INVALID_CHAR: 'a header value holds a character HTTP cannot carry (check client-id, ims-org-id, sandbox-name and access-token)',
+    ERR_INVALID_HTTP_TOKEN: 'a header holds a character HTTP cannot carry (check client-id, ims-org-id, sandbox-name and access-token)'
   }
   return words[code] ?? `the request failed (${code})`
 }
@@ -127,26 +146,24 @@ export class Http {
    * max-attempts is used up or the deadline comes. Any other status is returned for the caller to judge.
    */
   async send(spec: RequestSpec): Promise<Response> {
-    const { maxAttempts, clock, log, debug } = this.options
+    const maxAttempts = spec.maxAttempts ?? this.options.maxAttempts
     let repeated = false
     for (let attempt = 1; ; attempt++) {
-      if (this.options.deadline <= clock.now()) throw this.deadlineError(spec)
+      if (this.options.deadline <= this.options.clock.now()) throw this.deadlineError(spec, attempt === 1)
       let reason: string
       let arrived: boolean
       let waitMs: number | undefined
       try {
-        const started = clock.now()
         const response = await this.attempt(spec)
-        debug(`${spec.method} ${spec.url} -> ${response.status} in ${Math.round(clock.now() - started)} ms`)
-        if (!RETRYABLE_STATUSES.has(response.status)) return { ...response, repeated }
+        if (!RETRYABLE_STATUSES.has(response.status)) return { ...response, repeated, attempts: attempt }
+        reason = `HTTP ${response.status}`
         // A 429 is refused at the gateway before anything happens; a 5xx may come after the work was done.
         if (!spec.idempotent && response.status !== 429) {
-          throw new OutcomeUnknownError(`${spec.what} answered HTTP ${response.status}, so it is unknown whether it took effect`)
+          throw new OutcomeUnknownError(`${spec.what} answered ${reason}, so it is unknown whether it took effect`, reason, attempt)
         }
-        if (attempt >= maxAttempts) return { ...response, repeated }
-        reason = `HTTP ${response.status}`
+        if (attempt >= maxAttempts) return { ...response, repeated, attempts: attempt }
         arrived = true
-        waitMs = retryAfterMs(response.headers['retry-after'], clock.now())
+        waitMs = retryAfterMs(response.headers['retry-after'], this.options.clock.now())
       } catch (error) {
         if (error instanceof OutcomeUnknownError || error instanceof ActionError) throw error
         const code = errorCode(error)
@@ -154,30 +171,47 @@ export class Http {
         if (!RETRYABLE_CODES.has(code)) {
           throw new ActionError(`${spec.what} failed: ${describeCode(code)} (${origin}). Check the URL inputs and the runner's network.`)
         }
+        reason = describeCode(code)
         arrived = !NOT_SENT_CODES.has(code)
         if (!spec.idempotent && arrived) {
-          throw new OutcomeUnknownError(`${spec.what} failed: ${describeCode(code)}, so it is unknown whether it took effect`)
+          throw new OutcomeUnknownError(`${spec.what} failed: ${reason}, so it is unknown whether it took effect`, reason, attempt)
         }
         if (attempt >= maxAttempts) {
-          throw new ActionError(`${spec.what} failed after ${attempt} attempts: ${describeCode(code)} (${origin}). Try again later, or raise max-attempts.`)
+          throw new ActionError(`${spec.what} failed after ${attempt} attempts: ${reason} (${origin}). Try again later, or raise max-attempts.`)
         }
-        reason = describeCode(code)
       }
-      const delay = waitMs ?? backoffDelay(attempt, clock.random())
-      if (clock.now() + delay >= this.options.deadline) {
-        const asked = waitMs === undefined ? '' : ` (the server asked to wait ${Math.ceil(waitMs / 1000)} s)`
-        throw new ActionError(
-          `${spec.what} failed: ${reason} on attempt ${attempt}/${maxAttempts}, and waiting to try again${asked} would pass the ${this.options.timeoutSeconds} s deadline (timeout-seconds). Try again later, or raise timeout-seconds.`
-        )
-      }
-      log(`${spec.what}: ${reason}, attempt ${attempt}/${maxAttempts}; retrying in ${(delay / 1000).toFixed(1)} s`)
+      await this.pause(spec.what, reason, attempt, maxAttempts, 'retrying', waitMs)
       repeated ||= arrived
-      await clock.sleep(delay)
     }
+  }
+
+  /**
+   * Waits as the retry policy says before the next step (`next` names it in the log line), or
+   * fails when the wait would pass the deadline. Also for callers that repeat a step themselves.
+   */
+  async pause(what: string, reason: string, attempt: number, maxAttempts: number, next: string, waitMs?: number): Promise<void> {
+    const { clock, deadline, timeoutSeconds } = this.options
+    const delay = waitMs ?? backoffDelay(attempt, clock.random())
+    if (clock.now() + delay >= deadline) {
+      const asked = waitMs === undefined ? '' : ` (the server asked to wait ${Math.ceil(waitMs / 1000)} s)`
+      throw new ActionError(
+        `${what} failed: ${reason} on attempt ${attempt}/${maxAttempts}, and waiting to try again${asked} would pass the ${timeoutSeconds} s deadline (timeout-seconds). Try again later, or raise timeout-seconds.`
+      )
+    }
+    this.options.log(`${what}: ${reason}, attempt ${attempt}/${maxAttempts}; ${next} in ${(delay / 1000).toFixed(1)} s`)
+    await clock.sleep(delay)
   }
 
   /** One attempt, abandoned after ATTEMPT_TIMEOUT_MS (retryable) or at the deadline (final), whichever is first. */
   private async attempt(spec: RequestSpec): Promise<RawResponse> {
+    const started = this.options.clock.now()
+    const response = await this.race(spec)
+    this.options.debug(`${spec.method} ${spec.url} -> ${response.status} in ${Math.round(this.options.clock.now() - started)} ms`)
+    const success = response.status >= 200 && response.status < 300
+    return success ? response : { ...response, body: this.options.redact(response.body) }
+  }
+
+  private async race(spec: RequestSpec): Promise<RawResponse> {
     const remaining = this.options.deadline - this.options.clock.now()
     const attempt = this.options.transport(spec.method, spec.url, spec.headers, spec.body)
     // An abandoned attempt fails later, when dispose destroys its socket; nobody waits for it then.
@@ -197,9 +231,15 @@ export class Http {
     }
   }
 
-  private deadlineError(spec: RequestSpec): ActionError {
-    return new ActionError(`${spec.what} timed out: the step's ${this.options.timeoutSeconds} s deadline (timeout-seconds) passed without an answer. Check that Platform is reachable from the runner, or raise timeout-seconds.`)
+  private deadlineError(spec: RequestSpec, beforeSending = false): ActionError {
+    const limit = `the step's ${this.options.timeoutSeconds} s deadline (timeout-seconds)`
+    return new ActionError(
+      beforeSending
+        ? `${spec.what} was not sent: ${limit} had already passed. Raise timeout-seconds.`
+        : `${spec.what} timed out: ${limit} passed without an answer. Check that Platform is reachable from the runner, or raise timeout-seconds.`
+    )
   }
+
 }
 
 function readBody(message: IncomingMessage): Promise<string> {

@@ -86,6 +86,9 @@ const SINGLE_LINE = [
 // Java's and JavaScript's regular expressions (Platform's pattern uses `.`) also end lines at these.
 const LINE_BREAK = /[\r\n\u0085\u2028\u2029]/
 
+// Sent as HTTP headers, which carry only visible ASCII.
+const HEADER_INPUTS = new Set(['client-id', 'ims-org-id', 'sandbox-name', 'access-token'])
+
 // These are read as given: whitespace can be part of a password.
 const UNTRIMMED = new Set(['password', 'connection-string'])
 
@@ -106,8 +109,13 @@ export function readSettings(readRaw: ReadInput): { settings?: Settings; problem
 
   for (const name of SINGLE_LINE) {
     const value = read(name)
-    if (LINE_BREAK.test(value)) problem(name, 'must be on one line: a value that spans lines cannot be masked in the logs or sent as one field.')
+    // Only the untrimmed inputs keep a trailing line break; it is most often pasted in by mistake.
+    if (/^[^\r\n]*(\r?\n)+$/.test(value)) problem(name, 'ends in a line break: check how the value was pasted into the secret or workflow.')
+    else if (LINE_BREAK.test(value)) problem(name, 'must be on one line: a value that spans lines cannot be masked in the logs or sent as one field.')
     else if (value.includes('\0')) problem(name, 'contains a NUL character, which cannot be sent; check where the value comes from.')
+    else if (HEADER_INPUTS.has(name) && value !== '' && !/^[\x21-\x7e]+$/.test(value)) {
+      problem(name, 'must hold only visible ASCII characters, without spaces: it is sent as an HTTP header.')
+    }
   }
 
   const required = (name: string, hint: string): string => {
@@ -160,7 +168,6 @@ export function readSettings(readRaw: ReadInput): { settings?: Settings; problem
   const imsOrgId = required('ims-org-id', 'set it to your organization ID, which ends in @AdobeOrg')
   const credentials = readCredentials(read, problem)
   const sandboxName = read('sandbox-name') || 'prod'
-  if (/\s/.test(sandboxName)) problem('sandbox-name', `must be a sandbox name without spaces; got "${sandboxName}".`)
   const imsUrl = url('ims-url', 'https://ims-na1.adobelogin.com')
   const platformUrl = url('platform-url', 'https://platform.adobe.io')
   const authType = oneOf('auth-type', ['connection-string', 'basic'] as const, 'connection-string')
@@ -176,7 +183,7 @@ export function readSettings(readRaw: ReadInput): { settings?: Settings; problem
 
   // Delete needs no credentials for the database: at most host and database, for the default name.
   const target = operation === 'upsert' ? readTarget(read, problem, authType) : undefined
-  const place = target ?? hostAndDatabase(read)
+  const place = target ?? hostAndDatabase(read, problem)
   const name = read('name') || (place ? `MySQL ${place.database} on ${place.host}` : '')
   if (operation === 'delete' && !connectionId && name === '') {
     problem('connection-id', 'or "name" is required with operation: delete, to say which connection to delete (host and database also do, for the default name).')
@@ -223,20 +230,14 @@ function readCredentials(read: ReadInput, problem: (input: string, message: stri
   return problem('client-secret', 'or "access-token" is required: pass the OAuth server-to-server client secret from secrets.*, or a ready access token.')
 }
 
-function hostAndDatabase(read: ReadInput): { host: string; database: string } | undefined {
-  let host = read('host')
-  let database = read('database')
-  if (read('connection-string') !== '') {
-    try {
-      for (const [key, value] of parsePairs(read('connection-string'))) {
-        if (coreKeyOf(key) === 'server') host = value
-        if (coreKeyOf(key) === 'database') database = value
-      }
-    } catch {
-      return undefined
-    }
+function hostAndDatabase(read: ReadInput, problem: (input: string, message: string) => undefined): { host: string; database: string } | undefined {
+  if (read('connection-string') === '') return read('host') && read('database') ? { host: read('host'), database: read('database') } : undefined
+  try {
+    return parseConnectionString(read('connection-string'))
+  } catch (error) {
+    if (!(error instanceof ConnectionStringError)) throw error
+    return problem('connection-string', `is not a valid MySQL connection string: ${error.message}.`)
   }
-  return host && database ? { host, database } : undefined
 }
 
 function normalizeScopes(scopes: string): string {
@@ -288,6 +289,9 @@ function readTarget(read: ReadInput, problem: (input: string, message: string) =
     else target.sslMode = sslMode
   }
 
+  if (authType === 'basic' && target.options && target.options.length > 0) {
+    return problem('connection-string', `holds options (${target.options.map(([key]) => key).join(', ')}) that auth-type: basic has no place for; remove them or use auth-type: connection-string.`)
+  }
   const options = readOptions(read('connection-options'), problem)
   if (options && options.length > 0) {
     if (authType === 'basic') return problem('connection-options', 'only applies to auth-type: connection-string; Basic Authentication has no place for extra options.')
@@ -308,7 +312,7 @@ function readOptions(text: string, problem: (input: string, message: string) => 
       pairs = parsePairs(line)
     } catch (error) {
       if (!(error instanceof ConnectionStringError)) throw error
-      return problem('connection-options', `line ${index + 1} is not valid Key=Value; options: ${error.message}.`)
+      return problem('connection-options', `line ${index + 1} is not a valid Key=Value option: ${error.message}.`)
     }
     for (const [key, value] of pairs) {
       const core = coreKeyOf(key)

@@ -4,20 +4,20 @@
 import { randomUUID } from 'node:crypto'
 import { Context } from '../node_modules/@actions/github/lib/context.js'
 import { buildConnectionString } from './connection-string.js'
-import { type Connection, type ConnectionAuth, type ConnectionDraft, FlowService, FLOW_SERVICE_PATH, MYSQL_SPEC_ID, type Written } from './flow-service.js'
-import { ActionError, type Clock, Http, OutcomeUnknownError, backoffDelay, runnerTransport, sleepingClock } from './http.js'
+import { type Connection, type ConnectionAuth, type ConnectionDraft, FlowService, FLOW_SERVICE_PATH, MYSQL_SPEC_ID, type Written, lookupPath } from './flow-service.js'
+import { ActionError, type Clock, Http, OutcomeUnknownError, runnerTransport, sleepingClock } from './http.js'
 import { fetchAccessToken } from './ims.js'
 import { type Settings, readSettings } from './inputs.js'
 import * as runner from './runner.js'
 import { Redactor, weakSecretWarning } from './secrets.js'
 
-export type Outcome = 'created' | 'updated' | 'reused' | 'dry-run' | 'deleted' | 'absent'
+type Outcome = 'created' | 'updated' | 'reused' | 'dry-run' | 'deleted' | 'absent'
 
 const SECRET_INPUTS = ['password', 'client-secret', 'access-token', 'connection-string']
 const USER_AGENT = 'aep-mysql-connection-action'
 const PREFLIGHT_TIMEOUT_MS = 10_000
 /** Saved for the post step: the id of a connection this step created, when cleanup is on. */
-export const CLEANUP_STATE = 'cleanup-connection-id'
+const CLEANUP_STATE = 'cleanup-connection-id'
 
 // Every line this step prints passes through it. The runner masks registered secrets as well,
 // but an id or an API message that happens to hold one must not depend on that.
@@ -82,6 +82,20 @@ function authFor(settings: Settings): ConnectionAuth {
   return { specName: 'Connection String Based Authentication', params: { connectionString: buildConnectionString(target) } }
 }
 
+/** What an upsert sends: the name, the description and the credentials. */
+function draftFor(settings: Settings): ConnectionDraft {
+  return { name: settings.name, description: settings.description ?? defaultDescription(), auth: authFor(settings) }
+}
+
+/**
+ * A create's body: its description ends in a token of this run. After a create whose answer
+ * was lost, the token tells the connection this step made from a namesake made by anyone else.
+ */
+function withRunToken(draft: ConnectionDraft): ConnectionDraft & { token: string } {
+  const token = `[run-token ${randomUUID()}]`
+  return { ...draft, description: `${draft.description} ${token}`, token }
+}
+
 /**
  * From @actions/github's run context. Its Context class is imported by path: the package's
  * entry point also loads Octokit, which this action does not use and which costs start-up time.
@@ -102,22 +116,19 @@ async function runMain(clock: Clock): Promise<void> {
   }
   warnAboutWeakSecrets(settings)
 
-  const auth = settings.operation === 'upsert' ? authFor(settings) : undefined
-
-  // With if-exists: create nothing is looked up first, so a token in the description is what recognises our own connection.
-  const marker = settings.ifExists === 'create' ? `[run-token ${randomUUID()}]` : undefined
-  const description = [settings.description ?? defaultDescription(), marker].filter(Boolean).join(' ')
   const deadline = clock.now() + settings.timeoutSeconds * 1000
+  const draft = settings.operation === 'upsert' ? draftFor(settings) : undefined
 
-  if (settings.preflight !== 'off') await preflight(settings, Math.min(PREFLIGHT_TIMEOUT_MS, deadline - clock.now()))
-  if (settings.dryRun) return dryRun(settings, auth, description)
+  // At most half of what is left, so a database that does not answer leaves time for Platform.
+  if (settings.preflight !== 'off') await preflight(settings, Math.min(PREFLIGHT_TIMEOUT_MS, (deadline - clock.now()) / 2))
+  if (settings.dryRun) return dryRun(settings, draft)
 
   const { http, dispose } = openHttp(settings, clock, deadline)
   try {
     const accessToken = await accessTokenFor(settings, http)
     const flow = new FlowService(http, { ...settings, accessToken })
     if (settings.operation === 'delete') return await deleteConnection(settings, flow)
-    const result = await upsert(settings, flow, { name: settings.name, description, auth: auth! }, marker, clock)
+    const result = await upsert(settings, flow, http, draft!)
     // Saved before anything else can fail, so the post step still removes what this step made.
     if (settings.cleanup && result.outcome === 'created') runner.saveState(CLEANUP_STATE, result.id)
     report(result)
@@ -135,7 +146,7 @@ async function runMain(clock: Clock): Promise<void> {
 
 function openHttp(settings: Settings, clock: Clock, deadline: number): { http: Http; dispose: () => void } {
   const { transport, dispose } = runnerTransport(USER_AGENT)
-  const http = new Http({ maxAttempts: settings.maxAttempts, deadline, timeoutSeconds: settings.timeoutSeconds, clock, log: say.info, debug: say.debug, transport })
+  const http = new Http({ maxAttempts: settings.maxAttempts, deadline, timeoutSeconds: settings.timeoutSeconds, clock, log: say.info, debug: say.debug, redact: (text) => redactor.redact(text), transport })
   return { http, dispose }
 }
 
@@ -174,16 +185,18 @@ async function accessTokenFor(settings: Settings, http: Http): Promise<string> {
   return token
 }
 
-function dryRun(settings: Settings, auth: ConnectionAuth | undefined, description: string): void {
+function dryRun(settings: Settings, draft: ConnectionDraft | undefined): void {
   const base = `${settings.platformUrl}${FLOW_SERVICE_PATH}`
+  const lookup = `GET ${base}${lookupPath(settings.name)}`
   const lines = [`Dry run: nothing is sent to IMS or Platform. In sandbox "${settings.sandboxName}" the action would:`]
   if (settings.credentials.kind === 'client-secret') lines.push(`- POST ${settings.imsUrl}/ims/token/v3 for an access token (client_credentials, scopes ${settings.credentials.scopes})`)
-  if (settings.operation === 'delete') {
-    if (!settings.connectionId) lines.push(`- GET ${base}/connections?property=name==${settings.name}&property=connectionSpec.id==${MYSQL_SPEC_ID} to find the connection`)
+  if (!draft) {
+    if (!settings.connectionId) lines.push(`- ${lookup} to find the connection`)
     lines.push(`- DELETE ${base}/connections/${settings.connectionId ?? '{id found by name}'}`)
   } else {
-    const body = JSON.stringify({ name: settings.name, description, auth, connectionSpec: { id: MYSQL_SPEC_ID, version: '1.0' } }, null, 2)
-    if (settings.ifExists !== 'create') lines.push(`- GET ${base}/connections?property=name==${settings.name}&property=connectionSpec.id==${MYSQL_SPEC_ID} to look for "${settings.name}"`)
+    const { token, ...created } = withRunToken(draft)
+    const body = JSON.stringify({ ...created, connectionSpec: { id: MYSQL_SPEC_ID, version: '1.0' } }, null, 2)
+    if (settings.ifExists !== 'create') lines.push(`- ${lookup} to look for "${settings.name}"`)
     const onFound = { update: 'PATCH its credentials and description (If-Match: its etag)', reuse: 'reuse it unchanged', fail: 'fail', create: '' }[settings.ifExists]
     lines.push(`- POST ${base}/connections${onFound ? ` if none exists; if one exists, ${onFound}` : ''}, with this body:`, body)
     if (settings.verify) lines.push(`- GET ${base}/connections/{id}/explore?objectType=root to verify that Platform can reach the database`)
@@ -196,10 +209,10 @@ interface UpsertResult extends Written {
   outcome: 'created' | 'updated' | 'reused'
 }
 
-async function upsert(settings: Settings, flow: FlowService, draft: ConnectionDraft, marker: string | undefined, clock: Clock): Promise<UpsertResult> {
+async function upsert(settings: Settings, flow: FlowService, http: Http, draft: ConnectionDraft): Promise<UpsertResult> {
   if (settings.ifExists !== 'create') {
     say.info(`Looking for a MySQL connection named "${settings.name}" in sandbox "${settings.sandboxName}".`)
-    const existing = single(await flow.findByName(settings.name), settings.name)
+    const existing = single(await flow.findByName(settings.name), settings.name, 'Delete the extras in Platform, or choose another name.')
     if (existing) {
       switch (settings.ifExists) {
         case 'fail':
@@ -215,39 +228,41 @@ async function upsert(settings: Settings, flow: FlowService, draft: ConnectionDr
       }
     }
   }
-  const mine = (found: Connection[]): Connection | undefined => (marker ? found.filter((c) => c.description.includes(marker)) : found)[0]
-  const written = await createOnce(settings, flow, draft, mine, clock)
+  const written = await createOnce(settings, flow, http, withRunToken(draft))
   say.info(`Created connection ${written.id}.`)
   return { ...written, outcome: 'created' }
 }
 
-function single(found: Connection[], name: string): Connection | undefined {
+function single(found: Connection[], name: string, advice: string): Connection | undefined {
   if (found.length > 1) {
-    throw new ActionError(`${found.length} MySQL connections are named "${name}" (${found.map((c) => c.id).join(', ')}), so it is unclear which one to use. Delete the extras in Platform, or choose another name.`)
+    throw new ActionError(`${found.length} MySQL connections are named "${name}" (${found.map((c) => c.id).join(', ')}), so it is unclear which one to use. ${advice}`)
   }
   return found[0]
 }
 
 /**
- * Creates the connection exactly once. When a create's answer is lost it may still have
- * happened, so the connection is looked up again, and adopted if it is there, before any new POST.
+ * Creates the connection exactly once. A create whose answer was lost may still have happened:
+ * after the retry wait (a slow server may still be committing it), the connection is looked up
+ * by this run's token and adopted if it is there; only then is the create sent again. The
+ * creates and the waits between them share max-attempts.
  */
-async function createOnce(settings: Settings, flow: FlowService, draft: ConnectionDraft, mine: (found: Connection[]) => Connection | undefined, clock: Clock): Promise<Written> {
-  for (let attempt = 1; ; attempt++) {
+async function createOnce(settings: Settings, flow: FlowService, http: Http, draft: ConnectionDraft & { token: string }): Promise<Written> {
+  let used = 0
+  for (;;) {
     try {
-      return await flow.create(draft)
+      return await flow.create(draft, settings.maxAttempts - used)
     } catch (error) {
       if (!(error instanceof OutcomeUnknownError)) throw error
-      say.info(`${error.message}; looking the connection up before trying again.`)
-      const adopted = mine(await flow.findByName(settings.name))
+      used += error.attempts
+      await http.pause('Creating the connection', error.reason, used, settings.maxAttempts, 'checking whether it took effect')
+      const adopted = (await flow.findByName(settings.name)).find((connection) => connection.description.includes(draft.token))
       if (adopted) {
         say.info(`The create did take effect: adopting connection ${adopted.id}.`)
         return { id: adopted.id, etag: adopted.etag }
       }
-      if (attempt >= settings.maxAttempts) {
-        throw new ActionError(`${error.message}, and after ${attempt} attempts no such connection exists. Try again later, or raise max-attempts.`)
+      if (used >= settings.maxAttempts) {
+        throw new ActionError(`${error.message}, and after ${used} attempts no such connection exists. Try again later, or raise max-attempts.`)
       }
-      await clock.sleep(backoffDelay(attempt, clock.random()))
     }
   }
 }
@@ -256,7 +271,7 @@ async function deleteConnection(settings: Settings, flow: FlowService): Promise<
   let id = settings.connectionId
   if (!id) {
     say.info(`Looking for a MySQL connection named "${settings.name}" in sandbox "${settings.sandboxName}".`)
-    id = single(await flow.findByName(settings.name), settings.name)?.id
+    id = single(await flow.findByName(settings.name), settings.name, 'Delete the one you mean by connection-id.')?.id
   }
   const outcome = id ? await flow.remove(id) : 'absent'
   say.info(outcome === 'deleted' ? `Deleted connection ${id}.` : `No such connection${id ? ` (${id})` : ` named "${settings.name}"`}: nothing to delete.`)
@@ -284,10 +299,15 @@ async function writeSummary(settings: Settings, id: string, outcome: Outcome, ta
     ['Sandbox', settings.sandboxName]
   ]
   if (tableCount !== undefined) rows.push(['Tables Platform sees', String(tableCount)])
-  await runner.summary
-    .addHeading('MySQL source connection', 3)
-    .addTable([[{ data: 'Field', header: true }, { data: 'Value', header: true }], ...rows.map(([field, value]) => [field!, redactor.redact(value!)])])
-    .write()
+  try {
+    await runner.summary
+      .addHeading('MySQL source connection', 3)
+      .addTable([[{ data: 'Field', header: true }, { data: 'Value', header: true }], ...rows.map(([field, value]) => [field!, redactor.redact(value!)])])
+      .write()
+  } catch (error) {
+    // The connection is in place and the outputs are set: a summary that cannot be written is not a failed step.
+    say.warning(`The job summary could not be written (${error instanceof Error ? error.message : String(error)}).`)
+  }
 }
 
 /** The post step: deletes the connection this job's step created, when cleanup is on. Never fails the job. */

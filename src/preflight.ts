@@ -63,7 +63,7 @@ export function describeLoginFailure(error: unknown, target: MysqlTarget): strin
       return `the host name "${target.host}" could not be resolved from the runner. Check host.`
     case 'ETIMEDOUT':
     case 'PROTOCOL_SEQUENCE_TIMEOUT':
-      return `no answer from ${where} in time. A database that admits only Adobe's IP ranges cannot be reached from the runner: set preflight to warn or off for it.`
+      return `no answer from ${where} in time. A database that admits only Adobe's IP ranges cannot be reached from the runner: preflight: warn keeps this a warning, off skips the login.`
     case 'HANDSHAKE_NO_SSL_SUPPORT':
       return `ssl-mode ${target.sslMode} asks for TLS, but the server at ${where} does not offer it. Enable TLS on the server, or set ssl-mode to None or Preferred.`
     case 'HANDSHAKE_SSL_ERROR':

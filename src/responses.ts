@@ -61,10 +61,11 @@ export function describeFailure(what: string, response: Response, hint?: string)
   const parts = [`HTTP ${status}`]
   const named = [details.code, details.title].filter(Boolean).join(' ')
   if (named) parts.push(named)
-  let sentence = `${what} failed: ${parts.join(', ')}`
+  const tries = response.attempts > 1 ? ` after ${response.attempts} attempts` : ''
+  let sentence = `${what} failed${tries}: ${parts.join(', ')}`
   if (details.detail && details.detail !== details.title) sentence += `: ${details.detail.replace(/\s+/g, ' ').replace(/\.$/, '')}`
   if (details.requestId) sentence += ` (request id ${details.requestId})`
-  if (!named && !details.detail) sentence += `, with ${describeBody(response)}`
+  if (!named && !details.detail) sentence += response.body.trim() === '' ? ', with an empty body' : `, with ${describeBody(response)} instead of an error this action knows`
   const advice = hint ?? HINTS[status] ?? (status >= 500 ? 'The service had a problem; try again later.' : undefined)
   return advice ? `${sentence}. ${advice}` : `${sentence}.`
 }
@@ -72,8 +73,8 @@ export function describeFailure(what: string, response: Response, hint?: string)
 function describeBody(response: Response): string {
   if (response.body.trim() === '') return 'an empty body'
   const type = text(response.headers['content-type'])?.split(';')[0]
-  if (type && /html/i.test(type)) return 'an HTML page instead of a Platform error (a proxy or gateway answered?)'
-  return `a body that is not a Platform error (${type ?? 'no content type'})`
+  if (type && /html/i.test(type)) return 'an HTML page (did a proxy or login page answer?)'
+  return type ? `${type} content` : 'content of no stated type'
 }
 
 /** The JSON body of a successful answer; anything else is a clear failure. */
