@@ -1,7 +1,7 @@
 // npm run bench: start-up, bundle, requests, scale and memory of the bundled action, side by side
 // with the curl calls users write by hand, against the local IMS + Flow Service server.
 //
-//   npm run bench -- [--runs 15] [--latency 50]
+//   npm run bench -- [--runs 25] [--latency 50]   (at least 15 runs)
 //
 // Timings are medians; the two sides of each comparison run alternately (ABBA) in this one
 // process so that drift of the machine falls on both. Prints a markdown table and writes it to
@@ -18,7 +18,7 @@ import { startFakePlatform } from '../__tests__/support/fake-platform.mjs'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 const ENTRY = join(ROOT, 'dist', 'index.js')
-const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '15' }, latency: { type: 'string', default: '50' } } })
+const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '25' }, latency: { type: 'string', default: '50' } } })
 const RUNS = Math.max(15, Number(args.runs))
 const LATENCY_MS = Number(args.latency)
 const CLIENT_SECRET = 'bench-client-secret-4d2'
