@@ -1,10 +1,8 @@
 import { jest } from '@jest/globals'
 import {
   ATTEMPT_TIMEOUT_MS,
-  ActionError,
   type Clock,
   Http,
-  OutcomeUnknownError,
   type RawResponse,
   type RequestSpec,
   type Transport,
@@ -12,6 +10,7 @@ import {
   retryAfterMs,
   sleepingClock
 } from '../src/http.js'
+import { ActionError, OutcomeUnknownError } from '../src/errors.js'
 
 const START = Date.UTC(2025, 0, 1, 0, 0, 0)
 

@@ -1,4 +1,4 @@
-import { DEFAULT_SCOPES, type InputProblem, type Settings, isLoopback, readSettings } from '../src/inputs.js'
+import { DEFAULTS, type DeleteSettings, type InputProblem, type Settings, type UpsertSettings, isLoopback, readSettings } from '../src/inputs.js'
 
 const PASSWORD = 'Zx9!qQ#pw-Secretive'
 const CLIENT_SECRET = 'p8e-ClientSecret-77'
@@ -24,8 +24,20 @@ const CONNECTION_STRING = `Server=cs-host;Port=3310;Database=warehouse;Uid=loade
 function valid(inputs: Record<string, string>): Settings {
   const { settings, problems } = settingsFrom(inputs)
   expect(problems).toEqual([])
-  expect(settings).toBeDefined()
-  return settings!
+  if (!settings) throw new Error('no settings')
+  return settings
+}
+
+function validUpsert(inputs: Record<string, string>): UpsertSettings {
+  const settings = valid(inputs)
+  if (settings.operation !== 'upsert') throw new Error(`operation ${settings.operation}`)
+  return settings
+}
+
+function validDelete(inputs: Record<string, string>): DeleteSettings {
+  const settings = valid(inputs)
+  if (settings.operation !== 'delete') throw new Error(`operation ${settings.operation}`)
+  return settings
 }
 
 function problemsOf(inputs: Record<string, string>): InputProblem[] {
@@ -40,7 +52,7 @@ describe('readSettings: valid inputs', () => {
     expect(valid(BASE)).toEqual({
       operation: 'upsert',
       clientId: 'my-client-id',
-      credentials: { kind: 'client-secret', clientSecret: CLIENT_SECRET, scopes: DEFAULT_SCOPES },
+      credentials: { kind: 'client-secret', clientSecret: CLIENT_SECRET, scopes: DEFAULTS.scopes },
       imsOrgId: 'ABC123@AdobeOrg',
       sandboxName: 'prod',
       imsUrl: 'https://ims-na1.adobelogin.com',
@@ -60,7 +72,7 @@ describe('readSettings: valid inputs', () => {
 
   test('a connection string, parsed into the target', () => {
     const given = ` ${CONNECTION_STRING}SslMode=Required;ConnectTimeout=5; `
-    const settings = valid({ ...BASE, ...NO_PARTS, 'connection-string': given })
+    const settings = validUpsert({ ...BASE, ...NO_PARTS, 'connection-string': given })
     expect(settings.target).toEqual({
       host: 'cs-host',
       port: 3310,
@@ -126,19 +138,19 @@ describe('readSettings: valid inputs', () => {
   })
 
   test('password and connection-string are not trimmed; every other input is', () => {
-    const parts = valid({ ...BASE, 'client-id': '  cid  ', 'ims-org-id': '\tORG@AdobeOrg ', host: ' db ', name: '  Orders  ', password: `  ${PASSWORD}  ` })
+    const parts = validUpsert({ ...BASE, 'client-id': '  cid  ', 'ims-org-id': '\tORG@AdobeOrg ', host: ' db ', name: '  Orders  ', password: `  ${PASSWORD}  ` })
     expect(parts.clientId).toBe('cid')
     expect(parts.imsOrgId).toBe('ORG@AdobeOrg')
-    expect(parts.target?.host).toBe('db')
+    expect(parts.target.host).toBe('db')
     expect(parts.name).toBe('Orders')
-    expect(parts.target?.password).toBe(`  ${PASSWORD}  `)
+    expect(parts.target.password).toBe(`  ${PASSWORD}  `)
     const secret = valid({ ...BASE, 'client-secret': `  ${CLIENT_SECRET}  ` })
     expect(secret.credentials).toMatchObject({ clientSecret: CLIENT_SECRET })
   })
 
   test('a trailing newline is trimmed away from ordinary inputs, but not from password or connection-string', () => {
-    const trimmed = valid({ ...BASE, host: 'db.example.com\n', 'client-secret': `${CLIENT_SECRET}\n`, name: 'Orders\r\n' })
-    expect(trimmed.target?.host).toBe('db.example.com')
+    const trimmed = validUpsert({ ...BASE, host: 'db.example.com\n', 'client-secret': `${CLIENT_SECRET}\n`, name: 'Orders\r\n' })
+    expect(trimmed.target.host).toBe('db.example.com')
     expect(trimmed.name).toBe('Orders')
     const withPassword = problemsOf({ ...BASE, password: `${PASSWORD}\n` })
     expect(withPassword).toEqual([{ input: 'password', message: expect.stringContaining('ends in a line break: check how the value was pasted') }])
@@ -148,13 +160,13 @@ describe('readSettings: valid inputs', () => {
   })
 
   test('connection-options are merged over the connection string options, the later line winning', () => {
-    const settings = valid({
+    const settings = validUpsert({
       ...BASE,
       ...NO_PARTS,
       'connection-string': `${CONNECTION_STRING}ConnectTimeout=5;CharSet=latin1;`,
       'connection-options': 'charset=utf8mb4\r\nAllowPublicKeyRetrieval=true; connecttimeout = 30'
     })
-    expect(settings.target?.options).toEqual([
+    expect(settings.target.options).toEqual([
       ['connecttimeout', '30'],
       ['charset', 'utf8mb4'],
       ['AllowPublicKeyRetrieval', 'true']
@@ -162,21 +174,20 @@ describe('readSettings: valid inputs', () => {
   })
 
   test('ssl-mode agreeing with the connection string is fine', () => {
-    const settings = valid({ ...BASE, ...NO_PARTS, 'connection-string': `${CONNECTION_STRING}SslMode=required;`, 'ssl-mode': 'Required' })
-    expect(settings.target?.sslMode).toBe('Required')
+    const settings = validUpsert({ ...BASE, ...NO_PARTS, 'connection-string': `${CONNECTION_STRING}SslMode=required;`, 'ssl-mode': 'Required' })
+    expect(settings.target.sslMode).toBe('Required')
   })
 
   test('delete by connection-id needs no database', () => {
-    const settings = valid({ ...BASE, ...NO_PARTS, operation: 'delete', 'connection-id': 'c0ffee-id' })
-    expect(settings).toMatchObject({ operation: 'delete', connectionId: 'c0ffee-id', name: '' })
-    expect(settings.target).toBeUndefined()
+    const settings = validDelete({ ...BASE, ...NO_PARTS, operation: 'delete', 'connection-id': 'c0ffee-id' })
+    expect(settings.connection).toEqual({ by: 'id', id: 'c0ffee-id' })
+    expect(settings).not.toHaveProperty('target')
   })
 
   test('delete by name needs no database', () => {
-    const settings = valid({ ...BASE, ...NO_PARTS, operation: 'DELETE', name: 'Orders DB' })
-    expect(settings).toMatchObject({ operation: 'delete', name: 'Orders DB' })
+    const settings = validDelete({ ...BASE, ...NO_PARTS, operation: 'DELETE', name: 'Orders DB' })
+    expect(settings.connection).toEqual({ by: 'name', name: 'Orders DB' })
     expect(settings).not.toHaveProperty('target')
-    expect(settings).not.toHaveProperty('connectionId')
   })
 
   test.each<[string, Record<string, string>, string]>([
@@ -184,9 +195,9 @@ describe('readSettings: valid inputs', () => {
     ['host and database alone', { username: '', password: '' }, 'MySQL shop on db.example.com'],
     ['a connection string', { ...NO_PARTS, 'connection-string': CONNECTION_STRING }, 'MySQL warehouse on cs-host']
   ])('delete derives the default name from %s, without reading credentials into a target', (_, overrides, name) => {
-    const settings = valid({ ...BASE, ...overrides, operation: 'delete' })
-    expect(settings.name).toBe(name)
-    expect(settings.target).toBeUndefined()
+    const settings = validDelete({ ...BASE, ...overrides, operation: 'delete' })
+    expect(settings.connection).toEqual({ by: 'name', name })
+    expect(settings).not.toHaveProperty('target')
   })
 })
 

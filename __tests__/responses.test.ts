@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http'
-import { ActionError, type Response } from '../src/http.js'
+import { ActionError } from '../src/errors.js'
+import type { Response } from '../src/http.js'
 import { describeFailure, errorDetails, flowErrorCode, isObject, readJson } from '../src/responses.js'
 
 function answer(status: number, body: unknown, headers: IncomingHttpHeaders = { 'content-type': 'application/json' }, attempts = 1): Response {

@@ -13,7 +13,7 @@ export const modules = {
 /* harmony import */ var node_net__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_net__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_tls__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1692);
 /* harmony import */ var node_tls__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_tls__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _http_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6803);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3916);
 // Logs into the database from the runner with exactly the values Platform is about to receive,
 // so a wrong password is found now rather than at the first dataflow run.
 
@@ -108,7 +108,7 @@ async function runPreflight(target, timeoutMs) {
     }
     catch (error) {
         await connection?.end().catch(() => undefined);
-        throw new _http_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .lZ(`Preflight login to MySQL failed: ${describeLoginFailure(error, target)}`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .lZ(`Preflight login to MySQL failed: ${describeLoginFailure(error, target)}`);
     }
     try {
         const [versionRows] = await connection.query({ sql: 'SELECT VERSION() AS version', timeout: timeoutMs });
@@ -122,7 +122,7 @@ async function runPreflight(target, timeoutMs) {
         return { version, tableCount };
     }
     catch (error) {
-        throw new _http_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .lZ(`Preflight query on MySQL failed: ${describeLoginFailure(error, target)}`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .lZ(`Preflight query on MySQL failed: ${describeLoginFailure(error, target)}`);
     }
     finally {
         await connection.end().catch(() => undefined);

@@ -84,7 +84,7 @@ export function parsePairs(text: string): Array<[string, string]> {
   let i = 0
   const at = (pos: number): string => `at position ${pos + 1}`
   while (i < text.length) {
-    while (i < text.length && (/\s/.test(text[i]!) || text[i] === ';')) i++
+    while (i < text.length && (/\s/.test(text.charAt(i)) || text[i] === ';')) i++
     if (i >= text.length) break
     const keyStart = i
     let key = ''
@@ -105,7 +105,7 @@ export function parsePairs(text: string): Array<[string, string]> {
     if (key === '') throw new ConnectionStringError(`a key is missing before the "=" ${at(i)}`)
     if (/['"\0]/.test(key)) throw new ConnectionStringError(`the key that starts ${at(keyStart)} contains a quote or NUL, which a key cannot hold`)
     i++ // the '='
-    while (i < text.length && /[^\S\r\n]/.test(text[i]!)) i++
+    while (i < text.length && /[^\S\r\n]/.test(text.charAt(i))) i++
     let value = ''
     const quote = text[i]
     if (quote === '"' || quote === "'") {
@@ -125,7 +125,7 @@ export function parsePairs(text: string): Array<[string, string]> {
         value += text[i]
         i++
       }
-      while (i < text.length && /\s/.test(text[i]!)) i++
+      while (i < text.length && /\s/.test(text.charAt(i))) i++
       if (i < text.length && text[i] !== ';') throw new ConnectionStringError(`expected ";" after the quoted value ${at(i)}`)
     } else {
       const end = text.indexOf(';', i)
@@ -160,11 +160,9 @@ export function parseConnectionString(text: string): MysqlTarget {
     if (coreKey) core[coreKey] = value
     else options.set(key.toLowerCase(), [key, value])
   }
-  const missing = (['server', 'database', 'uid', 'pwd'] as const).filter((key) => core[key] === undefined || core[key] === '')
-  if (missing.length > 0) {
-    const names = { server: 'Server', database: 'Database', uid: 'Uid', pwd: 'Pwd' }
-    throw new ConnectionStringError(`it has no ${missing.map((key) => names[key]).join(', ')} (or an empty one)`)
-  }
+  const { server = '', database = '', uid = '', pwd = '' } = core
+  const missing = Object.entries({ Server: server, Database: database, Uid: uid, Pwd: pwd }).filter(([, value]) => value === '')
+  if (missing.length > 0) throw new ConnectionStringError(`it has no ${missing.map(([name]) => name).join(', ')} (or an empty one)`)
   const port = core.port === undefined || core.port === '' ? 3306 : parsePort(core.port)
   if (port === undefined) throw new ConnectionStringError('its Port is not a whole number from 1 to 65535')
   let sslMode: SslMode | undefined
@@ -173,11 +171,11 @@ export function parseConnectionString(text: string): MysqlTarget {
     if (!sslMode) throw new ConnectionStringError(`its SslMode is not one of ${SSL_MODES.join(', ')}`)
   }
   return {
-    host: core.server!,
+    host: server,
     port,
-    database: core.database!,
-    username: core.uid!,
-    password: core.pwd!,
+    database,
+    username: uid,
+    password: pwd,
     ...(sslMode ? { sslMode } : {}),
     options: [...options.values()]
   }

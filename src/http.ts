@@ -1,9 +1,8 @@
 // The one way this action sends a request: one retry policy and one deadline for the whole
-// step, over a transport that honours the runner's proxy settings.
+// step, over whichever transport it is given (transport.ts has the runner's).
 
-import type { Agent, IncomingHttpHeaders, IncomingMessage } from 'node:http'
-import type { HttpClient } from '@actions/http-client'
-import { getProxyUrl } from '@actions/http-client/lib/proxy'
+import type { IncomingHttpHeaders } from 'node:http'
+import { ActionError, OutcomeUnknownError } from './errors.js'
 
 export interface Clock {
   now(): number
@@ -40,22 +39,6 @@ export interface RequestSpec {
   maxAttempts?: number
 }
 
-/** A failure that is fully explained by its message: main prints it as it is. */
-export class ActionError extends Error {}
-
-/** A create whose answer was lost: it may or may not have happened, so the caller must look before repeating it. */
-export class OutcomeUnknownError extends Error {
-  constructor(
-    message: string,
-    /** What went wrong, for the retry log line: "HTTP 503", "the connection was reset". */
-    readonly reason: string,
-    /** Attempts this request used, the lost one included. */
-    readonly attempts: number
-  ) {
-    super(message)
-  }
-}
-
 const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504])
 const RETRYABLE_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'EAI_AGAIN', 'ETRUNCATED', 'ETIMEOUT'])
 // Refused connections never reached the server: repeating them is safe even for a create.
@@ -65,7 +48,6 @@ const BASE_DELAY_MS = 500
 const MAX_DELAY_MS = 15_000
 /** No single attempt may take longer than this, so one hung connection cannot eat the whole deadline. */
 export const ATTEMPT_TIMEOUT_MS = 30_000
-const MAX_BODY_BYTES = 32 * 1024 * 1024
 
 export interface HttpOptions {
   maxAttempts: number
@@ -108,7 +90,7 @@ function errorCode(error: unknown): string {
 
 const UNTRUSTED = "the server's TLS certificate is not trusted (behind a TLS-inspecting proxy, point NODE_EXTRA_CA_CERTS at the proxy's CA certificate)"
 
-function describeCode(code: string): string {
+export function describeCode(code: string): string {
   const words: Record<string, string> = {
     ECONNRESET: 'the connection was reset',
     ECONNREFUSED: 'the connection was refused',
@@ -238,81 +220,5 @@ export class Http {
         ? `${spec.what} was not sent: ${limit} had already passed. Raise timeout-seconds.`
         : `${spec.what} timed out: ${limit} passed without an answer. Check that Platform is reachable from the runner, or raise timeout-seconds.`
     )
-  }
-
-}
-
-function readBody(message: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    let size = 0
-    const fail = (code: string): void => reject(Object.assign(new Error(describeCode(code)), { code }))
-    message.on('data', (chunk: Buffer) => {
-      size += chunk.length
-      if (size > MAX_BODY_BYTES) {
-        message.destroy()
-        fail('ETRUNCATED')
-      } else chunks.push(chunk)
-    })
-    message.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
-    message.on('aborted', () => fail('ETRUNCATED'))
-    message.on('error', () => fail('ETRUNCATED'))
-    message.on('close', () => {
-      if (!message.complete) fail('ETRUNCATED')
-    })
-  })
-}
-
-/**
- * The real transport. Requests go out through Node's own http/https with keep-alive agents, so
- * IMS and Platform calls reuse their connections. When the runner has a proxy configured for the
- * URL (https_proxy, no_proxy, as @actions/http-client reads them), @actions/http-client carries
- * the request: it is loaded only then, since it brings undici and costs start-up time otherwise.
- * `dispose` ends every socket, also a hung one, so the process can exit.
- */
-export function runnerTransport(userAgent: string): { transport: Transport; dispose: () => void } {
-  const agents = new Map<string, Agent>()
-  const proxied = new Map<string, HttpClient>()
-
-  const direct = async (method: string, url: URL, headers: Record<string, string>, body: string | undefined): Promise<RawResponse> => {
-    // node:https (and with it node:tls) is loaded only when a URL needs it.
-    const lib = url.protocol === 'https:' ? process.getBuiltinModule('node:https') : process.getBuiltinModule('node:http')
-    let agent = agents.get(url.protocol)
-    if (!agent) {
-      agent = new lib.Agent({ keepAlive: true })
-      agents.set(url.protocol, agent)
-    }
-    const sized = body === undefined ? headers : { ...headers, 'Content-Length': String(Buffer.byteLength(body)) }
-    return new Promise((resolve, reject) => {
-      const request = lib.request(url, { method, agent, headers: { 'User-Agent': userAgent, ...sized }, timeout: ATTEMPT_TIMEOUT_MS }, (message) => {
-        readBody(message).then((text) => resolve({ status: message.statusCode ?? 0, headers: message.headers, body: text }), reject)
-      })
-      request.on('timeout', () => request.destroy(Object.assign(new Error(describeCode('ETIMEOUT')), { code: 'ETIMEOUT' })))
-      request.on('error', reject)
-      request.end(body)
-    })
-  }
-
-  const viaProxy = async (method: string, url: URL, headers: Record<string, string>, body: string | undefined): Promise<RawResponse> => {
-    let client = proxied.get(url.protocol)
-    if (!client) {
-      const { HttpClient } = await import('@actions/http-client')
-      // Redirects are refused: following one could carry credentials to another origin.
-      client = new HttpClient(userAgent, [], { allowRedirects: false, allowRetries: false, keepAlive: true, socketTimeout: ATTEMPT_TIMEOUT_MS })
-      proxied.set(url.protocol, client)
-    }
-    const response = await client.request(method, url.href, body ?? null, headers)
-    return { status: response.message.statusCode ?? 0, headers: response.message.headers, body: await readBody(response.message) }
-  }
-
-  return {
-    transport: (method, url, headers, body) => {
-      const target = new URL(url)
-      return getProxyUrl(target) ? viaProxy(method, target, headers, body) : direct(method, target, headers, body)
-    },
-    dispose: () => {
-      for (const agent of agents.values()) agent.destroy()
-      for (const client of proxied.values()) client.dispose()
-    }
   }
 }

@@ -13,15 +13,13 @@ import {
   parseSslMode
 } from './connection-string.js'
 
-export type Operation = 'upsert' | 'delete'
 export type IfExists = 'update' | 'reuse' | 'fail' | 'create'
 export type AuthType = 'connection-string' | 'basic'
 export type Preflight = 'off' | 'warn' | 'fail'
 
 export type Credentials = { kind: 'client-secret'; clientSecret: string; scopes: string } | { kind: 'access-token'; accessToken: string }
 
-export interface Settings {
-  operation: Operation
+interface CommonSettings {
   clientId: string
   credentials: Credentials
   imsOrgId: string
@@ -29,22 +27,31 @@ export interface Settings {
   /** Origins (and optional base path) without a trailing slash. */
   imsUrl: string
   platformUrl: string
-  /** The database; only for upsert (a delete needs no database credentials). */
-  target?: MysqlTarget
-  authType: AuthType
-  name: string
-  /** Absent: main builds one from the run context. */
-  description?: string
-  ifExists: IfExists
-  verify: boolean
   dryRun: boolean
   maxAttempts: number
   timeoutSeconds: number
-  /** Only with operation delete. */
-  connectionId?: string
+}
+
+export interface UpsertSettings extends CommonSettings {
+  operation: 'upsert'
+  target: MysqlTarget
+  authType: AuthType
+  name: string
+  /** Absent: built from the run context. */
+  description?: string
+  ifExists: IfExists
+  verify: boolean
   cleanup: boolean
   preflight: Preflight
 }
+
+/** A delete needs no database credentials: only which connection, by id or by name. */
+export interface DeleteSettings extends CommonSettings {
+  operation: 'delete'
+  connection: { by: 'id'; id: string } | { by: 'name'; name: string }
+}
+
+export type Settings = UpsertSettings | DeleteSettings
 
 export interface InputProblem {
   input: string
@@ -53,7 +60,23 @@ export interface InputProblem {
 
 export type ReadInput = (name: string) => string
 
-export const DEFAULT_SCOPES = 'openid,AdobeID,read_organizations,additional_info.projectedProductContext,session'
+/** The defaults of the inputs that have one; action.yml declares the same (a test holds them together). */
+export const DEFAULTS = {
+  operation: 'upsert',
+  scopes: 'openid,AdobeID,read_organizations,additional_info.projectedProductContext,session',
+  'sandbox-name': 'prod',
+  'ims-url': 'https://ims-na1.adobelogin.com',
+  'platform-url': 'https://platform.adobe.io',
+  'auth-type': 'connection-string',
+  'if-exists': 'update',
+  verify: 'false',
+  'dry-run': 'false',
+  'max-attempts': '5',
+  'timeout-seconds': '300',
+  cleanup: 'false',
+  preflight: 'off'
+} as const
+type Defaulted = keyof typeof DEFAULTS
 
 const PARTS = ['host', 'port', 'database', 'username', 'password'] as const
 
@@ -100,11 +123,13 @@ export function readSettings(readRaw: ReadInput): { settings?: Settings; problem
   }
   const raw = new Map<string, string>()
   const read = (name: string): string => {
-    if (!raw.has(name)) {
-      const value = readRaw(name)
-      raw.set(name, UNTRIMMED.has(name) ? value : value.trim())
+    let value = raw.get(name)
+    if (value === undefined) {
+      value = readRaw(name)
+      if (!UNTRIMMED.has(name)) value = value.trim()
+      raw.set(name, value)
     }
-    return raw.get(name)!
+    return value
   }
 
   for (const name of SINGLE_LINE) {
@@ -123,31 +148,30 @@ export function readSettings(readRaw: ReadInput): { settings?: Settings; problem
     if (value === '') problem(name, `is required: ${hint}.`)
     return value
   }
-  const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
-    const value = read(name)
-    if (value === '') return fallback
+  const orDefault = (name: Defaulted): string => read(name) || DEFAULTS[name]
+  const oneOf = <T extends string>(name: Defaulted, allowed: readonly T[]): T => {
+    const value = orDefault(name)
     const match = allowed.find((option) => option === value.toLowerCase())
     if (match) return match
     problem(name, `must be one of ${allowed.join(', ')}; got "${value}".`)
-    return fallback
+    return allowed[0] as T
   }
-  const boolean = (name: string): boolean => {
-    const value = read(name)
-    if (value === '' || /^(false|False|FALSE)$/.test(value)) return false
+  const boolean = (name: Defaulted): boolean => {
+    const value = orDefault(name)
     if (/^(true|True|TRUE)$/.test(value)) return true
-    problem(name, `must be true or false; got "${value}".`)
+    if (!/^(false|False|FALSE)$/.test(value)) problem(name, `must be true or false; got "${value}".`)
     return false
   }
-  const integer = (name: string, min: number, max: number, fallback: number): number => {
-    const value = read(name)
-    if (value === '') return fallback
+  const integer = (name: Defaulted, min: number, max: number): number => {
+    const value = orDefault(name)
     const number = /^\d+$/.test(value) ? Number(value) : NaN
     if (number >= min && number <= max) return number
     problem(name, `must be a whole number from ${min} to ${max}; got "${value}".`)
-    return fallback
+    return min
   }
-  const url = (name: string, fallback: string): string => {
-    const value = read(name) || fallback
+  const url = (name: Defaulted): string => {
+    const fallback = DEFAULTS[name]
+    const value = orDefault(name)
     let parsed: URL
     try {
       parsed = new URL(value)
@@ -163,60 +187,64 @@ export function readSettings(readRaw: ReadInput): { settings?: Settings; problem
     return parsed.href.replace(/\/+$/, '')
   }
 
-  const operation = oneOf('operation', ['upsert', 'delete'] as const, 'upsert')
+  const operation = oneOf('operation', ['upsert', 'delete'] as const)
   const clientId = required('client-id', 'set it to the Client ID of your Adobe Developer Console project')
   const imsOrgId = required('ims-org-id', 'set it to your organization ID, which ends in @AdobeOrg')
   const credentials = readCredentials(read, problem)
-  const sandboxName = read('sandbox-name') || 'prod'
-  const imsUrl = url('ims-url', 'https://ims-na1.adobelogin.com')
-  const platformUrl = url('platform-url', 'https://platform.adobe.io')
-  const authType = oneOf('auth-type', ['connection-string', 'basic'] as const, 'connection-string')
-  const ifExists = oneOf('if-exists', ['update', 'reuse', 'fail', 'create'] as const, 'update')
-  const verify = boolean('verify')
-  const dryRun = boolean('dry-run')
-  const cleanup = boolean('cleanup')
-  const preflight = oneOf('preflight', ['off', 'warn', 'fail'] as const, 'off')
-  const maxAttempts = integer('max-attempts', 1, 10, 5)
-  const timeoutSeconds = integer('timeout-seconds', 1, 3600, 300)
-  const connectionId = read('connection-id') || undefined
-  if (connectionId && operation !== 'delete') problem('connection-id', 'is only used with operation: delete; leave it empty to create or update a connection by name.')
-
-  // Delete needs no credentials for the database: at most host and database, for the default name.
-  const target = operation === 'upsert' ? readTarget(read, problem, authType) : undefined
-  const place = target ?? hostAndDatabase(read, problem)
-  const name = read('name') || (place ? `MySQL ${place.database} on ${place.host}` : '')
-  if (operation === 'delete' && !connectionId && name === '') {
-    problem('connection-id', 'or "name" is required with operation: delete, to say which connection to delete (host and database also do, for the default name).')
+  const common = {
+    clientId,
+    imsOrgId,
+    sandboxName: orDefault('sandbox-name'),
+    imsUrl: url('ims-url'),
+    platformUrl: url('platform-url'),
+    dryRun: boolean('dry-run'),
+    maxAttempts: integer('max-attempts', 1, 10),
+    timeoutSeconds: integer('timeout-seconds', 1, 3600)
   }
-  if (operation === 'delete' && cleanup) problem('cleanup', 'only applies to operation: upsert; a delete has nothing to clean up.')
-  if (operation === 'delete' && preflight !== 'off') problem('preflight', 'only applies to operation: upsert; a delete does not log in to the database.')
+  const authType = oneOf('auth-type', ['connection-string', 'basic'] as const)
+  const ifExists = oneOf('if-exists', ['update', 'reuse', 'fail', 'create'] as const)
+  const verify = boolean('verify')
+  const cleanup = boolean('cleanup')
+  const preflight = oneOf('preflight', ['off', 'warn', 'fail'] as const)
+  const connectionId = read('connection-id')
 
-  if (problems.length > 0) return { problems }
+  if (operation === 'delete') {
+    if (cleanup) problem('cleanup', 'only applies to operation: upsert; a delete has nothing to clean up.')
+    if (preflight !== 'off') problem('preflight', 'only applies to operation: upsert; a delete does not log in to the database.')
+    // The name matters only without an id; reading it is what checks the connection-string input.
+    const name = connectionId === '' ? read('name') || defaultName(hostAndDatabase(read, problem)) : ''
+    if (connectionId === '' && name === '') {
+      problem('connection-id', 'or "name" is required with operation: delete, to say which connection to delete (host and database also do, for the default name).')
+    }
+    if (problems.length > 0 || !credentials) return { problems }
+    const connection = connectionId === '' ? { by: 'name' as const, name } : { by: 'id' as const, id: connectionId }
+    return { problems, settings: { operation, ...common, credentials, connection } }
+  }
+
+  if (connectionId !== '') problem('connection-id', 'is only used with operation: delete; leave it empty to create or update a connection by name.')
+  const target = readTarget(read, problem, authType)
+  if (problems.length > 0 || !credentials || !target) return { problems }
   const description = read('description')
   return {
     problems,
     settings: {
       operation,
-      clientId,
-      credentials: credentials!,
-      imsOrgId,
-      sandboxName,
-      imsUrl,
-      platformUrl,
-      ...(target ? { target } : {}),
+      ...common,
+      credentials,
+      target,
       authType,
-      name,
+      name: read('name') || defaultName(target),
       ...(description ? { description } : {}),
       ifExists,
       verify,
-      dryRun,
-      maxAttempts,
-      timeoutSeconds,
-      ...(connectionId ? { connectionId } : {}),
       cleanup,
       preflight
     }
   }
+}
+
+function defaultName(place: { host: string; database: string } | undefined): string {
+  return place ? `MySQL ${place.database} on ${place.host}` : ''
 }
 
 function readCredentials(read: ReadInput, problem: (input: string, message: string) => undefined): Credentials | undefined {
@@ -226,7 +254,7 @@ function readCredentials(read: ReadInput, problem: (input: string, message: stri
     return problem('client-secret', 'and "access-token" are both set; give exactly one of them (a client secret lets the action fetch a fresh token).')
   }
   if (accessToken) return { kind: 'access-token', accessToken }
-  if (clientSecret) return { kind: 'client-secret', clientSecret, scopes: normalizeScopes(read('scopes') || DEFAULT_SCOPES) }
+  if (clientSecret) return { kind: 'client-secret', clientSecret, scopes: normalizeScopes(read('scopes') || DEFAULTS.scopes) }
   return problem('client-secret', 'or "access-token" is required: pass the OAuth server-to-server client secret from secrets.*, or a ready access token.')
 }
 
@@ -253,8 +281,9 @@ function readTarget(read: ReadInput, problem: (input: string, message: string) =
   let target: Partial<MysqlTarget> | undefined
   if (given !== '') {
     const mixed = PARTS.filter((part) => read(part) !== '')
-    if (mixed.length > 0) {
-      return problem(mixed[0]!, `cannot be combined with "connection-string"; give either a complete connection string or its parts (${mixed.join(', ')} were set).`)
+    const [first] = mixed
+    if (first) {
+      return problem(first, `cannot be combined with "connection-string"; give either a complete connection string or its parts (${mixed.join(', ')} were set).`)
     }
     try {
       target = parseConnectionString(given)

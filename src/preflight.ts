@@ -5,7 +5,7 @@ import { isIP } from 'node:net'
 import { type TLSSocket, checkServerIdentity } from 'node:tls'
 import type { Connection, ConnectionOptions } from 'mysql2/promise'
 import type { MysqlTarget } from './connection-string.js'
-import { ActionError } from './http.js'
+import { ActionError } from './errors.js'
 
 export interface PreflightResult {
   version: string

@@ -1,6 +1,7 @@
 // Reading answers from IMS and Platform, and turning failed ones into one sentence.
 
-import { ActionError, type Response } from './http.js'
+import { ActionError } from './errors.js'
+import type { Response } from './http.js'
 
 /** The parts of an error body worth showing, from whichever of the known shapes it has. */
 export interface ErrorDetails {

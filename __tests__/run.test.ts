@@ -1,0 +1,109 @@
+// run() in-process, on a recording Io and a scripted network: the same plan the end-to-end
+// suites drive through the bundle, seen from inside.
+
+import type { Clock, RawResponse, Transport } from '../src/http.js'
+import type { Io } from '../src/io.js'
+import { run } from '../src/main.js'
+
+const PASSWORD = 'in-process-Pass;word-1'
+const CLIENT_SECRET = 'in-process-client-secret-9'
+const TOKEN = 'eyJin-process-access-token-0123456789'
+
+const INPUTS: Record<string, string> = {
+  'client-id': 'cid',
+  'client-secret': CLIENT_SECRET,
+  'ims-org-id': 'ORG@AdobeOrg',
+  host: 'db.example.com',
+  database: 'shop',
+  username: 'etl',
+  password: PASSWORD
+}
+
+interface Recorded {
+  io: Io
+  lines: string[]
+  masked: string[]
+  outputs: Record<string, string>
+  summary: string[]
+}
+
+function recordingIo(inputs: Record<string, string>, onOutput?: (name: string) => void): Recorded {
+  const recorded: Recorded = { lines: [], masked: [], outputs: {}, summary: [], io: undefined as unknown as Io }
+  const state: Record<string, string> = {}
+  recorded.io = {
+    input: (name) => inputs[name] ?? '',
+    mask: (secret) => recorded.masked.push(secret),
+    info: (message) => recorded.lines.push(message),
+    debug: (message) => recorded.lines.push(`debug: ${message}`),
+    warning: (message) => recorded.lines.push(`warning: ${message}`),
+    error: (message) => recorded.lines.push(`error: ${message}`),
+    setOutput: (name, value) => {
+      onOutput?.(name)
+      recorded.outputs[name] = value
+    },
+    saveState: (name, value) => (state[name] = value),
+    state: (name) => state[name] ?? '',
+    appendSummary: (markdown) => recorded.summary.push(markdown),
+    env: { GITHUB_REPOSITORY: 'octo-org/repo', GITHUB_RUN_ID: '7', GITHUB_WORKFLOW: 'ci' }
+  }
+  return recorded
+}
+
+const json = (status: number, body: unknown): RawResponse => ({ status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+
+function scripted(answers: RawResponse[]): { openTransport: () => { transport: Transport; dispose: () => void }; sent: string[]; disposed: () => boolean } {
+  const sent: string[] = []
+  let disposed = false
+  const transport: Transport = async (method, url) => {
+    sent.push(`${method} ${new URL(url).pathname}`)
+    const answer = answers.shift()
+    if (!answer) throw Object.assign(new Error('no answer scripted'), { code: 'ECONNREFUSED' })
+    return answer
+  }
+  return { openTransport: () => ({ transport, dispose: () => (disposed = true) }), sent, disposed: () => disposed }
+}
+
+const clock: Clock = { now: () => 0, sleep: async () => undefined, random: () => 0 }
+
+test('an upsert that creates: outputs, summary, and no secret in any line', async () => {
+  const recorded = recordingIo(INPUTS)
+  const network = scripted([json(200, { access_token: TOKEN }), json(200, { items: [] }), json(201, { id: 'conn-1', etag: '"e1"' })])
+
+  await run(recorded.io, { clock, openTransport: network.openTransport })
+
+  expect(network.sent).toEqual(['POST /ims/token/v3', 'GET /data/foundation/flowservice/connections', 'POST /data/foundation/flowservice/connections'])
+  expect(recorded.outputs).toEqual({ 'connection-id': 'conn-1', etag: '"e1"', outcome: 'created' })
+  expect(recorded.lines.filter((line) => line.startsWith('error:'))).toEqual([])
+  expect(recorded.summary.join('')).toContain('| Connection id | conn-1 |')
+  expect(recorded.masked).toEqual(expect.arrayContaining([PASSWORD, CLIENT_SECRET, TOKEN]))
+  for (const line of [...recorded.lines, ...recorded.summary]) for (const secret of [PASSWORD, CLIENT_SECRET, TOKEN]) expect(line).not.toContain(secret)
+  expect(network.disposed()).toBe(true)
+})
+
+test('bad inputs: one error line each, and nothing is sent', async () => {
+  const recorded = recordingIo({ ...INPUTS, 'client-id': '', 'max-attempts': '0' })
+  const network = scripted([])
+
+  await run(recorded.io, { clock, openTransport: network.openTransport })
+
+  expect(recorded.lines.filter((line) => line.startsWith('error:'))).toEqual([
+    expect.stringContaining('Input "client-id" is required'),
+    expect.stringContaining('Input "max-attempts" must be a whole number from 1 to 10')
+  ])
+  expect(network.sent).toEqual([])
+})
+
+test('an unexpected error is one sentence, with its stack at debug level', async () => {
+  const recorded = recordingIo(INPUTS, (name) => {
+    if (name === 'connection-id') throw new Error('the output file is gone')
+  })
+  const network = scripted([json(200, { access_token: TOKEN }), json(200, { items: [] }), json(201, { id: 'conn-1', etag: '"e1"' })])
+
+  await run(recorded.io, { clock, openTransport: network.openTransport })
+
+  expect(recorded.lines.filter((line) => line.startsWith('error:'))).toEqual([
+    "error: The action failed unexpectedly (the output file is gone). Please report this with the step's log."
+  ])
+  expect(recorded.lines).toContainEqual(expect.stringMatching(/^debug: Error: the output file is gone\n\s+at /))
+  expect(network.disposed()).toBe(true)
+})

@@ -1,0 +1,30 @@
+// What an upsert writes: the name, the description and the credentials.
+
+import { randomUUID } from 'node:crypto'
+import { authFor } from './auth-params.js'
+import type { UpsertSettings } from './inputs.js'
+import type { ConnectionDraft } from './requests.js'
+
+export interface CreateDraft extends ConnectionDraft {
+  /** Ends the description: tells the connection this run made from a namesake made by anyone else. */
+  token: string
+}
+
+export function draftFor(settings: UpsertSettings, env: Record<string, string | undefined>): ConnectionDraft {
+  return { name: settings.name, description: settings.description ?? defaultDescription(env), auth: authFor(settings.target, settings.authType) }
+}
+
+/** A create's body: its description ends in a token of this run, so a create whose answer was lost can be recognised. */
+export function withRunToken(draft: ConnectionDraft): CreateDraft {
+  const token = `[run-token ${randomUUID()}]`
+  return { ...draft, description: `${draft.description} ${token}`, token }
+}
+
+/** From the variables the runner sets for every job. */
+export function defaultDescription(env: Record<string, string | undefined>): string {
+  const repository = env.GITHUB_REPOSITORY
+  if (!repository) return 'Managed by a GitHub Actions workflow.'
+  const server = env.GITHUB_SERVER_URL || 'https://github.com'
+  const runId = env.GITHUB_RUN_ID ?? ''
+  return `Managed by GitHub Actions: ${repository}, workflow "${env.GITHUB_WORKFLOW ?? ''}", run ${runId} (${server}/${repository}/actions/runs/${runId}).`
+}

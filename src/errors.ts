@@ -1,0 +1,25 @@
+// The two ways the action fails on purpose. Anything else that reaches main is a bug of ours.
+
+/** A failure that is fully explained by its message: main prints it as it is. */
+export class ActionError extends Error {}
+
+/** A create whose answer was lost: it may or may not have happened, so the caller must look before repeating it. */
+export class OutcomeUnknownError extends Error {
+  constructor(
+    message: string,
+    /** What went wrong, for the retry log line: "HTTP 503", "the connection was reset". */
+    readonly reason: string,
+    /** Attempts this request used, the lost one included. */
+    readonly attempts: number
+  ) {
+    super(message)
+  }
+}
+
+/** One sentence for any failure; an unexpected one (a bug of ours) also leaves its stack at debug level. */
+export function describeError(error: unknown, debug: (message: string) => void): string {
+  if (error instanceof ActionError || error instanceof OutcomeUnknownError) return error.message
+  if (error instanceof Error && error.stack) debug(error.stack)
+  const detail = error instanceof Error ? error.message : String(error)
+  return `The action failed unexpectedly (${detail}). Please report this with the step's log.`
+}

@@ -1,0 +1,47 @@
+// Signing in to Platform for one step: the transport and retrying Http it shares, the access
+// token, and the Flow Service client that uses them.
+
+import { FlowService } from './flow-service.js'
+import { type Clock, Http, type Transport } from './http.js'
+import { fetchAccessToken } from './ims.js'
+import type { Settings } from './inputs.js'
+import type { Io, Log } from './io.js'
+import type { Redactor } from './secrets.js'
+
+const USER_AGENT = 'aep-mysql-connection-action'
+
+/** What a step runs on: the runner, the clock, the network, and its own redaction. */
+export interface Step {
+  io: Io
+  /** io's log, redacted. */
+  log: Log
+  redactor: Redactor
+  clock: Clock
+  openTransport: (userAgent: string) => { transport: Transport; dispose: () => void }
+}
+
+export interface Session {
+  flow: FlowService
+  http: Http
+  /** Ends every socket, also a hung one, so the process can exit. */
+  close(): void
+}
+
+export async function openSession(settings: Settings, step: Step, deadline: number): Promise<Session> {
+  const { log, redactor, clock } = step
+  const { transport, dispose } = step.openTransport(USER_AGENT)
+  const http = new Http({ maxAttempts: settings.maxAttempts, deadline, timeoutSeconds: settings.timeoutSeconds, clock, log: log.info, debug: log.debug, redact: (text) => redactor.redact(text), transport })
+  try {
+    let token: string
+    if (settings.credentials.kind === 'access-token') token = settings.credentials.accessToken
+    else {
+      token = await fetchAccessToken(http, { imsUrl: settings.imsUrl, clientId: settings.clientId, ...settings.credentials })
+      redactor.add(token, step.io.mask)
+      log.info('Got an access token from IMS.')
+    }
+    return { flow: new FlowService(http, settings, token), http, close: dispose }
+  } catch (error) {
+    dispose()
+    throw error
+  }
+}
