@@ -78,7 +78,7 @@ describe('upsert', () => {
     expect(platform.requests[2]!.headers['if-match']).toBe(etag)
     expect(platform.requests[2]!.json).toEqual([
       { op: 'replace', path: '/auth/params', value: { connectionString: `Server=db.example.com;Port=3307;Database=shop;Uid=etl;Pwd="p;a'ss""wo=rd 密码 ";SslMode=Required;` } },
-      { op: 'replace', path: '/description', value: 'Nightly orders' }
+      { op: 'add', path: '/description', value: 'Nightly orders' }
     ])
     const stored = platform.connections.get(existing.id)!
     expect(result.outputs).toEqual({ 'connection-id': existing.id, etag: stored.etag, outcome: 'updated' })
@@ -211,7 +211,7 @@ describe('dry run', () => {
     expect(result.outputs).toEqual({ outcome: 'dry-run' })
     expect(result.stdout).toContain('"connectionString": "***"')
     expect(result.stdout).toContain('GET http://127.0.0.1:')
-    expect(result.stdout).toContain('/connections?property=name%3D%3DMySQL+shop+on+db.example.com&property=connectionSpec.id')
+    expect(result.stdout).toContain('/connections?property=name==MySQL%20shop%20on%20db.example.com&property=connectionSpec.id==')
     expect(result.stdout).toContain('/explore?objectType=root')
   })
 })

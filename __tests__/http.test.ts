@@ -337,6 +337,26 @@ describe('Http.send', () => {
     })
   })
 
+  test("an attempt is never abandoned before Adobe's gateway would end it (60 s)", async () => {
+    jest.useFakeTimers()
+    try {
+      let sent = 0
+      const transport: Transport = () => {
+        sent++
+        return new Promise((resolve) => setTimeout(() => resolve(response(201)), 60_000))
+      }
+      const logs: string[] = []
+      const http = new Http({ maxAttempts: 3, deadline: START + 300_000, timeoutSeconds: 300, clock: fakeClock(), log: (line) => logs.push(line), debug: () => undefined, redact: (text) => text, transport })
+      const answer = http.send(GET)
+      await jest.advanceTimersByTimeAsync(60_000)
+      expect((await answer).status).toBe(201)
+      expect(sent).toBe(1)
+      expect(logs).toEqual([])
+    } finally {
+      jest.useRealTimers()
+    }
+  })
+
   test('a hung attempt is abandoned after the attempt timeout and tried again', async () => {
     jest.useFakeTimers()
     try {
@@ -348,7 +368,7 @@ describe('Http.send', () => {
       const sent = http.send(GET)
       await jest.advanceTimersByTimeAsync(ATTEMPT_TIMEOUT_MS)
       expect((await sent).status).toBe(200)
-      expect(logs).toEqual([expect.stringMatching(/^Listing connections: no answer within 30 s, attempt 1\/3; retrying in/)])
+      expect(logs).toEqual([expect.stringMatching(/^Listing connections: no answer within 65 s, attempt 1\/3; retrying in/)])
     } finally {
       jest.useRealTimers()
     }

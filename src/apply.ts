@@ -1,13 +1,13 @@
 // Applying the settings to Platform: create, update or reuse the connection (creating it exactly
 // once), or delete it.
 
-import type { CreateDraft } from './draft.js'
-import { ActionError, OutcomeUnknownError } from './errors.js'
+import { type AuthSpec, authFor } from './auth-params.js'
+import { type CreateDraft, draftFor, withRunToken } from './draft.js'
+import { ActionError, OutcomeUnknownError, RefusedError } from './errors.js'
 import type { Connection, FlowService, Written } from './flow-service.js'
 import type { Http } from './http.js'
 import type { DeleteSettings, UpsertSettings } from './inputs.js'
 import type { Log } from './io.js'
-import type { ConnectionDraft } from './requests.js'
 
 export interface Platform {
   flow: FlowService
@@ -25,7 +25,12 @@ export interface Deleted {
   id: string
 }
 
-export async function upsert(settings: UpsertSettings, draft: ConnectionDraft, create: CreateDraft, { flow, http, log }: Platform): Promise<Upserted> {
+export async function upsert(settings: UpsertSettings, env: Record<string, string | undefined>, platform: Platform): Promise<Upserted> {
+  const { flow, log } = platform
+  // Basic Authentication's params take the form the organisation's spec declares (AWS differs
+  // from Azure): read it alongside the lookup, so it costs no time.
+  const specs = settings.authType === 'basic' ? flow.authSpecs() : undefined
+  specs?.catch(() => undefined) // awaited below, unless the step reuses or fails first
   if (settings.ifExists !== 'create') {
     log.info(`Looking for a MySQL connection named "${settings.name}" in sandbox "${settings.sandboxName}".`)
     const existing = single(await flow.findByName(settings.name), settings.name, 'Delete the extras in Platform, or choose another name.')
@@ -37,15 +42,40 @@ export async function upsert(settings: UpsertSettings, draft: ConnectionDraft, c
           log.info(`Reusing connection ${existing.id} unchanged (if-exists: reuse).`)
           return { id: existing.id, etag: existing.etag, outcome: 'reused' }
         case 'update': {
+          const draft = draftFor(settings, env, await specs)
           log.info(`Updating the credentials and description of connection ${existing.id} (if-exists: update).`)
-          return { ...(await flow.update(existing, draft)), outcome: 'updated' }
+          const written = await explained(flow.update(existing, draft), settings, flow, specs)
+          return { ...written, outcome: 'updated' }
         }
       }
     }
   }
-  const written = await createOnce(settings, create, { flow, http, log })
+  const create = withRunToken(draftFor(settings, env, await specs))
+  const written = await explained(createOnce(settings, create, platform), settings, flow, specs)
   log.info(`Created connection ${written.id}.`)
   return { ...written, outcome: 'created' }
+}
+
+/**
+ * A write refused with a 400 may be the organisation's MySQL spec saying no (Experience Platform
+ * on AWS offers no connection-string auth): when the spec was not read yet, read it and say
+ * precisely what it accepts; otherwise keep Platform's own answer.
+ */
+async function explained<T>(write: Promise<T>, settings: UpsertSettings, flow: FlowService, specs: Promise<AuthSpec[]> | undefined): Promise<T> {
+  try {
+    return await write
+  } catch (error) {
+    if (!(error instanceof RefusedError) || error.status !== 400 || specs) throw error
+    const read = await flow.authSpecs().catch(() => undefined)
+    if (!read) throw error
+    try {
+      authFor(settings.target, settings.authType, read)
+    } catch (explanation) {
+      const code = error.code ? `, FLOW-${error.code}` : ''
+      if (explanation instanceof ActionError) throw new ActionError(`${error.what} was refused (HTTP ${error.status}${code}): ${explanation.message}`)
+    }
+    throw error
+  }
 }
 
 export function single(found: Connection[], name: string, advice: string): Connection | undefined {

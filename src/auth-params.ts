@@ -1,26 +1,120 @@
 // What Flow Service receives as a MySQL connection's auth: one of the MySQL connection spec's
-// auth specs, with its params built from the database target.
+// auth specs, with its params built from the database target. An organisation's own spec (read
+// from Flow Service) decides the form of the params where it differs: on Experience Platform on
+// AWS, Basic Authentication takes a boolean sslMode, and connection-string auth may not exist.
 
 import { type MysqlTarget, type SslMode, buildConnectionString } from './connection-string.js'
+import { ActionError } from './errors.js'
 import type { AuthType } from './inputs.js'
 import type { ConnectionAuth } from './requests.js'
+import { isObject } from './responses.js'
+
+export const AUTH_SPEC_NAMES: Record<AuthType, string> = { 'connection-string': 'Connection String Based Authentication', basic: 'Basic Authentication' }
+
+/** The part of JSON Schema that auth specs use for their params. */
+export interface Schema {
+  type?: unknown
+  properties?: Record<string, Schema>
+  required?: unknown
+  enum?: unknown
+  pattern?: unknown
+}
+
+/** One auth spec the organisation's MySQL connection spec offers. */
+export interface AuthSpec {
+  name: string
+  schema: Schema
+}
 
 /** Basic Authentication's sslMode on Azure-hosted Platform, for each Connector/NET SslMode. */
 const AZURE_SSL_MODES: Record<SslMode, string> = { None: 'DISABLED', Preferred: 'PREFERRED', Required: 'REQUIRED', VerifyCA: 'Verify-Ca', VerifyFull: 'Verify Identity' }
+/** On AWS, sslMode says whether TLS is enforced; Preferred does not enforce it. */
+const ENFORCED: Record<SslMode, boolean> = { None: false, Preferred: false, Required: true, VerifyCA: true, VerifyFull: true }
 
-export function authFor(target: MysqlTarget, authType: AuthType): ConnectionAuth {
-  if (authType === 'basic') {
-    return {
-      specName: 'Basic Authentication',
-      params: {
-        server: target.host,
-        port: String(target.port),
-        database: target.database,
-        username: target.username,
-        password: target.password,
-        ...(target.sslMode ? { sslMode: AZURE_SSL_MODES[target.sslMode] } : {})
-      }
-    }
+// Which input sets each param, for messages.
+const INPUT_OF: Record<string, string> = { server: 'host', port: 'port', database: 'database', username: 'username', password: 'password', sslMode: 'ssl-mode', connectionString: 'connection-string' }
+
+const typeOf = (schema: Schema | undefined): string | undefined => (typeof schema?.type === 'string' ? schema.type : undefined)
+const enumOf = (schema: Schema | undefined): unknown[] => (Array.isArray(schema?.enum) ? schema.enum : [])
+
+/** sslMode in the form the spec declares: the Azure enum, a JSON boolean, or the string "true"/"false". */
+function sslModeParam(mode: SslMode, schema: Schema | undefined): string | boolean {
+  const azure = AZURE_SSL_MODES[mode]
+  if (!schema || enumOf(schema).includes(azure)) return azure
+  if (typeOf(schema) === 'boolean') return ENFORCED[mode]
+  if (typeOf(schema) === 'string' && !enumOf(schema).some((value) => Object.values(AZURE_SSL_MODES).includes(String(value)))) return String(ENFORCED[mode])
+  return azure
+}
+
+/**
+ * The auth this action sends. Without `specs` (not read), the forms of Azure-hosted Platform, the
+ * default. With them, the forms their schemas declare, checked against those schemas before
+ * anything is written.
+ */
+export function authFor(target: MysqlTarget, authType: AuthType, specs?: AuthSpec[]): ConnectionAuth {
+  const specName = AUTH_SPEC_NAMES[authType]
+  const spec = specs && offered(specs, authType)
+  const properties = spec?.schema.properties ?? {}
+  const params: ConnectionAuth['params'] =
+    authType === 'basic'
+      ? {
+          server: target.host,
+          port: ['integer', 'number'].includes(typeOf(properties.port) ?? '') ? target.port : String(target.port),
+          database: target.database,
+          username: target.username,
+          password: target.password,
+          ...(target.sslMode ? { sslMode: sslModeParam(target.sslMode, properties.sslMode) } : {})
+        }
+      : { connectionString: buildConnectionString(target) }
+  const auth = { specName, params }
+  if (spec) {
+    const problem = schemaProblems(spec.schema, params)[0]
+    if (problem) throw new ActionError(`This organisation's MySQL connection spec refuses the params of "${specName}": ${problem}; check that input.`)
   }
-  return { specName: 'Connection String Based Authentication', params: { connectionString: buildConnectionString(target) } }
+  return auth
+}
+
+/** The auth spec for this auth type; a clear failure when the organisation's MySQL spec does not offer it. */
+function offered(specs: AuthSpec[], authType: AuthType): AuthSpec {
+  const spec = specs.find((candidate) => candidate.name === AUTH_SPEC_NAMES[authType])
+  if (spec) return spec
+  const names = specs.map((candidate) => `"${candidate.name}"`).join(', ')
+  const other = (Object.keys(AUTH_SPEC_NAMES) as AuthType[]).find((type) => specs.some((candidate) => candidate.name === AUTH_SPEC_NAMES[type]))
+  const advice = other ? `set auth-type: ${other}` : 'this action cannot create a MySQL connection here'
+  throw new ActionError(`This organisation's MySQL connection spec offers ${names ? `only ${names}` : 'no auth spec'}, not "${AUTH_SPEC_NAMES[authType]}" (auth-type: ${authType}): ${advice}.`)
+}
+
+/** What breaks the schema, one phrase per field; never a value (they are credentials). */
+export function schemaProblems(schema: Schema, params: ConnectionAuth['params']): string[] {
+  const problems: string[] = []
+  const named = (field: string): string => `"${field}"${INPUT_OF[field] ? ` (from the ${INPUT_OF[field]} input)` : ''}`
+  const required = Array.isArray(schema.required) ? schema.required.filter((field): field is string => typeof field === 'string') : []
+  for (const field of required) if (params[field] === undefined) problems.push(`${named(field)} is required but not set`)
+  for (const [field, value] of Object.entries(params)) {
+    const rule = schema.properties?.[field]
+    if (!rule) continue
+    const type = typeOf(rule)
+    const allowed = enumOf(rule)
+    const actual = typeof value === 'number' ? (Number.isInteger(value) ? 'integer' : 'number') : typeof value
+    if (type && type !== actual && !(type === 'number' && actual === 'integer')) problems.push(`${named(field)} must be of type ${type}`)
+    else if (allowed.length > 0 && !allowed.includes(value)) problems.push(`${named(field)} must be one of ${allowed.map((option) => JSON.stringify(option)).join(', ')}`)
+    else if (typeof rule.pattern === 'string' && typeof value === 'string' && !matches(rule.pattern, value)) problems.push(`${named(field)} does not have the form the spec requires`)
+  }
+  return problems
+}
+
+function matches(pattern: string, value: string): boolean {
+  try {
+    return new RegExp(pattern, 'u').test(value)
+  } catch {
+    // A pattern this engine cannot read is the server's to check.
+    return true
+  }
+}
+
+/** The auth specs in GET /connectionSpecs/{id}'s answer: {"items": [{"authSpec": [{"name", "spec"}]}]}. */
+export function readAuthSpecs(body: unknown): AuthSpec[] | undefined {
+  const item = isObject(body) && Array.isArray(body.items) ? body.items[0] : undefined
+  if (!isObject(item) || !Array.isArray(item.authSpec)) return undefined
+  return item.authSpec.flatMap((spec) => (isObject(spec) && typeof spec.name === 'string' ? [{ name: spec.name, schema: isObject(spec.spec) ? (spec.spec as Schema) : {} }] : []))
 }

@@ -1,7 +1,7 @@
 // What an upsert writes: the name, the description and the credentials.
 
 import { randomUUID } from 'node:crypto'
-import { authFor } from './auth-params.js'
+import { type AuthSpec, authFor } from './auth-params.js'
 import type { UpsertSettings } from './inputs.js'
 import type { ConnectionDraft } from './requests.js'
 
@@ -10,8 +10,9 @@ export interface CreateDraft extends ConnectionDraft {
   token: string
 }
 
-export function draftFor(settings: UpsertSettings, env: Record<string, string | undefined>): ConnectionDraft {
-  return { name: settings.name, description: settings.description ?? defaultDescription(env), auth: authFor(settings.target, settings.authType) }
+/** `specs`: the organisation's MySQL auth specs, when read; without them, the forms of Azure-hosted Platform. */
+export function draftFor(settings: UpsertSettings, env: Record<string, string | undefined>, specs?: AuthSpec[]): ConnectionDraft {
+  return { name: settings.name, description: settings.description ?? defaultDescription(env), auth: authFor(settings.target, settings.authType, specs) }
 }
 
 /** A create's body: its description ends in a token of this run, so a create whose answer was lost can be recognised. */

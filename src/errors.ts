@@ -3,6 +3,20 @@
 /** A failure that is fully explained by its message: main prints it as it is. */
 export class ActionError extends Error {}
 
+/** Platform answered and refused: its status and Flow Service code let a caller explain more. */
+export class RefusedError extends ActionError {
+  constructor(
+    message: string,
+    /** What was refused, e.g. "Creating the connection". */
+    readonly what: string,
+    readonly status: number,
+    /** e.g. "1415-400"; undefined when the answer carried none. */
+    readonly code: string | undefined
+  ) {
+    super(message)
+  }
+}
+
 /** A create whose answer was lost: it may or may not have happened, so the caller must look before repeating it. */
 export class OutcomeUnknownError extends Error {
   constructor(

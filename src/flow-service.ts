@@ -1,7 +1,8 @@
 // A typed client for the few Flow Service calls this action needs: it sends the requests that
 // requests.ts builds, with the token, and reads their answers.
 
-import { ActionError } from './errors.js'
+import { type AuthSpec, readAuthSpecs } from './auth-params.js'
+import { ActionError, RefusedError } from './errors.js'
 import type { Http, RequestSpec, Response } from './http.js'
 import {
   type ConnectionAuth,
@@ -9,6 +10,7 @@ import {
   type Existing,
   MYSQL_SPEC_ID,
   type PlatformAccess,
+  connectionSpecRequest,
   createRequest,
   deleteRequest,
   exploreRequest,
@@ -25,6 +27,8 @@ const MAX_PAGES = 1000
 export interface Connection extends Existing {
   name: string
   description: string
+  /** enabled, disabled, initializing, delete-finalizing, …; '' when the answer left it out. */
+  state: string
 }
 
 export interface Written {
@@ -39,9 +43,23 @@ function toConnection(item: unknown): Connection | undefined {
     name: typeof item.name === 'string' ? item.name : '',
     description: typeof item.description === 'string' ? item.description : '',
     etag: typeof item.etag === 'string' ? item.etag : '',
-    authSpecName: isObject(item.auth) && typeof item.auth.specName === 'string' ? item.auth.specName : ''
+    authSpecName: isObject(item.auth) && typeof item.auth.specName === 'string' ? item.auth.specName : '',
+    state: typeof item.state === 'string' ? item.state : ''
   }
 }
+
+function refused(what: string, response: Response, hint?: string): RefusedError {
+  return new RefusedError(describeFailure(what, response, hint), what, response.status, flowErrorCode(response))
+}
+
+// Flow Service's "Resource not found" for a connection: the error catalogue and real answers
+// differ on the code (flow-service-errors.md, sources-errors.md), so each of them means absent.
+const NOT_FOUND_CODES = new Set(['1101-404', '1102-404', '1003-404', '1439-404'])
+// "Cannot be applied in state delete-finalizing" and "only in states enabled, disabled,
+// initializing": a connection already on its way out.
+const BEING_DELETED_CODES = new Set(['1458-400', '1416-400'])
+// Patch not supported for this connector, not enabled, or a path it does not have.
+const PATCH_REFUSED_CODES = new Set(['1300-400', '1445-400', '1365-400'])
 
 export class FlowService {
   constructor(
@@ -72,7 +90,8 @@ export class FlowService {
       for (const item of body.items) {
         const connection = toConnection(item)
         const specId = isObject(item) && isObject(item.connectionSpec) ? item.connectionSpec.id : undefined
-        if (connection && connection.name === name && specId === MYSQL_SPEC_ID) found.push(connection)
+        // A deleted connection lingers in state delete-finalizing: it is on its way out, not a match.
+        if (connection && connection.name === name && specId === MYSQL_SPEC_ID && connection.state !== 'delete-finalizing') found.push(connection)
       }
       request = this.nextPage(body, lookup)
     }
@@ -106,7 +125,7 @@ export class FlowService {
   async create(draft: ConnectionDraft, maxAttempts: number): Promise<Written> {
     const request = createRequest(this.access, draft)
     const response = await this.send({ ...request, maxAttempts })
-    if (response.status !== 201 && response.status !== 200) throw new ActionError(describeFailure(request.what, response))
+    if (response.status !== 201 && response.status !== 200) throw refused(request.what, response)
     return this.written(request.what, response)
   }
 
@@ -115,7 +134,12 @@ export class FlowService {
     const request = updateRequest(this.access, existing, change)
     let response = await this.send(request)
     if (response.status === 412) response = await this.send(updateRequest(this.access, await this.get(existing.id), change))
-    if (response.status !== 200) throw new ActionError(describeFailure(request.what, response))
+    if (response.status === 200) return this.written(request.what, response)
+    if (PATCH_REFUSED_CODES.has(flowErrorCode(response) ?? '')) {
+      const advice = 'This connection cannot be updated through the API here: set if-exists: reuse to keep it as it is, or delete it first (operation: delete) and run again.'
+      throw refused(request.what, response, advice)
+    }
+    throw refused(request.what, response)
     return this.written(request.what, response)
   }
 
@@ -124,12 +148,26 @@ export class FlowService {
     const request = deleteRequest(this.access, id)
     const response = await this.send(request)
     if (response.status === 204 || response.status === 200) return 'deleted'
-    const code = flowErrorCode(response)
-    if (response.status === 404 && code === '1101-404') return response.repeated ? 'deleted' : 'absent'
+    const code = flowErrorCode(response) ?? ''
+    if (response.status === 404 && NOT_FOUND_CODES.has(code)) return response.repeated ? 'deleted' : 'absent'
+    // After a lost answer, "already being deleted" is this step's own delete taking its course.
+    if (response.repeated && BEING_DELETED_CODES.has(code)) return 'deleted'
+    // Without one, someone else's delete is: the connection is on its way out, as a lookup by name would also say.
+    if (code === '1458-400') return 'absent'
     if (code === '1418-400') {
       throw new ActionError(`${describeFailure(request.what, response, '')} The connection is still used by a dataflow: delete the dataflow first, then the connection.`)
     }
     throw new ActionError(describeFailure(request.what, response))
+  }
+
+  /** The auth specs this organisation's MySQL connection spec offers, with their schemas. */
+  async authSpecs(): Promise<AuthSpec[]> {
+    const request = connectionSpecRequest(this.access)
+    const response = await this.send(request)
+    if (response.status !== 200) throw new ActionError(describeFailure(request.what, response))
+    const specs = readAuthSpecs(readJson(request.what, response))
+    if (!specs) throw new ActionError(`${request.what} failed: the answer lists no auth specs. Check platform-url.`)
+    return specs
   }
 
   /** The number of tables Platform sees in the database. */

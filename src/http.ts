@@ -46,8 +46,12 @@ const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'EAI_AGAIN'])
 
 const BASE_DELAY_MS = 500
 const MAX_DELAY_MS = 15_000
-/** No single attempt may take longer than this, so one hung connection cannot eat the whole deadline. */
-export const ATTEMPT_TIMEOUT_MS = 30_000
+/**
+ * No single attempt may take longer than this, so one hung connection cannot eat the whole
+ * deadline. Adobe's API gateway ends a request itself after 60 s, and a create or explore can
+ * take tens of seconds: an attempt is never abandoned before the gateway would answer.
+ */
+export const ATTEMPT_TIMEOUT_MS = 65_000
 
 export interface HttpOptions {
   maxAttempts: number

@@ -65,13 +65,14 @@ async function runUpsert(settings: UpsertSettings, step: Step, deadline: number)
     // At most half of what is left, so a database that does not answer leaves time for Platform.
     await preflight(settings, step, Math.min(PREFLIGHT_TIMEOUT_MS, (deadline - clock.now()) / 2))
   }
-  const draft = draftFor(settings, io.env)
-  const create = withRunToken(draft)
-  if (settings.dryRun) return dryRun(describeUpsert(settings, draft, create), step)
+  if (settings.dryRun) {
+    const draft = draftFor(settings, io.env)
+    return dryRun(describeUpsert(settings, draft, withRunToken(draft)), step)
+  }
 
   const session = await openSession(settings, step, deadline)
   try {
-    const result = await upsert(settings, draft, create, { ...session, log })
+    const result = await upsert(settings, io.env, { ...session, log })
     // Saved before anything else can fail, so the post step still removes what this step made.
     if (settings.cleanup && result.outcome === 'created') io.saveState(CLEANUP_STATE, result.id)
     report(result, step)

@@ -24,7 +24,7 @@ export interface TokenAccess {
 
 export interface ConnectionAuth {
   specName: string
-  params: Record<string, string | boolean>
+  params: Record<string, string | number | boolean>
 }
 
 export interface ConnectionDraft {
@@ -80,22 +80,42 @@ function connectionUrl(access: PlatformAccess, id: string, suffix = ''): string 
 /** Characters that Flow Service's `property=` filter syntax reads as operators or separators. */
 const FILTER_SYNTAX = /[,=!<>~"']/
 
-/** The list request that finds MySQL connections by name. */
-export function lookupRequest(access: PlatformAccess, name: string): Request {
-  const query = new URLSearchParams()
-  // A name holding filter syntax would be misread by the server: filter by spec alone then, and page through.
-  if (!FILTER_SYNTAX.test(name)) query.append('property', `name==${name}`)
-  query.append('property', `connectionSpec.id==${MYSQL_SPEC_ID}`)
-  return platform(access, { what: `Looking up connections named "${name}"`, method: 'GET', url: `${flowBase(access)}/connections?${query.toString()}` })
+/**
+ * Percent-encodes a query value as Adobe's examples do: a space is %20, never the form-encoding
+ * `+` (a server that reads `+` literally would match nothing, and every run would create a
+ * duplicate), and every reserved character is encoded, also those encodeURIComponent leaves.
+ */
+export function encodeQueryValue(value: string): string {
+  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
 }
 
-/** The next page of a lookup, from the list's `_links.next.href` (the caller checks where it points). */
+/** The list request that finds MySQL connections by name: `property` filters, which the server ANDs. */
+export function lookupRequest(access: PlatformAccess, name: string): Request {
+  // A name holding filter syntax would be misread by the server: filter by spec alone then, and page through.
+  const filters: Array<[string, string]> = [...(FILTER_SYNTAX.test(name) ? [] : [['name', name] as [string, string]]), ['connectionSpec.id', MYSQL_SPEC_ID]]
+  const query = filters.map(([field, value]) => `property=${field}==${encodeQueryValue(value)}`).join('&')
+  return platform(access, { what: `Looking up connections named "${name}"`, method: 'GET', url: `${flowBase(access)}/connections?${query}` })
+}
+
+/**
+ * The next page of a lookup, from the list's `_links.next.href` (the caller checks where it
+ * points). Whether the server keeps the filters inside its continuation token is not
+ * documented: when the href carries none, the lookup's filters are sent again with it, as
+ * Adobe's own Python SDK does, so the next pages stay filtered.
+ */
 export function nextPageRequest(access: PlatformAccess, lookup: Request, href: string): Request {
   const base = flowBase(access)
   const origin = new URL(base).origin
   // The href is relative to the Flow Service base in Adobe's examples; accept the absolute forms too.
-  const url = /^https?:/i.test(href) ? href : href.startsWith(FLOW_SERVICE_PATH) ? `${origin}${href}` : `${base}${href.startsWith('/') ? '' : '/'}${href}`
+  let url = /^https?:/i.test(href) ? href : href.startsWith(FLOW_SERVICE_PATH) ? `${origin}${href}` : `${base}${href.startsWith('/') ? '' : '/'}${href}`
+  const lookupQuery = new URL(lookup.url).search.slice(1)
+  if (!new URL(url).searchParams.has('property') && lookupQuery !== '') url += `${url.includes('?') ? '&' : '?'}${lookupQuery}`
   return { ...lookup, url }
+}
+
+/** The MySQL connection spec as this organisation sees it: which auth specs it offers, with their JSON schemas. */
+export function connectionSpecRequest(access: PlatformAccess): Request {
+  return platform(access, { what: 'Reading the MySQL connection spec', method: 'GET', url: `${flowBase(access)}/connectionSpecs/${MYSQL_SPEC_ID}` })
 }
 
 export function getRequest(access: PlatformAccess, id: string): Request {
@@ -126,7 +146,8 @@ export function updateRequest(access: PlatformAccess, existing: Existing, change
     headers: { 'If-Match': existing.etag },
     body: [
       sameSpec ? { op: 'replace', path: '/auth/params', value: change.auth.params } : { op: 'replace', path: '/auth', value: change.auth },
-      { op: 'replace', path: '/description', value: change.description }
+      // add, not replace (RFC 6902): it also sets a description the connection never had.
+      { op: 'add', path: '/description', value: change.description }
     ]
   })
 }
