@@ -289,7 +289,7 @@ describe('readSettings: bad inputs', () => {
 
   test('delete with a malformed connection string names connection-string', () => {
     const problems = problemsOf({ ...BASE, ...NO_PARTS, 'connection-string': 'Server=h;Uid=u;Pwd=p', operation: 'delete' })
-    expect(problems.map((p) => p.input)).toEqual(['connection-string', 'connection-id'])
+    expect(problems.map((p) => p.input)).toEqual(['connection-string'])
     expect(problems[0]?.message).toContain('it has no Database')
   })
 
@@ -359,5 +359,12 @@ describe('isLoopback', () => {
     ['127.0.0.1.nip.io', false]
   ])('%s -> %s', (hostname, loopback) => {
     expect(isLoopback(hostname)).toBe(loopback)
+  })
+})
+
+describe('readSettings: each problem once', () => {
+  test.each(['upsert', 'delete'])('an invalid connection-string is one problem with operation %s', (operation) => {
+    const problems = problemsOf({ ...BASE, ...NO_PARTS, operation, 'connection-string': 'Server=db;Port=x;Database=d;Uid=u;Pwd=p;' })
+    expect(problems.map((problem) => problem.input)).toEqual(['connection-string'])
   })
 })

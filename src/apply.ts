@@ -5,7 +5,7 @@ import { type AuthSpec, authFor } from './auth-params.js'
 import { type CreateDraft, draftFor, withRunToken } from './draft.js'
 import { ActionError, OutcomeUnknownError, RefusedError } from './errors.js'
 import type { Connection, FlowService, Written } from './flow-service.js'
-import type { Http } from './http.js'
+import { type Http, attempts } from './http.js'
 import type { DeleteSettings, UpsertSettings } from './inputs.js'
 import type { Log } from './io.js'
 
@@ -106,7 +106,7 @@ async function createOnce(settings: UpsertSettings, draft: CreateDraft, { flow, 
         return { id: adopted.id, etag: adopted.etag }
       }
       if (used >= settings.maxAttempts) {
-        throw new ActionError(`${error.message}, and after ${used} attempts no such connection exists. Try again later, or raise max-attempts.`)
+        throw new ActionError(`${error.message}, and after ${attempts(used)} no such connection exists. Try again later, or raise max-attempts.`)
       }
     }
   }

@@ -19,7 +19,7 @@ import {
   nextPageRequest,
   updateRequest
 } from './requests.js'
-import { describeFailure, flowErrorCode, isObject, readJson } from './responses.js'
+import { describeFailure, errorDetails, flowErrorCode, isObject, readJson } from './responses.js'
 
 // Page links are followed until they end; this only stops a server that never ends them.
 const MAX_PAGES = 1000
@@ -155,7 +155,11 @@ export class FlowService {
     // Without one, someone else's delete is: the connection is on its way out, as a lookup by name would also say.
     if (code === '1458-400') return 'absent'
     if (code === '1418-400') {
-      throw new ActionError(`${describeFailure(request.what, response, '')} The connection is still used by a dataflow: delete the dataflow first, then the connection.`)
+      // Said in our words only: Platform's own detail says the same, and saying it twice reads as two problems.
+      const { requestId } = errorDetails(response)
+      throw new ActionError(
+        `${request.what} failed: HTTP ${response.status}, FLOW-${code}${requestId ? ` (request id ${requestId})` : ''}. The connection is still used by a dataflow: delete the dataflow first, then the connection.`
+      )
     }
     throw new ActionError(describeFailure(request.what, response))
   }

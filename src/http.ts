@@ -68,6 +68,11 @@ export interface HttpOptions {
   transport: Transport
 }
 
+/** "1 attempt", "3 attempts". */
+export function attempts(count: number): string {
+  return `${count} attempt${count === 1 ? '' : 's'}`
+}
+
 /** Full jitter: a uniformly random wait up to an exponentially growing cap. */
 export function backoffDelay(attempt: number, random: number): number {
   return Math.floor(random * Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** (attempt - 1)))
@@ -163,7 +168,7 @@ export class Http {
           throw new OutcomeUnknownError(`${spec.what} failed: ${reason}, so it is unknown whether it took effect`, reason, attempt)
         }
         if (attempt >= maxAttempts) {
-          throw new ActionError(`${spec.what} failed after ${attempt} attempts: ${reason} (${origin}). Try again later, or raise max-attempts.`)
+          throw new ActionError(`${spec.what} failed after ${attempts(attempt)}: ${reason} (${origin}). Try again later, or raise max-attempts.`)
         }
       }
       await this.pause(spec.what, reason, attempt, maxAttempts, 'retrying', waitMs)

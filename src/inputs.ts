@@ -212,8 +212,10 @@ export function readSettings(readRaw: ReadInput): { settings?: Settings; problem
     if (cleanup) problem('cleanup', 'only applies to operation: upsert; a delete has nothing to clean up.')
     if (preflight !== 'off') problem('preflight', 'only applies to operation: upsert; a delete does not log in to the database.')
     // The name matters only without an id; reading it is what checks the connection-string input.
+    const known = problems.length
     const name = connectionId === '' ? read('name') || defaultName(hostAndDatabase(read, problem)) : ''
-    if (connectionId === '' && name === '') {
+    // An invalid connection-string has said why there is no name already.
+    if (connectionId === '' && name === '' && problems.length === known) {
       problem('connection-id', 'or "name" is required with operation: delete, to say which connection to delete (host and database also do, for the default name).')
     }
     if (problems.length > 0 || !credentials) return { problems }
