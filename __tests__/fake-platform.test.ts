@@ -1,5 +1,5 @@
 // Checks the local IMS + Flow Service stand-in that the end-to-end tests and benchmarks run against.
-import { MYSQL_SPEC_ID, startFakePlatform, type FakePlatform } from './support/fake-platform.mjs'
+import { MYSQL_SPEC_ID, flowErrorBody, mysqlAuthSpecs, startFakePlatform, type FakePlatform, type FakePlatformOptions } from './support/fake-platform.mjs'
 
 const BASE = '/data/foundation/flowservice'
 // The password contains ';' on purpose: masking must not leak the part after it.
@@ -19,9 +19,9 @@ beforeAll(async () => {
 afterAll(() => fp.close())
 beforeEach(() => fp.reset())
 
-function platformHeaders(extra: Record<string, string> = {}): Record<string, string> {
+function platformHeaders(extra: Record<string, string> = {}, server = fp): Record<string, string> {
   return {
-    authorization: `Bearer ${fp.accessToken}`,
+    authorization: `Bearer ${server.accessToken}`,
     'x-api-key': 'test-client-id',
     'x-gw-ims-org-id': 'TESTORG@AdobeOrg',
     'x-sandbox-name': 'prod',
@@ -29,13 +29,13 @@ function platformHeaders(extra: Record<string, string> = {}): Record<string, str
   }
 }
 
-/** A Flow Service call with valid headers; `body` is sent as JSON. */
-function api(path: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}) {
+/** A Flow Service call with valid headers; `body` is sent as JSON. `server`: another instance than fp. */
+function api(path: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}, server = fp) {
   const { method = 'GET', body, headers = {} } = init
   const contentType: Record<string, string> = body === undefined ? {} : { 'content-type': 'application/json' }
-  return fetch(`${fp.url}${BASE}${path}`, {
+  return fetch(`${server.url}${BASE}${path}`, {
     method,
-    headers: platformHeaders({ ...contentType, ...headers }),
+    headers: platformHeaders({ ...contentType, ...headers }, server),
     body: body === undefined ? undefined : JSON.stringify(body)
   })
 }
@@ -260,5 +260,223 @@ describe('faults', () => {
     expect(own.requests[0]?.fault).toBe('hang')
     await own.close()
     await expect(pending).rejects.toThrow('fetch failed')
+  })
+})
+
+// ---- Behaviours Adobe's tutorials and error catalogue document beyond the spec ----
+
+/** Runs `body` against a server of its own, closed afterwards. */
+async function withPlatform(options: FakePlatformOptions, body: (server: FakePlatform) => Promise<void>): Promise<void> {
+  const server = await startFakePlatform(options)
+  try {
+    await body(server)
+  } finally {
+    await server.close()
+  }
+}
+
+const codeOf = async (response: Response): Promise<string> => (await flowErrorOf(response)).type.replace('https://ns.adobe.com/aep/errors/FLOW-', '')
+const namesIn = async (response: Response): Promise<string[]> => ((await response.json()) as { items: { name: string }[] }).items.map((item) => item.name)
+
+describe('filters: strict reads + literally, lenient form-decodes', () => {
+  it.each([
+    [false, 'name==Orders+DB', ['Orders DB']],
+    [true, 'name==Orders+DB', ['Orders+DB']],
+    [false, 'name==Orders%20DB', ['Orders DB']],
+    [true, 'name==Orders%20DB', ['Orders DB']],
+    [true, 'name%3D%3DOrders%2BDB', ['Orders+DB']],
+    [true, 'name==%22Orders%20DB%22', ['Orders DB']]
+  ])('strict %s: property=%s', async (strict, filter, expected) => {
+    await withPlatform({ strict }, async (server) => {
+      server.addConnection({ name: 'Orders DB' })
+      server.addConnection({ name: 'Orders+DB' })
+      const response = await api(`/connections?property=${filter}`, {}, server)
+      expect(await namesIn(response)).toEqual(expected)
+      expect(server.requests[0]!.rawQuery).toBe(`property=${filter}`)
+    })
+  })
+
+  it('strict: a malformed escape is a 1401-400', async () => {
+    await withPlatform({ strict: true }, async (server) => {
+      expect(await codeOf(await api('/connections?property=name==100%', {}, server))).toBe('1401-400')
+    })
+  })
+})
+
+describe('pages: strict links carry only the token, which keeps no filters', () => {
+  const filtered = `property=name==target&property=connectionSpec.id==${MYSQL_SPEC_ID}`
+
+  it('the next page is filtered only when the filters are sent again', async () => {
+    await withPlatform({ strict: true, pageSize: 2 }, async (server) => {
+      server.seed(8, (i) => ({ name: i < 3 ? 'other' : 'target' }))
+      const first = (await (await api(`/connections?${filtered}`, {}, server)).json()) as { items: { name: string }[]; _links: { next?: { href: string } } }
+      const href = first._links.next!.href
+      expect(href).toMatch(/^\/connections\?continuationToken=[\w-]+$/)
+      expect(await namesIn(await api(href, {}, server))).toEqual(['other', 'target'])
+      expect(await namesIn(await api(`${href}&${filtered}`, {}, server))).toEqual(['target', 'target'])
+    })
+  })
+
+  it('lenient: the next link repeats the filters', async () => {
+    await withPlatform({ pageSize: 2 }, async (server) => {
+      server.seed(3, () => ({ name: 'target' }))
+      const first = (await (await api(`/connections?${filtered}`, {}, server)).json()) as { _links: { next?: { href: string } } }
+      expect(first._links.next!.href).toContain('property=name%3D%3Dtarget')
+    })
+  })
+})
+
+describe('JSON Patch: strict replace of an absent member fails, add works either way', () => {
+  const params = { connectionString: 'Server=h;Port=3306;Database=d;Uid=u;Pwd=p;' }
+  const patch = (server: FakePlatform, id: string, ops: unknown[]) =>
+    api(`/connections/${id}`, { method: 'PATCH', body: ops, headers: { 'if-match': server.connections.get(id)!.etag } }, server)
+
+  it.each([
+    [true, 'replace', '1455-400'],
+    [true, 'add', undefined],
+    [false, 'replace', undefined],
+    [false, 'add', undefined]
+  ])('strict %s: %s /description on a connection without one', async (strict, op, code) => {
+    await withPlatform({ strict }, async (server) => {
+      const { id } = server.addConnection({ name: 'no description' })
+      const response = await patch(server, id, [{ op: 'replace', path: '/auth/params', value: params }, { op, path: '/description', value: 'new' }])
+      if (code) {
+        expect(await codeOf(response)).toBe(code)
+        expect(server.connections.get(id)!.description).toBeUndefined()
+        expect(server.invalidBodies).toEqual([expect.objectContaining({ code })])
+      } else {
+        expect(response.status).toBe(200)
+        expect(server.connections.get(id)!.description).toBe('new')
+      }
+    })
+  })
+
+  it('strict: add also replaces a present member; unknown paths are 1365-400, the spec 1414-400', async () => {
+    await withPlatform({ strict: true }, async (server) => {
+      const { id } = server.addConnection({ name: 'described', description: 'old' })
+      expect((await patch(server, id, [{ op: 'add', path: '/description', value: 'new' }])).status).toBe(200)
+      expect(server.connections.get(id)!.description).toBe('new')
+      expect(await codeOf(await patch(server, id, [{ op: 'add', path: '/owner', value: 'me' }]))).toBe('1365-400')
+      expect(await codeOf(await patch(server, id, [{ op: 'add', path: '/auth/nested/deeper', value: { a: 'b' } }]))).toBe('1365-400')
+      expect(await codeOf(await patch(server, id, [{ op: 'replace', path: '/connectionSpec/id', value: { id: 'x' } }]))).toBe('1414-400')
+    })
+  })
+
+  it.each(['1300-400', '1445-400'] as const)('a connection whose PATCH is refused with %s', async (patchRefusal) => {
+    await withPlatform({}, async (server) => {
+      const { id } = server.addConnection({ name: 'fixed', patchRefusal })
+      expect(await codeOf(await patch(server, id, [{ op: 'add', path: '/description', value: 'new' }]))).toBe(patchRefusal)
+    })
+  })
+})
+
+describe('states', () => {
+  it.each([
+    ['per-operation', '1457-400', '1458-400'],
+    ['generic', '1416-400', '1416-400']
+  ] as const)('%s: a delete-finalizing connection is listed, but refused PATCH (%s) and DELETE (%s)', async (stateRefusal, patchCode, deleteCode) => {
+    await withPlatform({ stateRefusal }, async (server) => {
+      const { id, etag } = server.addConnection({ name: 'going', state: 'delete-finalizing' })
+      const listed = (await (await api('/connections?property=name==going', {}, server)).json()) as { items: { id: string; state: string }[] }
+      expect(listed.items).toEqual([expect.objectContaining({ id, state: 'delete-finalizing' })])
+      const patched = await api(`/connections/${id}`, { method: 'PATCH', body: [{ op: 'add', path: '/description', value: 'x' }], headers: { 'if-match': etag } }, server)
+      expect(await codeOf(patched)).toBe(patchCode)
+      expect(await codeOf(await api(`/connections/${id}`, { method: 'DELETE' }, server))).toBe(deleteCode)
+    })
+  })
+
+  it('lingerOnDelete: a deleted connection stays listed as delete-finalizing; a lost answer, then the retry is refused', async () => {
+    await withPlatform({ lingerOnDelete: true }, async (server) => {
+      const { id } = server.addConnection({ name: 'going' })
+      server.inject({ method: 'DELETE', action: 'reset-after-commit' })
+      await expect(api(`/connections/${id}`, { method: 'DELETE' }, server)).rejects.toThrow('fetch failed')
+      expect(server.connections.get(id)!.state).toBe('delete-finalizing')
+      expect(await codeOf(await api(`/connections/${id}`, { method: 'DELETE' }, server))).toBe('1458-400')
+    })
+  })
+})
+
+describe('not found', () => {
+  it.each(['1101-404', '1102-404', '1003-404', '1439-404'] as const)('notFoundCode %s', async (notFoundCode) => {
+    await withPlatform({ notFoundCode }, async (server) => {
+      const response = await api('/connections/c0ffee00-0000-4000-8000-000000000000', { method: 'DELETE' }, server)
+      expect(response.status).toBe(404)
+      expect(await flowErrorOf(response)).toMatchObject({ type: `https://ns.adobe.com/aep/errors/FLOW-${notFoundCode}`, title: 'Resource not found' })
+    })
+  })
+
+  it('flowErrorBody builds the same shape', () => {
+    expect(flowErrorBody('2101-404', 'Sandbox not found')).toEqual({
+      type: 'https://ns.adobe.com/aep/errors/FLOW-2101-404',
+      title: 'Sandbox not found',
+      status: 404,
+      report: { 'detailed-message': 'Sandbox not found', 'request-id': 'req-fake' },
+      errorMessage: 'Sandbox not found'
+    })
+  })
+})
+
+describe('slow answers', () => {
+  it('delay waits, then answers normally', async () => {
+    fp.inject({ method: 'POST', path: `${BASE}/connections`, action: 'delay', ms: 300 })
+    const started = performance.now()
+    const response = await api('/connections', { method: 'POST', body: createBody('slow') })
+    expect(response.status).toBe(201)
+    expect(performance.now() - started).toBeGreaterThanOrEqual(290)
+    expect(fp.requests[0]!.fault).toBe('delay')
+  })
+})
+
+describe('GET /connectionSpecs: the auth specs served are the ones enforced', () => {
+  type Spec = { id: string; name: string; authSpec: { name: string; type: string; spec: { properties: Record<string, { type?: unknown; enum?: unknown[] }> } }[] }
+  const specOf = async (server: FakePlatform, path = `/connectionSpecs/${MYSQL_SPEC_ID}`): Promise<Spec> => {
+    const response = await api(path, {}, server)
+    expect(response.status).toBe(200)
+    const { items } = (await response.json()) as { items: Spec[] }
+    expect(items).toHaveLength(1)
+    return items[0]!
+  }
+  const basic = (sslMode: unknown, port: unknown = '3306') => ({
+    name: 'basic',
+    auth: { specName: 'Basic Authentication', params: { server: 'h', port, database: 'd', username: 'u', password: 'p', sslMode } },
+    connectionSpec: { id: MYSQL_SPEC_ID, version: '1.0' }
+  })
+
+  it('azure (default): both auth specs, Basic sslMode the enum', async () => {
+    const spec = await specOf(fp)
+    expect(spec).toMatchObject({ id: MYSQL_SPEC_ID, name: 'mysql' })
+    expect(spec.authSpec.map((a) => a.name)).toEqual(['Connection String Based Authentication', 'Basic Authentication'])
+    expect(spec.authSpec[1]!.spec.properties['sslMode']!.enum).toEqual(['DISABLED', 'PREFERRED', 'REQUIRED', 'Verify-Ca', 'Verify Identity'])
+    expect(await specOf(fp, '/connectionSpecs?property=name==%22mysql%22')).toEqual(spec)
+    expect((await api('/connections', { method: 'POST', body: basic('Verify Identity', 3306) })).status).toBe(201)
+    expect((await api('/connections', { method: 'POST', body: basic(true) })).status).toBe(400)
+    expect(await codeOf(await api('/connectionSpecs/not-a-spec'))).toBe('1101-404')
+  })
+
+  it.each([
+    ['boolean', { type: 'boolean' }, true, 'true'],
+    ['string', { type: 'string', enum: ['true', 'false'] }, 'false', false]
+  ] as const)('aws with a %s sslMode: Basic only; connection-string auth is 1415-400', async (awsSslModeType, sslSchema, accepted, refused) => {
+    await withPlatform({ profile: 'aws', awsSslModeType }, async (server) => {
+      const spec = await specOf(server)
+      expect(spec.authSpec.map((a) => a.name)).toEqual(['Basic Authentication'])
+      expect(spec.authSpec[0]!.spec.properties['sslMode']).toMatchObject(sslSchema)
+      expect((await api('/connections', { method: 'POST', body: basic(accepted, '443') }, server)).status).toBe(201)
+      expect(await codeOf(await api('/connections', { method: 'POST', body: basic(refused) }, server))).toBe('1302-400')
+      expect(await codeOf(await api('/connections', { method: 'POST', body: createBody('cs') }, server))).toBe('1415-400')
+      const { id, etag } = server.addConnection({ name: 'patched', auth: basic(accepted).auth })
+      const toConnectionString = [{ op: 'replace', path: '/auth', value: createBody('cs').auth }]
+      expect(await codeOf(await api(`/connections/${id}`, { method: 'PATCH', body: toConnectionString, headers: { 'if-match': etag } }, server))).toBe('1415-400')
+    })
+  })
+
+  it('authSpecs replaces what is served and enforced', async () => {
+    const authSpecs = mysqlAuthSpecs('aws')
+    authSpecs[0]!.spec.properties = { ...(authSpecs[0]!.spec.properties as object), port: { type: 'string', enum: ['443'] } }
+    await withPlatform({ authSpecs }, async (server) => {
+      expect((await specOf(server)).authSpec[0]!.spec.properties['port']).toEqual({ type: 'string', enum: ['443'] })
+      expect((await api('/connections', { method: 'POST', body: basic(false, '443') }, server)).status).toBe(201)
+      expect(await codeOf(await api('/connections', { method: 'POST', body: basic(false, '3306') }, server))).toBe('1302-400')
+    })
   })
 })

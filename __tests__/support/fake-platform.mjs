@@ -5,6 +5,10 @@
  * It is deliberately strict where the real service is documented to be strict (headers, If-Match,
  * request bodies checked against the published OpenAPI schemas) so that a test passing here means the
  * action sends what Platform expects. Types: see fake-platform.d.mts.
+ *
+ * Adobe's tutorials and error catalogue describe behaviours the OpenAPI spec does not; each is marked
+ * below with the document it comes from. Where sources disagree, the lenient reading is the default and
+ * `strict: true` selects the stricter one, so a suite can run the action against both.
  */
 import { createServer, STATUS_CODES } from 'node:http'
 import { randomBytes, randomUUID } from 'node:crypto'
@@ -28,34 +32,83 @@ const MYSQL_CONNECTION_STRING_PATTERN =
 
 const nonEmptyString = { type: 'string', minLength: 1 }
 
-// The OpenAPI file types auth.params only loosely (AuthCreateBaseDTO), so the per-source auth specs are
-// restated here. additionalProperties:false makes typos in parameter names fail loudly.
-const MYSQL_AUTH_SCHEMAS = {
-  'Connection String Based Authentication': {
-    type: 'object',
-    required: ['connectionString'],
-    additionalProperties: false,
-    properties: { connectionString: { type: 'string', pattern: MYSQL_CONNECTION_STRING_PATTERN } }
-  },
-  'Basic Authentication': {
-    type: 'object',
-    required: ['server', 'port', 'database', 'username', 'password'],
-    additionalProperties: false,
-    properties: {
-      server: nonEmptyString,
-      // The auth spec itself is not published; accept a port as a number or a numeric string.
-      port: {
-        anyOf: [
-          { type: 'integer', minimum: 1, maximum: 65535 },
-          { type: 'string', pattern: '^[0-9]{1,5}$' }
-        ]
+// The sslMode values of Basic Authentication on Azure-hosted Platform (Adobe's MySQL tutorial, as quoted in
+// the reference notes that accompany the spec).
+const AZURE_SSL_MODES = ['DISABLED', 'PREFERRED', 'REQUIRED', 'Verify-Ca', 'Verify Identity']
+
+const JSON_SCHEMA_DRAFT = 'http://json-schema.org/draft-07/schema#'
+
+/**
+ * The MySQL auth specs as GET /connectionSpecs/{id} returns them (`authSpec`: name, type, spec), for one
+ * hosting profile. Their JSON schemas are also what POST and PATCH are checked against: what this server
+ * serves is what it enforces. additionalProperties:false makes typos in parameter names fail loudly.
+ *
+ * - 'azure' (the default, and all of Platform until 2026): "Connection String Based Authentication", whose
+ *   pattern is quoted from an earlier version of Adobe's MySQL tutorial, and "Basic Authentication" with the
+ *   sslMode enum.
+ * - 'aws' (Experience Platform on AWS, the MySQL tutorial's "Connect MySQL to Experience Platform on
+ *   Amazon Web Services" section): only "Basic Authentication"; its sslMode is "a boolean value that controls
+ *   whether SSL is enforced … defaults to false", yet the example sends the string "false" (and port "443"
+ *   as a string). The schema itself is not published, so both readings exist: `awsSslModeType` 'boolean'
+ *   (JSON boolean) or 'string' (enum "true" | "false").
+ *
+ * @param {'azure' | 'aws'} [profile]
+ * @param {'boolean' | 'string'} [awsSslModeType]
+ */
+export function mysqlAuthSpecs(profile = 'azure', awsSslModeType = 'boolean') {
+  const basic = (/** @type {object} */ port, /** @type {object} */ sslMode) => ({
+    name: 'Basic Authentication',
+    type: 'BasicAuthentication',
+    spec: {
+      $schema: JSON_SCHEMA_DRAFT,
+      type: 'object',
+      description: 'Define auth params required for connecting to MySQL with a user name and password.',
+      properties: {
+        server: { ...nonEmptyString, description: 'The name or IP address of the MySQL server.' },
+        port,
+        database: { ...nonEmptyString, description: 'The database to connect to.' },
+        username: { ...nonEmptyString, description: 'The user name.' },
+        password: { ...nonEmptyString, format: 'password', description: 'The password.' },
+        sslMode
       },
-      database: nonEmptyString,
-      username: nonEmptyString,
-      password: nonEmptyString,
-      sslMode: { enum: ['DISABLED', 'PREFERRED', 'REQUIRED', 'Verify-Ca', 'Verify Identity'] }
+      required: ['server', 'port', 'database', 'username', 'password'],
+      additionalProperties: false
     }
+  })
+  if (profile === 'aws') {
+    const sslMode =
+      awsSslModeType === 'string'
+        ? { type: 'string', enum: ['true', 'false'], default: 'false', description: 'Whether SSL is enforced.' }
+        : { type: 'boolean', default: false, description: 'Whether SSL is enforced.' }
+    return [basic({ type: 'string', pattern: '^[0-9]{1,5}$', description: 'The port number.' }, sslMode)]
   }
+  return [
+    {
+      name: 'Connection String Based Authentication',
+      type: 'ConnectionString',
+      spec: {
+        $schema: JSON_SCHEMA_DRAFT,
+        type: 'object',
+        description: 'Define auth params required for connecting to MySQL.',
+        properties: {
+          connectionString: {
+            type: 'string',
+            format: 'password',
+            description: 'Connection string to connect to any MySQL instance.',
+            pattern: MYSQL_CONNECTION_STRING_PATTERN,
+            examples: ['Server=myserver.mysql.database.azure.com; Port=3306; Database=my_sql_db; Uid=username; Pwd=password; SslMode=Preferred;']
+          }
+        },
+        required: ['connectionString'],
+        additionalProperties: false
+      }
+    },
+    // The auth spec itself is not published; a port is accepted as a numeric string or a number.
+    basic(
+      { type: ['string', 'integer'], pattern: '^[0-9]{1,5}$', minimum: 1, maximum: 65535, description: 'The port number.' },
+      { type: 'string', enum: AZURE_SSL_MODES, description: 'The SSL mode.' }
+    )
+  ]
 }
 
 // The request-body description marks these as required, while the CreateConnectionRequest schema only
@@ -106,9 +159,8 @@ function compileValidators() {
       ...patchInstruction,
       required: patchInstruction.required.filter((/** @type {string} */ p) => p !== 'value')
     }),
-    mysqlAuth: Object.fromEntries(
-      Object.entries(MYSQL_AUTH_SCHEMAS).map(([specName, schema]) => [specName, ajv.compile(schema)])
-    ),
+    /** Compiles an auth spec's JSON schema (see mysqlAuthSpecs); cheap, so done per server. */
+    compile: (/** @type {object} */ schema) => ajv.compile(schema),
     errorsText: (/** @type {any} */ errors, /** @type {string} */ dataVar) => ajv.errorsText(errors, { dataVar })
   }
   return validatorsCache
@@ -130,8 +182,20 @@ class FlowError extends Error {
   }
 }
 
-const notFound = (/** @type {string} */ id) =>
-  new FlowError(404, '1101-404', 'Resource not found', `Resource with given id does not exist: ${id}`)
+/**
+ * The error bodies Flow Service answers with, for tests that inject them as faults: `code` like
+ * '1365-400' (the status is its last part), `detail` defaults to the title.
+ */
+export function flowErrorBody(/** @type {string} */ code, /** @type {string} */ title, /** @type {string} */ detail = title, requestId = 'req-fake') {
+  const status = Number(code.split('-')[1])
+  return {
+    type: `https://ns.adobe.com/aep/errors/FLOW-${code}`,
+    title,
+    status,
+    report: { 'detailed-message': detail, 'request-id': requestId },
+    errorMessage: detail
+  }
+}
 
 const newEtag = () => `"${randomUUID()}"`
 
@@ -206,26 +270,49 @@ function present(/** @type {any} */ c) {
 const pointerSegments = (/** @type {string} */ path) =>
   path.split('/').slice(1).map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'))
 
-/** Applies one add/replace/remove op to `target` in place. `replace` of an absent member acts as add. */
-function applyPatchOp(/** @type {any} */ target, /** @type {{op: string, path: string, value?: unknown}} */ { op, path, value }) {
+/** A patch op Flow Service refuses: a path that does not exist (1365-400) or a failed validation (1455-400). */
+const badPatchPath = (/** @type {string} */ path, /** @type {string} */ why) =>
+  new FlowError(400, '1365-400', 'Invalid patch path', `Path '${path}' ${why}`)
+
+/**
+ * Applies one ADD/REPLACE/REMOVE op to `target` in place. A path whose parent does not exist gives
+ * 1365-400 ("a patch path that does not exist", help/sources/tutorials/api/update.md). `add` creates or
+ * replaces the member (RFC 6902 4.1). `replace` of an absent member: strictly (RFC 6902 4.3) it fails,
+ * with 1455-400 "Missing field" (help/sources/errors/flow-service-errors.md); leniently it acts as add,
+ * as this server always did.
+ */
+function applyPatchOp(/** @type {any} */ target, /** @type {{op: string, path: string, value?: unknown}} */ { op, path, value }, strict = false) {
   const segments = pointerSegments(path)
   const last = segments.pop()
   let parent = target
   for (const segment of segments) {
-    if (parent === null || typeof parent !== 'object' || !Object.hasOwn(parent, segment)) {
-      throw new FlowError(400, '1302-400', 'Invalid patch', `Path '${path}' does not exist`)
-    }
+    if (parent === null || typeof parent !== 'object' || !Object.hasOwn(parent, segment)) throw badPatchPath(path, 'does not exist')
     parent = parent[segment]
   }
-  if (last === undefined || parent === null || typeof parent !== 'object') {
-    throw new FlowError(400, '1302-400', 'Invalid patch', `Path '${path}' cannot be patched`)
-  }
+  if (last === undefined || parent === null || typeof parent !== 'object') throw badPatchPath(path, 'cannot be patched')
+  const missing = () => new FlowError(400, '1455-400', 'Missing field', `Patch validation failed: ${op.toLowerCase()} of '${path}', which does not exist`)
   if (op === 'REMOVE') {
-    if (!Object.hasOwn(parent, last)) throw new FlowError(400, '1302-400', 'Invalid patch', `Path '${path}' does not exist`)
+    if (!Object.hasOwn(parent, last)) throw missing()
     delete parent[last]
   } else {
+    if (op === 'REPLACE' && strict && !Object.hasOwn(parent, last)) throw missing()
     parent[last] = structuredClone(value)
   }
+}
+
+/**
+ * A query string decoded as Adobe's filter examples are written (help/dataflows/api/sort-and-filter.md:
+ * `property=description==Test%20description`): percent-decoding only, so a `+` stays a plus sign. URL
+ * form-decoding (URLSearchParams) would read it as a space. Malformed escapes throw URIError.
+ */
+function percentDecodedQuery(/** @type {string} */ rawQuery) {
+  const params = new URLSearchParams()
+  for (const piece of rawQuery.split('&')) {
+    if (piece === '') continue
+    const at = piece.indexOf('=')
+    params.append(decodeURIComponent(at < 0 ? piece : piece.slice(0, at)), at < 0 ? '' : decodeURIComponent(piece.slice(at + 1)))
+  }
+  return params
 }
 
 /** A percent-decoded path segment; a malformed one is kept as is (it then simply matches no id). */
@@ -263,9 +350,27 @@ export async function startFakePlatform(options = {}) {
     accessToken = `eyJ${randomBytes(43).toString('base64url')}`,
     imsOrgId = 'TESTORG@AdobeOrg',
     sandboxes = ['prod'],
-    pageSize = 100
+    pageSize = 100,
+    strict = false,
+    notFoundCode = '1101-404',
+    stateRefusal = 'per-operation',
+    lingerOnDelete = false,
+    profile = 'azure',
+    awsSslModeType = 'boolean',
+    authSpecs = mysqlAuthSpecs(profile, awsSslModeType)
   } = options
   const validators = compileValidators()
+  // The MySQL connection spec this organisation sees: served by GET /connectionSpecs and enforced on writes.
+  const mysqlSpec = {
+    id: MYSQL_SPEC_ID,
+    name: 'mysql',
+    providerId: '0ed90a81-07f4-4586-8190-b40eccef1c5a',
+    version: '1.0',
+    attributes: { category: 'database', isSource: true },
+    authSpec: structuredClone(authSpecs)
+  }
+  /** @type {Map<string, any>} auth spec name -> compiled JSON schema */
+  const authValidators = new Map(mysqlSpec.authSpec.map((/** @type {any} */ a) => [a.name, validators.compile(a.spec)]))
   const sandboxIds = new Map(sandboxes.map((name) => [name, randomUUID()]))
   const startedAt = performance.now()
   /** Aborted by close() so that requests waiting out `latencyMs` stop waiting. */
@@ -299,7 +404,7 @@ export async function startFakePlatform(options = {}) {
       name: partial.name,
       ...(partial.description === undefined ? {} : { description: partial.description }),
       connectionSpec: { id: partial.specId ?? MYSQL_SPEC_ID, version: '1.0' },
-      state: 'enabled',
+      state: partial.state ?? 'enabled',
       auth: partial.auth ?? {
         specName: 'Connection String Based Authentication',
         params: { connectionString: 'Server=seed.example.com;Port=3306;Database=seed;Uid=seed;Pwd=seed-password;' }
@@ -308,33 +413,64 @@ export async function startFakePlatform(options = {}) {
       etag,
       usedByFlow: partial.usedByFlow ?? false,
       tables: partial.tables ?? [...DEFAULT_TABLES],
-      testResult: partial.testResult ?? true
+      testResult: partial.testResult ?? true,
+      patchRefusal: partial.patchRefusal
     }
     connections.set(connection.id, connection)
     return connection
   }
 
-  /** Records an invalid body and returns the 400 to throw. */
-  function invalidBody(/** @type {string} */ method, /** @type {string} */ path, /** @type {string} */ errors) {
-    invalidBodies.push({ method, path, errors })
-    return new FlowError(400, '1302-400', 'Invalid request body', errors)
+  /** Records an invalid body and returns the 400 to throw: 1302-400 unless another code is given. */
+  function invalidBody(/** @type {string} */ method, /** @type {string} */ path, /** @type {string} */ errors, code = '1302-400', title = 'Invalid request body') {
+    invalidBodies.push({ method, path, errors, code })
+    return new FlowError(400, code, title, errors)
   }
 
-  /** Checks a connection's auth against the MySQL auth specs; other specs are not checked. */
-  function authErrors(/** @type {any} */ specId, /** @type {any} */ auth) {
-    if (specId !== MYSQL_SPEC_ID) return undefined
-    // hasOwn: a specName like 'constructor' must not find Object.prototype members.
-    const validate = Object.hasOwn(validators.mysqlAuth, auth?.specName) ? validators.mysqlAuth[auth.specName] : undefined
+  /**
+   * Checks a connection's auth against the auth specs this server serves; other connection specs are not
+   * checked. An auth spec the MySQL spec does not offer (e.g. connection-string auth on the AWS profile)
+   * gives 1415-400; the detail does not list the offered ones (read GET /connectionSpecs/{id} for those).
+   */
+  function checkAuth(/** @type {string} */ method, /** @type {string} */ path, /** @type {any} */ specId, /** @type {any} */ auth) {
+    if (specId !== MYSQL_SPEC_ID) return
+    const validate = typeof auth?.specName === 'string' ? authValidators.get(auth.specName) : undefined
     if (!validate) {
-      return `auth.specName '${auth?.specName}' is not an auth spec of MySQL (expected one of: ${Object.keys(MYSQL_AUTH_SCHEMAS).join(', ')})`
+      throw invalidBody(method, path, `Invalid auth spec name '${auth?.specName}' for connection spec ${MYSQL_SPEC_ID}`, '1415-400', 'Invalid auth spec')
     }
-    return validate(auth.params) ? undefined : validators.errorsText(validate.errors, 'auth.params')
+    if (!validate(auth.params)) throw invalidBody(method, path, validators.errorsText(validate.errors, 'auth.params'))
+  }
+
+  /** A connection's state allows updates and deletes only while enabled, disabled or initializing. */
+  function checkState(/** @type {any} */ c, /** @type {'PATCH' | 'DELETE'} */ method) {
+    if (['enabled', 'disabled', 'initializing'].includes(c.state)) return
+    const verb = method === 'PATCH' ? 'Update' : 'Delete'
+    // help/sources/errors/flow-service-errors.md lists both 1416-400 (update/delete only in states enabled,
+    // disabled, initializing) and, for a connection being deleted, 1457-400 / 1458-400; which one a real
+    // server answers is not documented, so `stateRefusal` picks.
+    if (stateRefusal === 'per-operation' && c.state === 'delete-finalizing') {
+      const code = method === 'PATCH' ? '1457-400' : '1458-400'
+      throw new FlowError(400, code, `${verb} not allowed`, `${verb} operation cannot be applied in state delete-finalizing`)
+    }
+    throw new FlowError(400, '1416-400', `${verb} not allowed`, `${verb} is allowed only in states enabled, disabled, initializing; connection ${c.id} is ${c.state}`)
   }
 
   // ---- Flow Service handlers: each returns {status, body?, headers?} or throws a FlowError. ----
 
+  /**
+   * The request's query parameters. Strictly, percent-decoded only (a `+` is a plus sign, as in Adobe's
+   * examples, help/dataflows/api/sort-and-filter.md); leniently, form-decoded (a `+` is a space).
+   */
+  function queryOf(/** @type {any} */ ctx) {
+    if (!strict) return ctx.url.searchParams
+    try {
+      return percentDecodedQuery(ctx.rawQuery)
+    } catch {
+      throw new FlowError(400, '1401-400', 'Invalid query parameter', 'Malformed percent-encoding in the query string')
+    }
+  }
+
   function listConnections(/** @type {any} */ ctx) {
-    const q = ctx.url.searchParams
+    const q = queryOf(ctx)
     if (q.has('limit') && q.has('count')) {
       throw new FlowError(400, '1401-400', 'Invalid query parameter', "The query parameters 'limit' and 'count' cannot be used together")
     }
@@ -373,10 +509,18 @@ export async function startFakePlatform(options = {}) {
     /** @type {any} */
     const body = { items: matches.slice(offset, offset + limit).map(present), _links: {} }
     if (offset + limit < matches.length) {
-      // Same query (filters, orderby, limit) with the next token, relative to the Flow Service base path.
-      const next = new URLSearchParams(q)
-      next.set('continuationToken', Buffer.from(String(offset + limit)).toString('base64url'))
-      body._links.next = { href: `/connections?${next}` }
+      const token = Buffer.from(String(offset + limit)).toString('base64url')
+      if (strict) {
+        // The next link as Adobe shows it (`/connections?continuationToken=…`), and a token that is only an
+        // offset: the filters are not kept in it. Whether the real token keeps them is not documented, and
+        // Adobe's Python SDK (aepp/flowservice.py) sends its query parameters again with the next link.
+        body._links.next = { href: `/connections?continuationToken=${token}` }
+      } else {
+        // Same query (filters, orderby, limit) with the next token, relative to the Flow Service base path.
+        const next = new URLSearchParams(q)
+        next.set('continuationToken', token)
+        body._links.next = { href: `/connections?${next}` }
+      }
     }
     if (q.get('count') === 'true') body.count = matches.length
     return { status: 200, body }
@@ -390,8 +534,7 @@ export async function startFakePlatform(options = {}) {
     if (json.connectionSpec.id !== MYSQL_SPEC_ID) {
       throw invalidBody(ctx.method, ctx.path, `Unknown connection spec id '${json.connectionSpec.id}'`)
     }
-    const errors = authErrors(json.connectionSpec.id, json.auth)
-    if (errors) throw invalidBody(ctx.method, ctx.path, errors)
+    checkAuth(ctx.method, ctx.path, json.connectionSpec.id, json.auth)
     const c = addConnection({
       name: json.name,
       description: json.description,
@@ -410,12 +553,25 @@ export async function startFakePlatform(options = {}) {
   /** The connection addressed by the path, if it lives in the request's sandbox. */
   function findConnection(/** @type {any} */ ctx) {
     const c = connections.get(ctx.id)
-    if (!c || c.sandboxName !== ctx.sandboxName) throw notFound(ctx.id)
+    if (!c || c.sandboxName !== ctx.sandboxName) {
+      // 1101-404 in the Flow Service catalogue; help/sources/errors/sources-errors.md also lists 1003-404 and
+      // 1102-404 "Resource not found", and real answers for flows carry 1439-404: `notFoundCode` picks.
+      throw new FlowError(404, notFoundCode, 'Resource not found', `Resource with given id does not exist: ${ctx.id}`)
+    }
     return c
   }
 
   function patchConnection(/** @type {any} */ ctx) {
     const c = findConnection(ctx)
+    checkState(c, 'PATCH')
+    // help/sources/tutorials/api/update.md: PATCH may be refused for a connector (1300-400) or not be
+    // enabled (1445-400). The wording of these answers is ours.
+    if (c.patchRefusal === '1300-400') {
+      throw new FlowError(400, '1300-400', 'Operation not supported', `PATCH is not supported for connection ${c.id} of this connection spec`)
+    }
+    if (c.patchRefusal === '1445-400') {
+      throw new FlowError(400, '1445-400', 'Operation not enabled', `Update is not enabled for connection ${c.id}`)
+    }
     const ifMatch = ctx.headers['if-match']
     if (ifMatch === undefined) {
       throw new FlowError(400, '1403-400', 'Missing header', "The header 'If-Match' is missing")
@@ -433,23 +589,29 @@ export async function startFakePlatform(options = {}) {
         op.op === 'REMOVE' ? validators.patchRemove
         : TEXT_PATCH_PATHS.has(op.path) && typeof op.value === 'string' ? validators.patchText
         : validators.patch
-      if (!validate(op)) throw invalidBody(ctx.method, ctx.path, validators.errorsText(validate.errors, `body[${index}]`))
-      if (!TEXT_PATCH_PATHS.has(op.path) && !/^\/auth(\/|$)/.test(op.path)) {
-        throw invalidBody(ctx.method, ctx.path, `body[${index}].path '${op.path}' cannot be patched`)
+      // A connection's spec cannot be changed (1414-400); other paths outside name, description and auth
+      // do not exist for a patch (1365-400); both from help/sources/tutorials/api/update.md.
+      if (typeof op.path !== 'string') throw invalidBody(ctx.method, ctx.path, `body[${index}].path must be a string`)
+      if (/^\/connectionSpec(\/|$)/.test(op.path)) {
+        throw invalidBody(ctx.method, ctx.path, `body[${index}]: the connection spec of a connection cannot be changed`, '1414-400', 'Connection spec cannot be changed')
       }
+      if (!TEXT_PATCH_PATHS.has(op.path) && !/^\/auth(\/|$)/.test(op.path)) {
+        throw invalidBody(ctx.method, ctx.path, `body[${index}].path '${op.path}' cannot be patched`, '1365-400', 'Invalid patch path')
+      }
+      if (!validate(op)) throw invalidBody(ctx.method, ctx.path, validators.errorsText(validate.errors, `body[${index}]`))
       return op
     })
-    // Work on a copy so that a failing op leaves the stored connection untouched.
-    const draft = structuredClone({ name: c.name, description: c.description, auth: c.auth })
+    // Work on a copy so that a failing op leaves the stored connection untouched. An absent description
+    // stays absent (a `replace` of it is then strictly an error).
+    const draft = structuredClone({ name: c.name, ...(c.description === undefined ? {} : { description: c.description }), auth: c.auth })
     try {
-      for (const op of ops) applyPatchOp(draft, op)
+      for (const op of ops) applyPatchOp(draft, op, strict)
     } catch (error) {
-      if (error instanceof FlowError) throw invalidBody(ctx.method, ctx.path, error.message)
+      if (error instanceof FlowError) throw invalidBody(ctx.method, ctx.path, error.message, error.code, error.title)
       throw error
     }
     if (typeof draft.name !== 'string' || draft.name === '') throw invalidBody(ctx.method, ctx.path, 'name must be a non-empty string')
-    const errors = authErrors(c.connectionSpec.id, draft.auth)
-    if (errors) throw invalidBody(ctx.method, ctx.path, errors)
+    checkAuth(ctx.method, ctx.path, c.connectionSpec.id, draft.auth)
     c.name = draft.name
     if (draft.description === undefined) delete c.description
     else c.description = draft.description
@@ -461,10 +623,17 @@ export async function startFakePlatform(options = {}) {
 
   function deleteConnection(/** @type {any} */ ctx) {
     const c = findConnection(ctx)
+    checkState(c, 'DELETE')
     if (c.usedByFlow) {
       throw new FlowError(400, '1418-400', 'Connection in use', 'The connection is being used by a dataflow; delete the dataflow first')
     }
-    connections.delete(c.id)
+    // A deleted connection lingers in state delete-finalizing (help/sources/errors/flow-service-errors.md,
+    // 1457-400 / 1458-400): with lingerOnDelete it stays listed in that state, and is refused further
+    // updates and deletes.
+    if (lingerOnDelete) {
+      c.state = 'delete-finalizing'
+      c.updatedAt = Date.now()
+    } else connections.delete(c.id)
     return { status: 204 }
   }
 
@@ -488,22 +657,46 @@ export async function startFakePlatform(options = {}) {
     return { status: 200, body: { result: findConnection(ctx).testResult } }
   }
 
-  /** @type {Record<string, Record<string, (ctx: any) => any>>} */
+  /**
+   * GET /connectionSpecs?property=name=="mysql" and GET /connectionSpecs/{id}: only the MySQL spec exists
+   * here. Both answer `{"items": [spec]}` (reference notes: Experience Platform on AWS).
+   */
+  function listConnectionSpecs(/** @type {any} */ ctx) {
+    const filters = parseFilters(queryOf(ctx).getAll('property'))
+    const matches = filters.every(({ keys, equal, value }) => (String(fieldOf(mysqlSpec, keys)) === value) === equal)
+    return { status: 200, body: { items: matches ? [structuredClone(mysqlSpec)] : [] } }
+  }
+
+  function getConnectionSpec(/** @type {any} */ ctx) {
+    if (ctx.id !== MYSQL_SPEC_ID) {
+      throw new FlowError(404, notFoundCode, 'Resource not found', `Resource with given id does not exist: ${ctx.id}`)
+    }
+    return { status: 200, body: { items: [structuredClone(mysqlSpec)] } }
+  }
+
+  /** @type {Record<string, Record<string, Record<string, (ctx: any) => any>>>} */
   const routes = {
-    collection: { GET: listConnections, POST: createConnection },
-    item: { GET: getConnection, PATCH: patchConnection, DELETE: deleteConnection },
-    explore: { GET: explore },
-    test: { GET: testConnection }
+    connections: {
+      collection: { GET: listConnections, POST: createConnection },
+      item: { GET: getConnection, PATCH: patchConnection, DELETE: deleteConnection },
+      explore: { GET: explore },
+      test: { GET: testConnection }
+    },
+    connectionSpecs: {
+      collection: { GET: listConnectionSpecs },
+      item: { GET: getConnectionSpec }
+    }
   }
 
   /** Dispatches a Flow Service request (after the gateway checks). */
   function routeFlow(/** @type {any} */ ctx) {
     // A trailing slash is accepted everywhere: the spec itself documents DELETE as /connections/{id}/.
-    const [collection, id, action, ...rest] = ctx.path.slice(FLOW_BASE.length).split('/').filter(Boolean)
+    const [collection = '', id, action, ...rest] = ctx.path.slice(FLOW_BASE.length).split('/').filter(Boolean)
     const kind = id === undefined ? 'collection' : (action ?? 'item')
-    if (collection === 'connections' && rest.length === 0 && Object.hasOwn(routes, kind)) {
+    const table = Object.hasOwn(routes, collection) ? routes[collection] : undefined
+    if (table && rest.length === 0 && Object.hasOwn(table, kind)) {
       ctx.id = id === undefined ? undefined : decodeSegment(id)
-      const handler = routes[kind]?.[ctx.method]
+      const handler = table[kind]?.[ctx.method]
       if (!handler) throw new FlowError(405, '1000-405', 'Method not allowed', `${ctx.method} is not supported on ${ctx.path}`)
       return handler(ctx)
     }
@@ -632,25 +825,33 @@ export async function startFakePlatform(options = {}) {
     } catch {
       json = undefined
     }
-    const record = { method, path: url.pathname, query, headers, body, json, at }
+    // The query string exactly as sent (req.url is the request target; it never holds a fragment).
+    const target = req.url ?? '/'
+    const rawQuery = target.includes('?') ? target.slice(target.indexOf('?') + 1) : ''
+    const record = { method, path: url.pathname, query, rawQuery, headers, body, json, at }
     requests.push(record)
     const requestId = randomBytes(16).toString('hex')
-    const ctx = { method, path: url.pathname, url, headers, body, json, requestId }
+    const ctx = { method, path: url.pathname, url, rawQuery, headers, body, json, requestId }
 
     const fault = takeFault(method, url.pathname)
     if (fault) record.fault = fault.action ?? String(fault.status ?? 500)
-    if (latencyMs > 0) {
+    // A slow answer: Adobe's gateway ends requests only after 60 s (reference notes, "Timeouts"), and
+    // explore against a slow database can take tens of seconds. 'delay' waits `ms`, then answers normally.
+    const wait = latencyMs + (fault?.action === 'delay' ? (fault.ms ?? 0) : 0)
+    if (wait > 0) {
       try {
-        await sleep(latencyMs, undefined, { signal: closing.signal })
+        await sleep(wait, undefined, { signal: closing.signal })
       } catch {
         return // the server is closing; its sockets are being destroyed
       }
     }
-    const action = fault?.action
+    const action = fault?.action === 'delay' ? undefined : fault?.action
     if (action === 'hang') return // never answered; close() destroys the socket
     if (action === 'reset') return resetSocket(req)
-    const response = fault && action === undefined ? faultResponse(fault, ctx) : handle(ctx)
+    const response = fault && fault.action === undefined ? faultResponse(fault, ctx) : handle(ctx)
     if (action === 'reset-after-commit') return resetSocket(req)
+    // A client that gave up on a slow answer has closed its socket: the work is done, nobody hears of it.
+    if (req.socket.destroyed) return
     send(res, action === 'status-after-commit' ? faultResponse(fault, ctx) : response, requestId)
   }
 
