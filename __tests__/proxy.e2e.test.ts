@@ -5,12 +5,11 @@
 
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { type IncomingMessage, type Server as HttpServer, createServer as createHttpServer } from 'node:http'
 import { type AddressInfo, type Socket, connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Duplex } from 'node:stream'
 import { type Server as TlsServer, createServer as createTlsServer } from 'node:tls'
+import { type ConnectProxy, SocketTracker, splice, startConnectProxy } from './support/connect-proxy.js'
 import { type FakePlatform, startFakePlatform } from './support/fake-platform.mjs'
 import { runAction } from './support/run-action.js'
 
@@ -22,19 +21,9 @@ const OPENSSL_TIMEOUT_MS = 15_000
 let dir: string
 let platform: FakePlatform
 let front: TlsServer
-let proxy: HttpServer
-/** `host:port` of every CONNECT the proxy received, in order. */
-const connects: string[] = []
-/** Every socket the front and the proxy hold, so afterAll can end them all. */
-const sockets = new Set<Socket | Duplex>()
-
-function track<T extends Socket | Duplex>(socket: T): T {
-  sockets.add(socket)
-  socket.on('close', () => sockets.delete(socket))
-  // A peer that goes away mid-tunnel must not become an unhandled 'error'.
-  socket.on('error', () => socket.destroy())
-  return socket
-}
+let proxy: ConnectProxy
+/** Every socket the front holds, so afterAll can end them all (the proxy ends its own). */
+const sockets = new SocketTracker()
 
 function openssl(...args: string[]): void {
   execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'], timeout: OPENSSL_TIMEOUT_MS })
@@ -57,27 +46,18 @@ function makeCertificates(): { ca: string; key: string; cert: string } {
   return { ca: join(dir, 'ca.pem'), key: readFileSync(join(dir, 'server.key'), 'utf8'), cert: readFileSync(join(dir, 'server.pem'), 'utf8') }
 }
 
-function listen(server: TlsServer | HttpServer): Promise<number> {
+function listen(server: TlsServer): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject)
     server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port))
   })
 }
 
-function close(server: TlsServer | HttpServer | undefined): Promise<void> {
+function close(server: TlsServer | undefined): Promise<void> {
   return new Promise((resolve) => (server?.listening ? server.close(() => resolve()) : resolve()))
 }
 
-/** Pipes both ways and tears both sides down together. */
-function splice(a: Socket | Duplex, b: Socket | Duplex): void {
-  a.pipe(b)
-  b.pipe(a)
-  a.on('close', () => b.destroy())
-  b.on('close', () => a.destroy())
-}
-
 let frontPort: number
-let proxyPort: number
 let caPath: string
 
 beforeAll(async () => {
@@ -89,42 +69,28 @@ beforeAll(async () => {
 
   // TLS front: terminates TLS for platform.test / ims.test and pipes the plain bytes to the fake.
   front = createTlsServer({ key, cert }, (tlsSocket) => {
-    track(tlsSocket)
-    const upstream = track(connect(platformPort, '127.0.0.1'))
+    sockets.track(tlsSocket)
+    const upstream = sockets.track(connect(platformPort, '127.0.0.1'))
     splice(tlsSocket, upstream)
   })
-  front.on('connection', (raw: Socket) => track(raw))
+  front.on('connection', (raw: Socket) => sockets.track(raw))
   front.on('tlsClientError', (_error, tlsSocket) => tlsSocket.destroy())
   frontPort = await listen(front)
 
   // CONNECT proxy: records the asked host:port and tunnels to the front whatever was asked.
-  proxy = createHttpServer((_request, response) => {
-    response.writeHead(405, { connection: 'close' }).end('only CONNECT\n')
-  })
-  proxy.on('connection', (raw: Socket) => track(raw))
-  proxy.on('connect', (request: IncomingMessage, client: Duplex, head: Buffer) => {
-    connects.push(request.url ?? '')
-    track(client)
-    const upstream = track(connect(frontPort, '127.0.0.1'))
-    upstream.once('connect', () => {
-      client.write('HTTP/1.1 200 Connection Established\r\n\r\n')
-      if (head.length > 0) upstream.write(head)
-      splice(client, upstream)
-    })
-  })
-  proxyPort = await listen(proxy)
+  proxy = await startConnectProxy({ upstream: () => ({ host: '127.0.0.1', port: frontPort }) })
 }, 30_000)
 
 afterAll(async () => {
-  for (const socket of sockets) socket.destroy()
-  await Promise.all([close(proxy), close(front)])
+  sockets.destroyAll()
+  await Promise.all([proxy?.close(), close(front)])
   await platform?.close()
   if (dir) rmSync(dir, { recursive: true, force: true })
 })
 
 beforeEach(() => {
   platform.reset()
-  connects.length = 0
+  proxy.connects.length = 0
 })
 
 const inputs = (overrides: Record<string, string> = {}): Record<string, string> => ({
@@ -141,7 +107,7 @@ const inputs = (overrides: Record<string, string> = {}): Record<string, string> 
 })
 const secrets = (): string[] => [PASSWORD, CLIENT_SECRET, platform.accessToken]
 const runnerEnv = (extra: Record<string, string> = {}): Record<string, string> => ({
-  https_proxy: `http://127.0.0.1:${proxyPort}`,
+  https_proxy: proxy.url,
   NODE_EXTRA_CA_CERTS: caPath,
   ...extra
 })
@@ -159,9 +125,9 @@ test('goes through the https_proxy with CONNECT tunnels, trusting the CA from NO
   expect(calls()).toEqual(['POST /ims/token/v3', 'GET /connections', 'POST /connections'])
   // The requests arrived with the names the action was given, not the proxy's or the fake's.
   expect(platform.requests.map((r) => r.headers.host)).toEqual(['ims.test', 'platform.test', 'platform.test'])
-  expect(connects).toContain('ims.test:443')
-  expect(connects).toContain('platform.test:443')
-  expect(connects.every((target) => target === 'ims.test:443' || target === 'platform.test:443')).toBe(true)
+  expect(proxy.connects).toContain('ims.test:443')
+  expect(proxy.connects).toContain('platform.test:443')
+  expect(proxy.connects.every((target) => target === 'ims.test:443' || target === 'platform.test:443')).toBe(true)
   expect(platform.invalidBodies).toEqual([])
 }, 30_000)
 
@@ -176,7 +142,7 @@ test('no_proxy sends the requests directly, so the proxy sees nothing and the te
   // One clear line naming the first host asked (IMS) and why. `.test` never resolves (RFC 2606):
   // ENOTFOUND with a resolver that answers, EAI_AGAIN on a runner without DNS.
   expect(result.errors).toEqual([expect.stringMatching(/the host name (does not exist|could not be resolved for now) \(https:\/\/ims\.test\)/)])
-  expect(connects).toEqual([])
+  expect(proxy.connects).toEqual([])
   expect(platform.requests).toEqual([])
   expect(platform.connections.size).toBe(0)
 }, 30_000)
