@@ -1,8 +1,8 @@
 // The bundled action, run as the runner runs it, against the local IMS + Flow Service server.
 
 import { type FakePlatform, MYSQL_SPEC_ID, startFakePlatform } from './support/fake-platform.mjs'
-import { runAction } from './support/run-action.js'
-import { FLOW_BASE, calls as callsOf, platformInputs } from './support/scenario.js'
+import { runAction } from './support/run-action.mjs'
+import { FLOW_BASE, calls as callsOf, platformInputs } from './support/scenario.mjs'
 
 const PASSWORD = `p;a'ss"wo=rd 密码 `
 const CLIENT_SECRET = 'e2e-client-secret-5f1d9a'

@@ -2,8 +2,8 @@
 // one clear error line every time.
 
 import { type FakePlatform, startFakePlatform } from './support/fake-platform.mjs'
-import { runAction } from './support/run-action.js'
-import { FLOW_BASE, calls as callsOf, platformInputs } from './support/scenario.js'
+import { runAction } from './support/run-action.mjs'
+import { FLOW_BASE, calls as callsOf, platformInputs } from './support/scenario.mjs'
 
 const PASSWORD = 'Fault-pass;word 9'
 const CLIENT_SECRET = 'fault-client-secret-77a1'

@@ -2,8 +2,8 @@
 // run as the runner runs them: post sees the same inputs and the state main saved.
 
 import { type FakePlatform, startFakePlatform } from './support/fake-platform.mjs'
-import { type RunResult, runAction } from './support/run-action.js'
-import { calls as callsOf, platformInputs } from './support/scenario.js'
+import { type RunResult, runAction } from './support/run-action.mjs'
+import { calls as callsOf, platformInputs } from './support/scenario.mjs'
 
 const PASSWORD = 'Lifecycle-pass;1'
 const CLIENT_SECRET = 'lifecycle-client-secret-3c'

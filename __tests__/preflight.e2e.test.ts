@@ -9,7 +9,7 @@ import { parseConnectionString } from '../src/connection-string.js'
 import { type FakePlatform, startFakePlatform } from './support/fake-platform.mjs'
 import { type MariaDb, mariaDbSkipReason, startMariaDb } from './support/mariadb.js'
 import { type Fixtures, seedPreflightFixtures } from './support/preflight-fixtures.js'
-import { type RunResult, runAction } from './support/run-action.js'
+import { type RunResult, runAction } from './support/run-action.mjs'
 
 const CLIENT_SECRET = 'preflight-client-secret-0b'
 const skipReason = mariaDbSkipReason()

@@ -12,7 +12,7 @@ import { join } from 'node:path'
 import type { Duplex } from 'node:stream'
 import { type Server as TlsServer, createServer as createTlsServer } from 'node:tls'
 import { type FakePlatform, startFakePlatform } from './support/fake-platform.mjs'
-import { runAction } from './support/run-action.js'
+import { runAction } from './support/run-action.mjs'
 
 const PASSWORD = 'proxy-e2e-db-password-7c2e'
 const CLIENT_SECRET = 'proxy-e2e-client-secret-91ab'

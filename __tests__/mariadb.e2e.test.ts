@@ -49,7 +49,7 @@ if (skipReason !== undefined && process.env.CI === 'true') {
   })
 } else if (skipReason !== undefined) {
   // One plain line: console.warn would print a multi-line block with a source location under jest.
-  process.stderr.write(`mariadb.test.ts skipped: ${skipReason}\n`)
+  process.stderr.write(`mariadb.e2e.test.ts skipped: ${skipReason}\n`)
   describe.skip(`real MariaDB (skipped: ${skipReason})`, () => {
     test('harness', () => undefined)
   })
