@@ -21,6 +21,8 @@ export interface FakePlatformOptions {
 
 export interface RecordedRequest {
   method: string
+  /** The request target as sent, undecoded: path and query string (what a replay sends again). */
+  target: string
   /** Path without the query string, e.g. '/data/foundation/flowservice/connections'. */
   path: string
   query: Record<string, string[]>

@@ -632,7 +632,7 @@ export async function startFakePlatform(options = {}) {
     } catch {
       json = undefined
     }
-    const record = { method, path: url.pathname, query, headers, body, json, at }
+    const record = { method, target: req.url ?? '/', path: url.pathname, query, headers, body, json, at }
     requests.push(record)
     const requestId = randomBytes(16).toString('hex')
     const ctx = { method, path: url.pathname, url, headers, body, json, requestId }
