@@ -128,11 +128,11 @@ beforeEach(() => {
   connects.length = 0
 })
 
-// The URLs name hosts only the proxy knows: the action must not send anything to platform.url.
+// The URLs name hosts only the proxy knows, in place of the fake platform's own address.
 const inputs = (overrides: Record<string, string> = {}) =>
   platformInputs(platform, CLIENT_SECRET, { 'ims-url': 'https://ims.test', 'platform-url': 'https://platform.test', ...DATABASE, password: PASSWORD, ...overrides })
 const secrets = (): string[] => [PASSWORD, CLIENT_SECRET, platform.accessToken]
-const runnerEnv = (extra: Record<string, string> = {}): Record<string, string> => ({
+const proxyEnv = (extra: Record<string, string> = {}): Record<string, string> => ({
   https_proxy: `http://127.0.0.1:${proxyPort}`,
   NODE_EXTRA_CA_CERTS: caPath,
   ...extra
@@ -140,7 +140,7 @@ const runnerEnv = (extra: Record<string, string> = {}): Record<string, string> =
 const calls = () => callsOf(platform)
 
 test('goes through the https_proxy with CONNECT tunnels, trusting the CA from NODE_EXTRA_CA_CERTS', async () => {
-  const result = await runAction(inputs(), { secrets: secrets(), env: runnerEnv(), timeoutMs: 25_000 })
+  const result = await runAction(inputs(), { secrets: secrets(), env: proxyEnv(), timeoutMs: 25_000 })
 
   expect(result.errors).toEqual([])
   expect(result.code).toBe(0)
@@ -160,7 +160,7 @@ test('goes through the https_proxy with CONNECT tunnels, trusting the CA from NO
 test('no_proxy sends the requests directly, so the proxy sees nothing and the test host names do not resolve', async () => {
   const result = await runAction(inputs({ 'max-attempts': '1' }), {
     secrets: secrets(),
-    env: runnerEnv({ no_proxy: 'platform.test,ims.test' }),
+    env: proxyEnv({ no_proxy: 'platform.test,ims.test' }),
     timeoutMs: 25_000
   })
 
