@@ -50,20 +50,25 @@ const command = (file, argv, env = { PATH: process.env.PATH }) => async () => {
   return ms
 }
 
+/** What the local server received, as compared between the action and its floor. */
+const received = (platform) => JSON.stringify(platform.requests.map(({ method, target, headers, body }) => ({ method, target, headers, body })))
+
 /**
  * The floor for one mode: the requests the action sent in that mode, written for bench/floor.mjs
- * (the Host, Connection and Content-Length headers are the HTTP client's own business).
+ * (Host and Connection are the HTTP agent's own business), and checked to arrive as the action's did.
  */
 async function floorFor(platform, mode, overrides) {
   platform.reset()
   await runBundle(platform, overrides)
-  const requests = platform.requests.map(({ method, target, headers, body }) => {
-    const { host, connection, 'content-length': length, ...sent } = headers
-    return { method, url: `${platform.url}${target}`, headers: sent, body }
-  })
+  const sent = received(platform)
+  const requests = platform.requests.map(({ method, target, headers: { host, connection, ...headers }, body }) => ({ method, url: `${platform.url}${target}`, headers, body }))
   const file = join(work, `floor-${mode}.json`)
   writeFileSync(file, JSON.stringify(requests, null, 2))
-  return command(process.execPath, [join(ROOT, 'bench', 'floor.mjs'), file])
+  const floor = command(process.execPath, [join(ROOT, 'bench', 'floor.mjs'), file])
+  platform.reset()
+  await floor()
+  if (received(platform) !== sent) throw new Error(`bench/floor.mjs did not send what the action sent in ${mode} mode (method, target, headers or body differ).`)
+  return floor
 }
 
 const median = (values) => {
