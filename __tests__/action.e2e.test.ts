@@ -1,8 +1,9 @@
 // The bundled action, run as the runner runs it, against the local IMS + Flow Service server.
 
 import { type FakePlatform, MYSQL_SPEC_ID, startFakePlatform } from './support/fake-platform.mjs'
-import { runAction } from './support/run-action.js'
-import { FLOW_BASE, calls as callsOf, platformInputs } from './support/scenario.js'
+import { expectFailure, expectFailures } from './support/expect-failure.js'
+import { runAction } from './support/run-action.mjs'
+import { DATABASE, FLOW_BASE, calls as callsOf, platformInputs } from './support/scenario.mjs'
 
 const PASSWORD = `p;a'ss"wo=rd 密码 `
 const CLIENT_SECRET = 'e2e-client-secret-5f1d9a'
@@ -16,7 +17,7 @@ afterAll(() => platform.close())
 beforeEach(() => platform.reset())
 
 const inputs = (overrides: Record<string, string> = {}) =>
-  platformInputs(platform, CLIENT_SECRET, { host: 'db.example.com', database: 'shop', username: 'etl', password: PASSWORD, ...overrides })
+  platformInputs(platform, CLIENT_SECRET, { ...DATABASE, password: PASSWORD, ...overrides })
 
 const secrets = (): string[] => [PASSWORD, CLIENT_SECRET, platform.accessToken, `Pwd="p;a'ss""wo=rd 密码 ";`]
 const run = (overrides: Record<string, string> = {}) => runAction(inputs(overrides), { secrets: secrets() })
@@ -119,10 +120,8 @@ describe('upsert', () => {
 
     const result = await run({ name: 'Orders DB', 'if-exists': 'fail' })
 
-    expect(result.code).toBe(1)
-    expect(result.errors).toEqual([expect.stringContaining(`already exists (${existing.id})`)])
+    expect(expectFailure(result)).toContain(`already exists (${existing.id})`)
     expect(calls()).toEqual(['POST /ims/token/v3', 'GET /connections'])
-    expect(result.outputs).toEqual({})
   })
 
   test('if-exists create never looks and always creates, marking its own connection', async () => {
@@ -163,10 +162,9 @@ describe('upsert', () => {
 
     const result = await run({ name: 'Orders DB' })
 
-    expect(result.code).toBe(1)
-    expect(result.errors).toHaveLength(1)
-    expect(result.errors[0]).toContain(a.id)
-    expect(result.errors[0]).toContain(b.id)
+    const message = expectFailure(result)
+    expect(message).toContain(a.id)
+    expect(message).toContain(b.id)
     expect(calls()).not.toContain('POST /connections')
   })
 })
@@ -239,19 +237,16 @@ describe('reporting', () => {
 
     const result = await run()
 
-    expect(result.code).toBe(1)
-    expect(result.errors).toHaveLength(1)
-    expect(result.errors[0]).toMatch(/^Creating the connection failed: HTTP 400, FLOW-1302-400 Invalid connection: Connection string \*\*\* is invalid \(request id req-77\)\./)
-    expect(result.stderr).toBe('')
+    expect(expectFailure(result)).toMatch(/^Creating the connection failed: HTTP 400, FLOW-1302-400 Invalid connection: Connection string \*\*\* is invalid \(request id req-77\)\./)
   })
 
   test('bad inputs fail before any request, one error line per input', async () => {
     const result = await run({ port: '70000', 'if-exists': 'maybe', 'ims-org-id': '' })
 
-    expect(result.code).toBe(1)
+    const errors = expectFailures(result)
     expect(platform.requests).toEqual([])
-    expect(result.errors).toHaveLength(3)
-    expect(result.errors.join('\n')).toMatch(/"port"[\s\S]*"if-exists"|"if-exists"[\s\S]*"port"/)
-    expect(result.errors.join('\n')).toContain('"ims-org-id"')
+    expect(errors).toHaveLength(3)
+    expect(errors.join('\n')).toMatch(/"port"[\s\S]*"if-exists"|"if-exists"[\s\S]*"port"/)
+    expect(errors.join('\n')).toContain('"ims-org-id"')
   })
 })

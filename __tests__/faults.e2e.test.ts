@@ -2,8 +2,9 @@
 // one clear error line every time.
 
 import { type FakePlatform, startFakePlatform } from './support/fake-platform.mjs'
-import { runAction } from './support/run-action.js'
-import { FLOW_BASE, calls as callsOf, platformInputs } from './support/scenario.js'
+import { expectFailure, expectFailures } from './support/expect-failure.js'
+import { runAction } from './support/run-action.mjs'
+import { DATABASE, FLOW_BASE, calls as callsOf, platformInputs } from './support/scenario.mjs'
 
 const PASSWORD = 'Fault-pass;word 9'
 const CLIENT_SECRET = 'fault-client-secret-77a1'
@@ -18,7 +19,7 @@ afterAll(() => platform.close())
 beforeEach(() => platform.reset())
 
 const inputs = (overrides: Record<string, string> = {}) =>
-  platformInputs(platform, CLIENT_SECRET, { host: 'db.example.com', database: 'shop', username: 'etl', password: PASSWORD, name: 'Orders DB', ...overrides })
+  platformInputs(platform, CLIENT_SECRET, { ...DATABASE, password: PASSWORD, name: 'Orders DB', ...overrides })
 
 const run = (overrides: Record<string, string> = {}) =>
   runAction(inputs(overrides), { secrets: [PASSWORD, CLIENT_SECRET, platform.accessToken, 'Pwd="Fault-pass;word 9";'] })
@@ -63,10 +64,8 @@ describe('retries', () => {
 
     const result = await run({ 'max-attempts': '3' })
 
-    expect(result.code).toBe(1)
+    expect(expectFailure(result)).toMatch(/^Looking up connections named "Orders DB" failed after 3 attempts: HTTP 500, with an HTML page .*try again later\.$/)
     expect(calls().filter((c) => c === 'GET /connections')).toHaveLength(3)
-    expect(result.errors).toEqual([expect.stringMatching(/^Looking up connections named "Orders DB" failed after 3 attempts: HTTP 500, with an HTML page .*try again later\.$/)])
-    expect(result.stderr).toBe('')
   })
 
   test.each([
@@ -77,17 +76,15 @@ describe('retries', () => {
 
     const result = await run()
 
-    expect(result.code).toBe(1)
+    expect(expectFailure(result)).toMatch(message)
     expect(calls()).toEqual(['POST /ims/token/v3', 'GET /connections'])
-    expect(result.errors).toEqual([expect.stringMatching(message)])
   })
 
   test('IMS invalid_client is not retried', async () => {
     const result = await run({ 'client-secret': 'not-the-right-secret-1' })
 
-    expect(result.code).toBe(1)
+    expect(expectFailure(result)).toMatch(/^Getting an access token from IMS failed: HTTP 401, invalid_client.*Check client-id, client-secret and scopes/)
     expect(calls()).toEqual(['POST /ims/token/v3'])
-    expect(result.errors).toEqual([expect.stringMatching(/^Getting an access token from IMS failed: HTTP 401, invalid_client.*Check client-id, client-secret and scopes/)])
   })
 
   test('a hung server: the step fails by its deadline', async () => {
@@ -96,9 +93,8 @@ describe('retries', () => {
 
     const result = await run({ 'timeout-seconds': '2' })
 
-    expect(result.code).toBe(1)
     expect(Date.now() - started).toBeLessThan(6000)
-    expect(result.errors).toEqual([expect.stringMatching(/timed out: the step's 2 s deadline \(timeout-seconds\) passed/)])
+    expect(expectFailure(result)).toMatch(/timed out: the step's 2 s deadline \(timeout-seconds\) passed/)
   })
 
   test('a stale etag on update: re-read once and applied again', async () => {
@@ -183,9 +179,8 @@ describe('exactly-once create, with a namesake and a budget', () => {
 
     const result = await run({ 'max-attempts': '2' })
 
-    expect(result.code).toBe(1)
+    expect(expectFailure(result)).toMatch(/^Creating the connection failed: HTTP 429/)
     expect(calls().filter((call) => call === 'POST /connections')).toHaveLength(2)
-    expect(result.errors).toEqual([expect.stringMatching(/^Creating the connection failed: HTTP 429/)])
   })
 })
 
@@ -203,8 +198,7 @@ describe('secrets echoed back in errors', () => {
 
     const result = await run({ 'auth-type': 'basic', password })
 
-    expect(result.code).toBe(1)
-    expect(result.errors).toEqual([expect.stringContaining('Login failed with password *** (request id req-9)')])
+    expect(expectFailure(result)).toContain('Login failed with password *** (request id req-9)')
   })
 })
 
@@ -219,10 +213,8 @@ describe('answers that are not what they should be', () => {
 
     const result = await run()
 
-    expect(result.code).toBe(1)
-    expect(result.errors).toEqual([expect.stringMatching(message)])
+    expect(expectFailure(result)).toMatch(message)
     expect(result.stdout).not.toMatch(/undefined|\n\s+at /)
-    expect(result.stderr).toBe('')
     expect(platform.requests.every((r) => !r.path.includes('steal'))).toBe(true)
   })
 
@@ -231,9 +223,7 @@ describe('answers that are not what they should be', () => {
 
     const result = await run()
 
-    expect(result.code).toBe(1)
-    expect(result.errors).toEqual([expect.stringMatching(/^Creating the connection failed: HTTP 201 came without a connection id/)])
-    expect(result.outputs).toEqual({})
+    expect(expectFailure(result)).toMatch(/^Creating the connection failed: HTTP 201 came without a connection id/)
   })
 })
 
@@ -296,10 +286,7 @@ describe('bad input', () => {
   ])('%s: %j', async (input, overrides) => {
     const result = await run(overrides)
 
-    expect(result.code).toBe(1)
-    expect(result.errors.length).toBeGreaterThan(0)
-    expect(result.errors.some((line) => line.startsWith(`Input "${input}"`))).toBe(true)
+    expect(expectFailures(result).some((line) => line.startsWith(`Input "${input}"`))).toBe(true)
     expect(platform.requests).toEqual([])
-    expect(result.stderr).toBe('')
   })
 })

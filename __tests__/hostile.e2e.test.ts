@@ -20,8 +20,8 @@ import {
 } from './support/hostile-text.js'
 import { type LateCommit, type LateCommitOptions, commitLater, drainFaults } from './support/late-commit.js'
 import { DEFAULT_MYSQL_VERSION, type MysqlStandIn, type MysqlStandInOptions, startMysqlStandIn } from './support/mysql-stand-in.js'
-import { type RunOptions, type RunResult, findLeaks, runAction } from './support/run-action.js'
-import { FLOW_BASE, calls as callsOf, platformInputs } from './support/scenario.js'
+import { type RunOptions, type RunResult, findLeaks, runAction } from './support/run-action.mjs'
+import { FLOW_BASE, calls as callsOf, platformInputs } from './support/scenario.mjs'
 
 // ---------------------------------------------------------------------------------------------
 // ASSUMPTIONS about names and words the implementation has yet to choose. Change them here.

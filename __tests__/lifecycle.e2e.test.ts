@@ -2,8 +2,9 @@
 // run as the runner runs them: post sees the same inputs and the state main saved.
 
 import { type FakePlatform, startFakePlatform } from './support/fake-platform.mjs'
-import { type RunResult, runAction } from './support/run-action.js'
-import { calls as callsOf, platformInputs } from './support/scenario.js'
+import { expectFailure } from './support/expect-failure.js'
+import { type RunResult, runAction } from './support/run-action.mjs'
+import { DATABASE, calls as callsOf, platformInputs } from './support/scenario.mjs'
 
 const PASSWORD = 'Lifecycle-pass;1'
 const CLIENT_SECRET = 'lifecycle-client-secret-3c'
@@ -21,7 +22,7 @@ const inputs = (overrides: Record<string, string> = {}) => platformInputs(platfo
 const secrets = () => [PASSWORD, CLIENT_SECRET, platform.accessToken]
 const run = (overrides: Record<string, string>) => runAction(inputs(overrides), { secrets: secrets() })
 const calls = () => callsOf(platform)
-const database = { host: 'db.example.com', database: 'shop', username: 'etl', password: PASSWORD }
+const database = { ...DATABASE, password: PASSWORD }
 
 /** Runs the post step the way the runner does after the job: same inputs, main's saved state. */
 function runPost(overrides: Record<string, string>, main: RunResult) {
@@ -73,9 +74,7 @@ describe('operation: delete', () => {
   test('a 404 that is not about the connection (unknown sandbox) fails', async () => {
     const result = await run({ operation: 'delete', 'connection-id': 'c0ffee00-0000-4000-8000-000000000000', 'sandbox-name': 'no-such-sandbox' })
 
-    expect(result.code).toBe(1)
-    expect(result.errors).toEqual([expect.stringMatching(/^Deleting connection c0ffee00-.* failed: HTTP 404, FLOW-2100-404/)])
-    expect(result.outputs).toEqual({})
+    expect(expectFailure(result)).toMatch(/^Deleting connection c0ffee00-.* failed: HTTP 404, FLOW-2100-404/)
   })
 
   test('of a connection a dataflow uses fails and says why', async () => {
@@ -83,8 +82,7 @@ describe('operation: delete', () => {
 
     const result = await run({ operation: 'delete', 'connection-id': existing.id })
 
-    expect(result.code).toBe(1)
-    expect(result.errors).toEqual([expect.stringMatching(/FLOW-1418-400.* The connection is still used by a dataflow: delete the dataflow first, then the connection\.$/)])
+    expect(expectFailure(result)).toMatch(/FLOW-1418-400.* The connection is still used by a dataflow: delete the dataflow first, then the connection\.$/)
     expect(platform.connections.has(existing.id)).toBe(true)
   })
 
@@ -94,9 +92,9 @@ describe('operation: delete', () => {
 
     const result = await run({ operation: 'delete', name: 'Orders DB' })
 
-    expect(result.code).toBe(1)
-    expect(result.errors[0]).toContain(a.id)
-    expect(result.errors[0]).toContain(b.id)
+    const message = expectFailure(result)
+    expect(message).toContain(a.id)
+    expect(message).toContain(b.id)
     expect(calls()).not.toContain(`DELETE /connections/${a.id}`)
     expect(platform.connections.size).toBe(2)
   })

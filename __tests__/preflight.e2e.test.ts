@@ -7,61 +7,39 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseConnectionString } from '../src/connection-string.js'
 import { type FakePlatform, startFakePlatform } from './support/fake-platform.mjs'
-import { type MariaDb, mariaDbSkipReason, startMariaDb } from './support/mariadb.js'
+import { expectFailure } from './support/expect-failure.js'
+import { type MariaDb, useMariaDb, withMariaDb } from './support/mariadb.js'
 import { type Fixtures, seedPreflightFixtures } from './support/preflight-fixtures.js'
-import { type RunResult, runAction } from './support/run-action.js'
+import { type RunResult, runAction } from './support/run-action.mjs'
+import { platformInputs } from './support/scenario.mjs'
 
 const CLIENT_SECRET = 'preflight-client-secret-0b'
-const skipReason = mariaDbSkipReason()
 
-if (skipReason !== undefined && process.env.CI === 'true') {
-  test('a MariaDB server is installed (required when CI=true)', () => {
-    throw new Error(skipReason)
-  })
-} else if (skipReason !== undefined) {
-  process.stderr.write(`preflight.e2e.test.ts skipped: ${skipReason}\n`)
-  describe.skip(`preflight against real MariaDB (skipped: ${skipReason})`, () => {
-    test('preflight', () => undefined)
-  })
-} else {
+withMariaDb('preflight.e2e.test.ts', 'preflight against real MariaDB', () => {
   describe('preflight against real MariaDB', () => {
+    const server = useMariaDb()
     let db: MariaDb
     let fixtures: Fixtures
     let platform: FakePlatform
     let certDir: string
 
     beforeAll(async () => {
-      const started = await startMariaDb()
-      if ('skip' in started) throw new Error(started.skip)
-      db = started
+      db = server()
       fixtures = await seedPreflightFixtures(db)
       platform = await startFakePlatform({ clientSecret: CLIENT_SECRET })
       certDir = mkdtempSync(join(tmpdir(), 'preflight-ca-'))
       writeFileSync(join(certDir, 'ca.pem'), db.caPem)
-    }, 120_000)
+    })
     afterAll(async () => {
       await platform?.close()
-      await db?.stop()
       rmSync(certDir, { recursive: true, force: true })
     })
     beforeEach(() => platform.reset())
 
     function run(user: { username: string; password: string }, overrides: Record<string, string> = {}): Promise<RunResult> {
+      const database = { host: db.host, port: String(db.port), database: fixtures.database, username: user.username, password: user.password }
       return runAction(
-        {
-          'client-id': 'test-client-id',
-          'client-secret': CLIENT_SECRET,
-          'ims-org-id': 'TESTORG@AdobeOrg',
-          'ims-url': platform.url,
-          'platform-url': platform.url,
-          host: db.host,
-          port: String(db.port),
-          database: fixtures.database,
-          username: user.username,
-          password: user.password,
-          preflight: 'fail',
-          ...overrides
-        },
+        platformInputs(platform, CLIENT_SECRET, { ...database, preflight: 'fail', ...overrides }),
         // The test CA lets VerifyCA and VerifyFull check the server certificate for real.
         { secrets: [user.password, CLIENT_SECRET, platform.accessToken], env: { NODE_EXTRA_CA_CERTS: join(certDir, 'ca.pem') } }
       )
@@ -85,8 +63,7 @@ if (skipReason !== undefined && process.env.CI === 'true') {
     test('a wrong password fails before any Platform request, with the MySQL error number', async () => {
       const result = await run({ username: 'semi', password: 'not;the-password' })
 
-      expect(result.code).toBe(1)
-      expect(result.errors).toEqual([expect.stringMatching(/^Preflight login to MySQL failed: MySQL 1045: Access denied for user 'semi'@'[^']+' \(using password: YES\)\. Check username and password\.$/)])
+      expect(expectFailure(result)).toMatch(/^Preflight login to MySQL failed: MySQL 1045: Access denied for user 'semi'@'[^']+' \(using password: YES\)\. Check username and password\.$/)
       expect(platform.requests).toEqual([])
     })
 
@@ -102,16 +79,15 @@ if (skipReason !== undefined && process.env.CI === 'true') {
     test('an unknown database is named', async () => {
       const result = await run(fixtures.users[0]!, { database: 'shpo' })
 
-      expect(result.code).toBe(1)
       // MariaDB answers 1044 rather than 1049 to a user who may not see the database.
-      expect(result.errors).toEqual([expect.stringMatching(/MySQL 104[49]: .*'shpo'.*Check the database/)])
+      expect(expectFailure(result)).toMatch(/MySQL 104[49]: .*'shpo'.*Check the database/)
       expect(platform.requests).toEqual([])
     })
 
     test('a database the user may not use is 1044', async () => {
       const result = await run(fixtures.users[0]!, { database: fixtures.forbiddenDatabase })
 
-      expect(result.errors).toEqual([expect.stringMatching(/^Preflight login to MySQL failed: MySQL 1044: .*may not use database "secret_db"/)])
+      expect(expectFailure(result)).toMatch(/^Preflight login to MySQL failed: MySQL 1044: .*may not use database "secret_db"/)
     })
 
     test('a refused port says nothing listens there', async () => {
@@ -119,8 +95,7 @@ if (skipReason !== undefined && process.env.CI === 'true') {
 
       const result = await run(fixtures.users[0]!, { port: String(port) })
 
-      expect(result.code).toBe(1)
-      expect(result.errors).toEqual([`Preflight login to MySQL failed: the connection to 127.0.0.1:${port} was refused: nothing listens there. Check host and port.`])
+      expect(expectFailure(result)).toBe(`Preflight login to MySQL failed: the connection to 127.0.0.1:${port} was refused: nothing listens there. Check host and port.`)
       expect(platform.requests).toEqual([])
     })
 
@@ -134,8 +109,7 @@ if (skipReason !== undefined && process.env.CI === 'true') {
     test('a TLS-only user fails with ssl-mode None, and is told about TLS', async () => {
       const result = await run(fixtures.tlsUser, { 'ssl-mode': 'None' })
 
-      expect(result.code).toBe(1)
-      expect(result.errors).toEqual([expect.stringMatching(/MySQL 1045: .*whether this user requires TLS \(then set ssl-mode to Required\)/)])
+      expect(expectFailure(result)).toMatch(/MySQL 1045: .*whether this user requires TLS \(then set ssl-mode to Required\)/)
       expect(platform.requests).toEqual([])
     })
 
@@ -150,8 +124,7 @@ if (skipReason !== undefined && process.env.CI === 'true') {
       // The server certificate names 127.0.0.1 and localhost, not 127.0.0.2 (also loopback).
       const result = await run(fixtures.tlsUser, { 'ssl-mode': 'VerifyFull', host: '127.0.0.2' })
 
-      expect(result.code).toBe(1)
-      expect(result.errors).toEqual([expect.stringMatching(/TLS certificate could not be verified under ssl-mode VerifyFull/)])
+      expect(expectFailure(result)).toMatch(/TLS certificate could not be verified under ssl-mode VerifyFull/)
     })
 
     test('dry-run preflights too, and still sends nothing to Platform', async () => {
@@ -162,7 +135,7 @@ if (skipReason !== undefined && process.env.CI === 'true') {
       expect(platform.requests).toEqual([])
     })
   })
-}
+})
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The two calls users write by hand today (Adobe's tutorial): an IMS token, then POST /connections.
-# The comparison point for npm run bench; reads BASE_URL, CLIENT_ID, CLIENT_SECRET, ORG_ID.
+# npm run bench times them beside the action, for the record; reads BASE_URL, CLIENT_ID, CLIENT_SECRET, ORG_ID.
 set -euo pipefail
 token=$(curl -sS -X POST "$BASE_URL/ims/token/v3" \
   -H 'Content-Type: application/x-www-form-urlencoded' \

@@ -60,6 +60,8 @@ export interface FakePlatformOptions {
 
 export interface RecordedRequest {
   method: string
+  /** The request target as sent, undecoded: path and query string (what a replay sends again). */
+  target: string
   /** Path without the query string, e.g. '/data/foundation/flowservice/connections'. */
   path: string
   /** Form-decoded (`+` read as a space); see rawQuery for what was sent. */

@@ -825,10 +825,10 @@ export async function startFakePlatform(options = {}) {
     } catch {
       json = undefined
     }
-    // The query string exactly as sent (req.url is the request target; it never holds a fragment).
+    // The request target exactly as sent, and its query string (it never holds a fragment).
     const target = req.url ?? '/'
     const rawQuery = target.includes('?') ? target.slice(target.indexOf('?') + 1) : ''
-    const record = { method, path: url.pathname, query, rawQuery, headers, body, json, at }
+    const record = { method, target, path: url.pathname, query, rawQuery, headers, body, json, at }
     requests.push(record)
     const requestId = randomBytes(16).toString('hex')
     const ctx = { method, path: url.pathname, url, rawQuery, headers, body, json, requestId }

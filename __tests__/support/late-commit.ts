@@ -3,7 +3,7 @@
 // test no longer wants it to. Both work from outside the fake, through its public API.
 
 import type { Connection, FakePlatform } from './fake-platform.mjs'
-import { FLOW_BASE } from './scenario.js'
+import { FLOW_BASE } from './scenario.mjs'
 
 const CONNECTIONS = `${FLOW_BASE}/connections`
 const POLL_MS = 10

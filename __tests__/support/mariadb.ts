@@ -246,3 +246,44 @@ export async function startMariaDb(options: StartOptions = {}): Promise<MariaDb 
     throw new Error(`could not start MariaDB: ${(error as Error).message}\n--- log tail ---\n${log.slice(-4000)}`)
   }
 }
+
+/**
+ * Declares a suite's tests (`declare` runs describe/test) when a MariaDB server can start here.
+ * Otherwise one plain line on stderr says why they are skipped (console.warn would print a block
+ * with a source location under jest), and under CI=true, where .ci/install-mariadb installs the
+ * server, a failing test says so instead: a missing server there is a broken setup, not a skip.
+ */
+export function withMariaDb(file: string, title: string, declare: () => void): void {
+  const skipReason = mariaDbSkipReason()
+  if (skipReason === undefined) {
+    declare()
+  } else if (process.env.CI === 'true') {
+    test('a MariaDB server is installed (required when CI=true)', () => {
+      throw new Error(skipReason)
+    })
+  } else {
+    process.stderr.write(`${file} skipped: ${skipReason}\n`)
+    describe.skip(`${title} (skipped: ${skipReason})`, () => {
+      test(title, () => undefined)
+    })
+  }
+}
+
+const START_TIMEOUT_MS = 120_000
+
+/** Starts a server before the suite's tests (within its describe) and stops it after; returns a getter. */
+export function useMariaDb(options: StartOptions = {}): () => MariaDb {
+  let db: MariaDb | undefined
+  beforeAll(async () => {
+    const started = await startMariaDb(options)
+    if ('skip' in started) throw new Error(started.skip)
+    db = started
+  }, START_TIMEOUT_MS)
+  afterAll(async () => {
+    await db?.stop()
+  }, START_TIMEOUT_MS)
+  return () => {
+    if (!db) throw new Error('the server did not start (see beforeAll)')
+    return db
+  }
+}

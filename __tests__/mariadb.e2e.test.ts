@@ -2,10 +2,8 @@
 // with its exact password, and the REQUIRE SSL user only with TLS.
 
 import mysql, { type ConnectionOptions } from 'mysql2/promise'
-import { type MariaDb, mariaDbSkipReason, startMariaDb } from './support/mariadb.js'
+import { type MariaDb, useMariaDb, withMariaDb } from './support/mariadb.js'
 import { type Fixtures, PASSWORD_USERS, seedPreflightFixtures } from './support/preflight-fixtures.js'
-
-const START_TIMEOUT_MS = 120_000
 
 interface MysqlError {
   errno?: number
@@ -40,39 +38,14 @@ async function loginError(db: MariaDb, options: ConnectionOptions): Promise<Mysq
   throw new Error('expected the login to fail')
 }
 
-const skipReason = mariaDbSkipReason()
-
-if (skipReason !== undefined && process.env.CI === 'true') {
-  // CI installs the server (.ci/install-mariadb): a missing one there is a broken setup, not a skip.
-  test('a MariaDB server is installed (required when CI=true)', () => {
-    throw new Error(skipReason)
-  })
-} else if (skipReason !== undefined) {
-  // One plain line: console.warn would print a multi-line block with a source location under jest.
-  process.stderr.write(`mariadb.test.ts skipped: ${skipReason}\n`)
-  describe.skip(`real MariaDB (skipped: ${skipReason})`, () => {
-    test('harness', () => undefined)
-  })
-} else {
+withMariaDb('mariadb.e2e.test.ts', 'real MariaDB', () => {
   describe('real MariaDB harness', () => {
-    let db: MariaDb | undefined
+    const server = useMariaDb()
     let fixtures: Fixtures
 
-    const server = (): MariaDb => {
-      if (!db) throw new Error('the server did not start (see beforeAll)')
-      return db
-    }
-
     beforeAll(async () => {
-      const started = await startMariaDb()
-      if ('skip' in started) throw new Error(started.skip)
-      db = started
-      fixtures = await seedPreflightFixtures(db)
-    }, START_TIMEOUT_MS)
-
-    afterAll(async () => {
-      await db?.stop()
-    }, START_TIMEOUT_MS)
+      fixtures = await seedPreflightFixtures(server())
+    })
 
     test.each(PASSWORD_USERS.map((user) => [user.username, user.password]))(
       'user %s logs in over TCP with password %j',
@@ -132,27 +105,20 @@ if (skipReason !== undefined && process.env.CI === 'true') {
   })
 
   describe('a MariaDB server without TLS', () => {
-    let db: MariaDb | undefined
+    const server = useMariaDb({ tls: false })
 
     beforeAll(async () => {
-      const started = await startMariaDb({ tls: false })
-      if ('skip' in started) throw new Error(started.skip)
-      db = started
-      await db.query("CREATE USER 'plain'@'%' IDENTIFIED BY 'plain-pass'")
-    }, START_TIMEOUT_MS)
-
-    afterAll(async () => {
-      await db?.stop()
-    }, START_TIMEOUT_MS)
+      await server().query("CREATE USER 'plain'@'%' IDENTIFIED BY 'plain-pass'")
+    })
 
     test('mysql2 refuses to go on in plain text when TLS is asked for', async () => {
-      if (!db) throw new Error('the server did not start (see beforeAll)')
+      const db = server()
       const error = await loginError(db, { user: 'plain', password: 'plain-pass', ssl: { rejectUnauthorized: false } })
       expect(error.code).toBe('HANDSHAKE_NO_SSL_SUPPORT')
       expect(await loginAndCount(db, { user: 'plain', password: 'plain-pass' })).toMatchObject({ cipher: '' })
     })
   })
-}
+})
 
 function credentials(user: { username: string; password: string } | undefined) {
   if (!user) throw new Error('no fixture user')

@@ -1,0 +1,43 @@
+// The floor npm run bench measures the action against: the least a Node program can do to send
+// the action's requests. No dependency, no checks, no retries: node:http with a keep-alive agent
+// (as the action uses), the requests one after the other, the bearer token taken from the IMS
+// answer as any client takes it.
+//
+//   node bench/floor.mjs requests.json
+//
+// requests.json lists what to send, in order: [{ method, url, headers, body }], the IMS token
+// request first. The bench writes it from the requests the action really sent to the local server,
+// so the floor sends the same URLs, headers and bodies byte for byte.
+
+import { readFileSync } from 'node:fs'
+import { Agent, request } from 'node:http'
+
+const requests = JSON.parse(readFileSync(process.argv[2], 'utf8'))
+const agent = new Agent({ keepAlive: true })
+
+function send({ method, url, headers, body }) {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, headers, agent }, (res) => {
+      const chunks = []
+      res.on('data', (chunk) => chunks.push(chunk))
+      res.on('end', () => resolve({ status: res.statusCode, text: Buffer.concat(chunks).toString('utf8') }))
+      res.on('error', reject)
+    })
+    req.on('error', reject)
+    req.end(body)
+  })
+}
+
+let token
+for (const recorded of requests) {
+  const headers = { ...recorded.headers }
+  if (token !== undefined && headers.authorization !== undefined) headers.authorization = `Bearer ${token}`
+  const answer = await send({ ...recorded, headers })
+  if (answer.status >= 400) {
+    process.stderr.write(`${recorded.method} ${recorded.url}: HTTP ${answer.status} ${answer.text.slice(0, 300)}\n`)
+    process.exitCode = 1
+    break
+  }
+  token ??= JSON.parse(answer.text).access_token
+}
+agent.destroy()
