@@ -98,6 +98,15 @@ describe('the check catches', () => {
     expect(problems).toEqual([expect.stringContaining('README.md (Line: 14, Col: 21): input "password"')])
   })
 
+  test('an icon the Marketplace does not offer, and an unknown key in action.yml', () => {
+    const broken = read('action.yml')
+      .replace(/^  icon: .*$/m, "  icon: 'databse'")
+      .replace(/^runs:$/m, 'run:')
+    const problems = readActionMetadata('action.yml', broken).problems.join('\n')
+    expect(problems).toContain("Unexpected value 'databse'")
+    expect(problems).toContain("Unexpected value 'run'")
+  })
+
   test('a correct workflow: nothing', async () => {
     const steps = `      - uses: actions/checkout@v6\n      - uses: ./\n        id: mysql\n        with:\n          client-id: x\n          ims-org-id: y\n      - run: ./use.sh "\${{ steps.mysql.outputs.connection-id }}"\n`
     expect(await checkWorkflow('good.yml', job(steps), ACTION, { thisAction: THIS_ACTION })).toEqual([])
