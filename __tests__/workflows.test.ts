@@ -100,7 +100,7 @@ describe('the check catches', () => {
 
   test('an icon the Marketplace does not offer, and an unknown key in action.yml', () => {
     const broken = read('action.yml')
-      .replace(/^  icon: .*$/m, "  icon: 'databse'")
+      .replace(/^ {2}icon: .*$/m, "  icon: 'databse'")
       .replace(/^runs:$/m, 'run:')
     const problems = readActionMetadata('action.yml', broken).problems.join('\n')
     expect(problems).toContain("Unexpected value 'databse'")
