@@ -1,0 +1,114 @@
+// The workflows cannot run here, so they are checked as GitHub would read them: every file in
+// .github/workflows, action.yml, and every ```yaml block of README.md (each a complete workflow,
+// `on:` included), with GitHub's own parser. A step that uses this action (`uses: ./`, or
+// `<owner>/aep-mysql-connection-action@<ref>`) is checked against action.yml: no unknown input, no
+// required one missing, only outputs action.yml declares. See support/workflow-check.ts.
+
+import { existsSync, readFileSync, readdirSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parse } from 'yaml'
+import { type CheckOptions, checkWorkflow, readActionMetadata, yamlBlocks } from './support/workflow-check.js'
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
+const read = (file: string): string => readFileSync(join(ROOT, file), 'utf8')
+
+const NAME = (JSON.parse(read('package.json')) as { name: string }).name
+const THIS_ACTION = new RegExp(`^[\\w.-]+/${NAME.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}@[^\\s/]+$`)
+const ACTION = readActionMetadata('action.yml', read('action.yml'))
+const WORKFLOW_DIR = '.github/workflows'
+const WORKFLOWS = readdirSync(join(ROOT, WORKFLOW_DIR))
+  .filter((file) => /\.ya?ml$/.test(file))
+  .sort()
+  .map((file) => `${WORKFLOW_DIR}/${file}`)
+const README_BLOCKS = yamlBlocks(read('README.md'))
+
+/** Fails with every problem on its own line, under the name of what was checked. */
+function expectNoProblems(what: string, problems: string[]): void {
+  if (problems.length > 0) throw new Error(`${what} has ${problems.length} problem(s):\n${problems.join('\n')}`)
+}
+
+describe('action.yml', () => {
+  test('is valid action metadata for GitHub and the Marketplace', () => {
+    expectNoProblems('action.yml', ACTION.problems)
+    // The parser checks icon and colour against the Marketplace's lists; these make them present.
+    expect(ACTION.author).toBeTruthy()
+    expect(ACTION.branding?.icon).toBeTruthy()
+    expect(ACTION.branding?.color).toBeTruthy()
+    expect(ACTION.inputs.size).toBeGreaterThan(0)
+  })
+})
+
+describe('workflows in .github/workflows', () => {
+  test('include CI', () => {
+    expect(WORKFLOWS).toContain(`${WORKFLOW_DIR}/ci.yml`)
+  })
+
+  test.each(WORKFLOWS)('%s', async (file) => {
+    expectNoProblems(file, await checkWorkflow(file, read(file), ACTION, { thisAction: THIS_ACTION }))
+  })
+})
+
+describe('README.md workflows', () => {
+  test('there are some', () => {
+    expect(README_BLOCKS.length).toBeGreaterThan(0)
+  })
+
+  test.each(README_BLOCKS.map((block) => [block.line, block.content] as const))('the ```yaml block at line %i', async (line, content) => {
+    // Pasted by users, so stricter: secrets only from secrets.*.
+    const options: CheckOptions = { thisAction: THIS_ACTION, secretsFromSecrets: true }
+    expectNoProblems(`README.md's block at line ${line}`, await checkWorkflow('README.md', content, ACTION, options, line))
+  })
+})
+
+test('.github/dependabot.yml updates npm and the actions the workflows use', () => {
+  expect(existsSync(join(ROOT, '.github/dependabot.yml'))).toBe(true)
+  const config = parse(read('.github/dependabot.yml')) as { version: number; updates: { 'package-ecosystem': string; directory: string }[] }
+  expect(config.version).toBe(2)
+  expect(config.updates.map((update) => update['package-ecosystem']).sort()).toEqual(['github-actions', 'npm'])
+})
+
+// The checks above pass only if the checker can fail: each broken workflow here must be caught,
+// with the line of the problem and a message that says what is wrong.
+describe('the check catches', () => {
+  const job = (steps: string) => `on: push\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n${steps}`
+  const ours = (inputs: string, extra = '') =>
+    `      - id: mysql\n        uses: octo-org/${NAME}@v1\n        with:\n          client-id: x\n          ims-org-id: y\n${inputs}${extra}`
+
+  test.each([
+    ['a workflow without on:', 'jobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo\n', 'Line: 1, Col: 1): Required property is missing: on'],
+    ['invalid YAML', 'on: push\njobs:\n  a: [\n', 'Flow sequence in block collection'],
+    ['a key the schema does not know', job('      - run: echo\n        bogus: 1\n'), "Line: 7, Col: 9): Unexpected value 'bogus'"],
+    ['an unknown expression context', job('      - run: echo ${{ sercets.X }}\n'), "Unrecognized named-value: 'sercets'"],
+    ['an unknown input of this action', job(ours('          hots: db.example.com\n')), 'Line: 11, Col: 11): input "hots" of "uses: octo-org/'],
+    ['a missing required input', job(`      - uses: octo-org/${NAME}@v1\n        with:\n          client-id: x\n`), 'lacks the required input "ims-org-id"'],
+    ['a step of ./ without a checkout', job('      - uses: ./\n        with:\n          client-id: x\n          ims-org-id: y\n'), 'no actions/checkout step comes before it'],
+    ['a run step calling a repository file without a checkout', job('      - run: ./test.sh\n'), 'calls a file of the repository'],
+    ['an output action.yml does not declare', job(ours('', '      - run: echo ${{ steps.mysql.outputs.connection_id }}\n')), '"connection_id" is not an output of action.yml'],
+    ['an output of a step that does not exist', job('      - run: echo ${{ steps.nope.outputs.x }}\n'), 'job "deploy" has no step with id "nope"']
+  ])('%s', async (_, content, expected) => {
+    const problems = await checkWorkflow('broken.yml', content, ACTION, { thisAction: THIS_ACTION })
+    expect(problems.join('\n')).toContain(expected)
+  })
+
+  test('a secret typed into a README workflow, reported at its README line', async () => {
+    const markdown = ['# Title', '', '```yaml', job(ours('          password: hunter2\n')).trimEnd(), '```', ''].join('\n')
+    const [block = { line: 0, content: '' }] = yamlBlocks(markdown)
+    const problems = await checkWorkflow('README.md', block.content, ACTION, { thisAction: THIS_ACTION, secretsFromSecrets: true }, block.line)
+    expect(problems).toEqual([expect.stringContaining('README.md (Line: 14, Col: 21): input "password"')])
+  })
+
+  test('an icon the Marketplace does not offer, and an unknown key in action.yml', () => {
+    const broken = read('action.yml')
+      .replace(/^ {2}icon: .*$/m, "  icon: 'databse'")
+      .replace(/^runs:$/m, 'run:')
+    const problems = readActionMetadata('action.yml', broken).problems.join('\n')
+    expect(problems).toContain("Unexpected value 'databse'")
+    expect(problems).toContain("Unexpected value 'run'")
+  })
+
+  test('a correct workflow: nothing', async () => {
+    const steps = `      - uses: actions/checkout@v6\n      - uses: ./\n        id: mysql\n        with:\n          client-id: x\n          ims-org-id: y\n      - run: ./use.sh "\${{ steps.mysql.outputs.connection-id }}"\n`
+    expect(await checkWorkflow('good.yml', job(steps), ACTION, { thisAction: THIS_ACTION })).toEqual([])
+  })
+})
