@@ -1,9 +1,10 @@
 // Applying the settings to Platform: create, update or reuse the connection (creating it exactly
 // once), or delete it.
 
+import { decideDeleteByName, decideUpsert } from './decide.js'
 import type { CreateDraft } from './draft.js'
 import { ActionError, OutcomeUnknownError } from './errors.js'
-import type { Connection, FlowService, Written } from './flow-service.js'
+import type { FlowService, Written } from './flow-service.js'
 import type { Http } from './http.js'
 import type { DeleteSettings, UpsertSettings } from './inputs.js'
 import type { Log } from './io.js'
@@ -26,33 +27,22 @@ export interface Deleted {
 }
 
 export async function upsert(settings: UpsertSettings, draft: ConnectionDraft, create: CreateDraft, { flow, http, log }: Platform): Promise<Upserted> {
-  if (settings.ifExists !== 'create') {
-    log.info(`Looking for a MySQL connection named "${settings.name}" in sandbox "${settings.sandboxName}".`)
-    const existing = single(await flow.findByName(settings.name), settings.name, 'Delete the extras in Platform, or choose another name.')
-    if (existing) {
-      switch (settings.ifExists) {
-        case 'fail':
-          throw new ActionError(`A MySQL connection named "${settings.name}" already exists (${existing.id}), and if-exists is fail. Choose another name, or set if-exists to update or reuse.`)
-        case 'reuse':
-          log.info(`Reusing connection ${existing.id} unchanged (if-exists: reuse).`)
-          return { id: existing.id, etag: existing.etag, outcome: 'reused' }
-        case 'update': {
-          log.info(`Updating the credentials and description of connection ${existing.id} (if-exists: update).`)
-          return { ...(await flow.update(existing, draft)), outcome: 'updated' }
-        }
-      }
+  const decision = await decideUpsert(settings, { flow, log })
+  switch (decision.action) {
+    case 'fail':
+      throw new ActionError(decision.reason)
+    case 'reuse':
+      log.info(`Reusing connection ${decision.existing.id} unchanged (if-exists: reuse).`)
+      return { id: decision.existing.id, etag: decision.existing.etag, outcome: 'reused' }
+    case 'update':
+      log.info(`Updating the credentials and description of connection ${decision.existing.id} (if-exists: update).`)
+      return { ...(await flow.update(decision.existing, draft)), outcome: 'updated' }
+    case 'create': {
+      const written = await createOnce(settings, create, { flow, http, log })
+      log.info(`Created connection ${written.id}.`)
+      return { ...written, outcome: 'created' }
     }
   }
-  const written = await createOnce(settings, create, { flow, http, log })
-  log.info(`Created connection ${written.id}.`)
-  return { ...written, outcome: 'created' }
-}
-
-export function single(found: Connection[], name: string, advice: string): Connection | undefined {
-  if (found.length > 1) {
-    throw new ActionError(`${found.length} MySQL connections are named "${name}" (${found.map((c) => c.id).join(', ')}), so it is unclear which one to use. ${advice}`)
-  }
-  return found[0]
 }
 
 /**
@@ -87,13 +77,13 @@ export async function deleteConnection(settings: DeleteSettings, { flow, log }: 
   let id: string
   if (connection.by === 'id') id = connection.id
   else {
-    log.info(`Looking for a MySQL connection named "${connection.name}" in sandbox "${settings.sandboxName}".`)
-    const found = single(await flow.findByName(connection.name), connection.name, 'Delete the one you mean by connection-id.')
-    if (!found) {
+    const decision = await decideDeleteByName(connection.name, settings.sandboxName, { flow, log })
+    if (decision.action === 'fail') throw new ActionError(decision.reason)
+    if (decision.action === 'absent') {
       log.info(`No such connection named "${connection.name}": nothing to delete.`)
       return { outcome: 'absent', id: '' }
     }
-    id = found.id
+    id = decision.existing.id
   }
   const outcome = await flow.remove(id)
   log.info(outcome === 'deleted' ? `Deleted connection ${id}.` : `No such connection (${id}): nothing to delete.`)
