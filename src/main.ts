@@ -1,5 +1,6 @@
-// The plan: read and check the inputs, mask the secrets, get a token, then create, update,
-// reuse or delete the connection, verify it, and hand its id to the rest of the workflow.
+// The course of a run: read and check the inputs, mask the secrets, get a token, then create,
+// update, reuse or delete the connection (or describe the requests, or plan), verify it, and
+// hand its id to the rest of the workflow.
 
 import { type Deleted, type Upserted, deleteConnection, upsert } from './apply.js'
 import { buildConnectionString } from './connection-string.js'
@@ -9,11 +10,14 @@ import { describeError } from './errors.js'
 import { sleepingClock } from './http.js'
 import { type DeleteSettings, type Settings, type UpsertSettings, readSettings } from './inputs.js'
 import { type Io, redactingLog } from './io.js'
+import { hasChanges, planJson, planLines, planMarkdown } from './plan-report.js'
+import { type Plan, planDelete, planUpsert } from './plan.js'
 import { CLEANUP_STATE, cleanUp } from './post.js'
+import type { ConnectionDraft } from './requests.js'
 import { runnerIo } from './runner.js'
 import { Redactor, weakSecretWarning } from './secrets.js'
-import { type Step, openSession } from './session.js'
-import { summaryTable } from './summary.js'
+import { type Session, type Step, inSession } from './session.js'
+import { subjectOf, summaryTable } from './summary.js'
 import { runnerTransport } from './transport.js'
 
 const SECRET_INPUTS = ['password', 'client-secret', 'access-token', 'connection-string']
@@ -66,42 +70,68 @@ async function runUpsert(settings: UpsertSettings, step: Step, deadline: number)
     await preflight(settings, step, Math.min(PREFLIGHT_TIMEOUT_MS, (deadline - clock.now()) / 2))
   }
   const draft = draftFor(settings, io.env)
-  const create = withRunToken(draft)
-  if (settings.dryRun) return dryRun(describeUpsert(settings, draft, create), step)
-
-  const session = await openSession(settings, step, deadline)
-  try {
-    const result = await upsert(settings, draft, create, { ...session, log })
-    // Saved before anything else can fail, so the post step still removes what this step made.
-    if (settings.cleanup && result.outcome === 'created') io.saveState(CLEANUP_STATE, result.id)
-    report(result, step)
-    let tableCount: number | undefined
-    if (settings.verify) {
-      tableCount = await session.flow.explore(result.id)
-      log.info(`Verified: Platform reached the database and sees ${tableCount} table${tableCount === 1 ? '' : 's'}.`)
-      io.setOutput('table-count', String(tableCount))
-    }
-    writeSummary(settings, result, step, tableCount)
-  } finally {
-    session.close()
+  switch (settings.mode) {
+    case 'dry-run':
+      return dryRun(describeUpsert(settings, draft, withRunToken(draft)), step)
+    case 'plan':
+      if (settings.verify) log.info('Verify skipped: a plan sends no explore request, so Platform does not log in to the database.')
+      return inSession(settings, step, deadline, async ({ flow }) => reportPlan(await planUpsert(settings, draft, { flow, log }), settings, step))
+    case 'apply':
+      return inSession(settings, step, deadline, (session) => applyUpsert(settings, draft, session, step))
   }
 }
 
+async function applyUpsert(settings: UpsertSettings, draft: ConnectionDraft, session: Session, step: Step): Promise<void> {
+  const { io, log } = step
+  const result = await upsert(settings, draft, withRunToken(draft), { ...session, log })
+  // Saved before anything else can fail, so the post step still removes what this step made.
+  if (settings.cleanup && result.outcome === 'created') io.saveState(CLEANUP_STATE, result.id)
+  report(result, step)
+  let tableCount: number | undefined
+  if (settings.verify) {
+    tableCount = await session.flow.explore(result.id)
+    log.info(`Verified: Platform reached the database and sees ${tableCount} table${tableCount === 1 ? '' : 's'}.`)
+    io.setOutput('table-count', String(tableCount))
+  }
+  writeSummary(settings, result, step, tableCount)
+}
+
 async function runDelete(settings: DeleteSettings, step: Step, deadline: number): Promise<void> {
-  if (settings.dryRun) return dryRun(describeDelete(settings), step)
-  const session = await openSession(settings, step, deadline)
-  try {
-    const result = await deleteConnection(settings, { ...session, log: step.log })
-    report(result, step)
-    writeSummary(settings, result, step, undefined)
-  } finally {
-    session.close()
+  const { log } = step
+  switch (settings.mode) {
+    case 'dry-run':
+      return dryRun(describeDelete(settings), step)
+    case 'plan':
+      return inSession(settings, step, deadline, async ({ flow }) => reportPlan(await planDelete(settings, { flow, log }), settings, step))
+    case 'apply':
+      return inSession(settings, step, deadline, async (session) => {
+        const result = await deleteConnection(settings, { ...session, log })
+        report(result, step)
+        writeSummary(settings, result, step, undefined)
+      })
   }
 }
 
 function dryRun(description: string, { io, log }: Step): void {
   log.info(description)
   io.setOutput('outcome', 'dry-run')
+}
+
+/** The plan as outputs, log lines and summary; a plan of a failure fails the step with apply's message. */
+function reportPlan(plan: Plan, settings: Settings, step: Step): void {
+  const { io, log, redactor } = step
+  for (const line of planLines(plan)) log.info(line)
+  log.info('Nothing was written: plan reads only.')
+  const markdown = redactor.redact(planMarkdown(plan, `Plan for ${subjectOf(settings)}`))
+  io.setOutput('plan', plan.action)
+  io.setOutput('has-changes', String(hasChanges(plan)))
+  io.setOutput('changes', redactor.redact(planJson(plan)))
+  io.setOutput('plan-markdown', markdown)
+  if (plan.connectionId !== null) setConnectionId(plan.connectionId, step)
+  io.setOutput('outcome', 'planned')
+  summarise(markdown, step)
+  // Not thrown: the summary above already says why, and a second one would repeat it.
+  if (plan.reason !== undefined) log.error(plan.reason)
 }
 
 /** Logs in from the runner first; a failure warns or fails by the preflight input, before any Platform request. */
@@ -133,16 +163,19 @@ function warnAboutWeakSecrets(settings: Settings, { log }: Step): void {
 
 /** Outputs go out as soon as the id is known, so a later failure (verify) still names the connection. */
 function report(result: Upserted | Deleted, step: Step): void {
-  const { io, log, redactor } = step
-  if (redactor.touches(result.id)) {
-    // The runner drops an output that holds a secret; leave it out rather than write the secret down.
-    log.warning(`The connection id contains a masked secret value, so there is no connection-id output for later jobs (the runner would drop it). Use a longer, less common secret.`)
-  } else io.setOutput('connection-id', result.id)
-  if ('etag' in result) io.setOutput('etag', result.etag)
-  io.setOutput('outcome', result.outcome)
+  setConnectionId(result.id, step)
+  if ('etag' in result) step.io.setOutput('etag', result.etag)
+  step.io.setOutput('outcome', result.outcome)
 }
 
-function writeSummary(settings: Settings, result: Upserted | Deleted, { io, redactor }: Step, tableCount: number | undefined): void {
+function setConnectionId(id: string, { io, log, redactor }: Step): void {
+  if (redactor.touches(id)) {
+    // The runner drops an output that holds a secret; leave it out rather than write the secret down.
+    log.warning(`The connection id contains a masked secret value, so there is no connection-id output for later jobs (the runner would drop it). Use a longer, less common secret.`)
+  } else io.setOutput('connection-id', id)
+}
+
+function writeSummary(settings: Settings, result: Upserted | Deleted, step: Step, tableCount: number | undefined): void {
   const rows: Array<[string, string]> = [
     ['Name', connectionName(settings)],
     ['Connection id', result.id],
@@ -150,10 +183,15 @@ function writeSummary(settings: Settings, result: Upserted | Deleted, { io, reda
     ['Sandbox', settings.sandboxName]
   ]
   if (tableCount !== undefined) rows.push(['Tables Platform sees', String(tableCount)])
-  io.appendSummary(redactor.redact(summaryTable('MySQL source connection', rows)))
+  summarise(summaryTable('MySQL source connection', rows), step)
 }
 
 function connectionName(settings: UpsertSettings | DeleteSettings): string {
   if (settings.operation === 'upsert') return settings.name
   return settings.connection.by === 'name' ? settings.connection.name : ''
+}
+
+/** Every summary passes through the redactor: an id or an API message could hold a secret. */
+function summarise(markdown: string, { io, redactor }: Step): void {
+  io.appendSummary(redactor.redact(markdown))
 }
