@@ -36,7 +36,7 @@ export async function run(io: Io = runnerIo(), edges: Pick<Step, 'clock' | 'open
   try {
     await runMain(step)
   } catch (error) {
-    step.log.error(describeError(error, step.log.debug))
+    fail(error, undefined, step)
   }
 }
 
@@ -53,14 +53,18 @@ async function runMain(step: Step): Promise<void> {
   const { settings, problems } = readSettings(io.input)
   // One ::error:: line per problem, so each bad input is named on its own.
   for (const problem of problems) log.error(problem.message)
-  if (!settings) return
-  if (settings.operation === 'upsert') {
-    redactor.add(settings.target.password, io.mask)
-    redactor.add(buildConnectionString(settings.target), io.mask)
+  if (!settings) return summarise(failureSummary(undefined, problems.map((problem) => problem.message).join(' ')), step)
+  try {
+    if (settings.operation === 'upsert') {
+      redactor.add(settings.target.password, io.mask)
+      redactor.add(buildConnectionString(settings.target), io.mask)
+    }
+    warnAboutWeakSecrets(settings, step)
+    const deadline = clock.now() + settings.timeoutSeconds * 1000
+    await (settings.operation === 'upsert' ? runUpsert(settings, step, deadline) : runDelete(settings, step, deadline))
+  } catch (error) {
+    fail(error, settings, step)
   }
-  warnAboutWeakSecrets(settings, step)
-  const deadline = clock.now() + settings.timeoutSeconds * 1000
-  return settings.operation === 'upsert' ? runUpsert(settings, step, deadline) : runDelete(settings, step, deadline)
 }
 
 async function runUpsert(settings: UpsertSettings, step: Step, deadline: number): Promise<void> {
@@ -72,7 +76,7 @@ async function runUpsert(settings: UpsertSettings, step: Step, deadline: number)
   const draft = draftFor(settings, io.env)
   switch (settings.mode) {
     case 'dry-run':
-      return dryRun(describeUpsert(settings, draft, withRunToken(draft)), step)
+      return dryRun(describeUpsert(settings, draft, withRunToken(draft)), settings, step)
     case 'plan':
       if (settings.verify) log.info('Verify skipped: a plan sends no explore request, so Platform does not log in to the database.')
       return inSession(settings, step, deadline, async ({ flow }) => reportPlan(await planUpsert(settings, draft, { flow, log }), settings, step))
@@ -100,7 +104,7 @@ async function runDelete(settings: DeleteSettings, step: Step, deadline: number)
   const { log } = step
   switch (settings.mode) {
     case 'dry-run':
-      return dryRun(describeDelete(settings), step)
+      return dryRun(describeDelete(settings), settings, step)
     case 'plan':
       return inSession(settings, step, deadline, async ({ flow }) => reportPlan(await planDelete(settings, { flow, log }), settings, step))
     case 'apply':
@@ -112,9 +116,10 @@ async function runDelete(settings: DeleteSettings, step: Step, deadline: number)
   }
 }
 
-function dryRun(description: string, { io, log }: Step): void {
-  log.info(description)
-  io.setOutput('outcome', 'dry-run')
+function dryRun(description: string, settings: Settings, step: Step): void {
+  step.log.info(description)
+  step.io.setOutput('outcome', 'dry-run')
+  summarise(summaryTable(subjectOf(settings), [['Outcome', 'dry-run'], ['Sandbox', settings.sandboxName], ['Requests', 'listed in the step log; nothing was sent']]), step)
 }
 
 /** The plan as outputs, log lines and summary; a plan of a failure fails the step with apply's message. */
@@ -177,18 +182,25 @@ function setConnectionId(id: string, { io, log, redactor }: Step): void {
 
 function writeSummary(settings: Settings, result: Upserted | Deleted, step: Step, tableCount: number | undefined): void {
   const rows: Array<[string, string]> = [
-    ['Name', connectionName(settings)],
     ['Connection id', result.id],
     ['Outcome', result.outcome],
     ['Sandbox', settings.sandboxName]
   ]
   if (tableCount !== undefined) rows.push(['Tables Platform sees', String(tableCount)])
-  summarise(summaryTable('MySQL source connection', rows), step)
+  summarise(summaryTable(subjectOf(settings), rows), step)
 }
 
-function connectionName(settings: UpsertSettings | DeleteSettings): string {
-  if (settings.operation === 'upsert') return settings.name
-  return settings.connection.by === 'name' ? settings.connection.name : ''
+/** One line on what failed; `settings` is undefined when the inputs were not valid. */
+function failureSummary(settings: Settings | undefined, message: string): string {
+  const rows: Array<[string, string]> = [['Outcome', 'failed'], ['Error', message]]
+  if (settings) rows.push(['Sandbox', settings.sandboxName])
+  return summaryTable(subjectOf(settings), rows)
+}
+
+function fail(error: unknown, settings: Settings | undefined, step: Step): void {
+  const message = describeError(error, step.log.debug)
+  step.log.error(message)
+  summarise(failureSummary(settings, message), step)
 }
 
 /** Every summary passes through the redactor: an id or an API message could hold a secret. */

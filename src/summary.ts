@@ -1,4 +1,5 @@
-// The job summary: what the step did, as a small Markdown table.
+// The job summary: what the step did, as a small Markdown table under a heading that names the
+// connection, so two uses of the action in one job can be told apart.
 
 import type { Settings } from './inputs.js'
 
