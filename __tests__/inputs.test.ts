@@ -62,7 +62,7 @@ describe('readSettings: valid inputs', () => {
       name: 'MySQL shop on db.example.com',
       ifExists: 'update',
       verify: false,
-      dryRun: false,
+      mode: 'apply',
       maxAttempts: 5,
       timeoutSeconds: 300,
       cleanup: false,
@@ -112,13 +112,23 @@ describe('readSettings: valid inputs', () => {
       description: 'Line one\nline two',
       ifExists: 'reuse',
       verify: true,
-      dryRun: true,
+      mode: 'dry-run',
       cleanup: true,
       preflight: 'warn',
       maxAttempts: 10,
       timeoutSeconds: 3600,
       sandboxName: 'dev-1'
     })
+  })
+
+  test.each<[Record<string, string>, string]>([
+    [{}, 'apply'],
+    [{ 'dry-run': 'true' }, 'dry-run'],
+    [{ plan: 'true' }, 'plan'],
+    [{ plan: 'True', 'dry-run': 'false' }, 'plan']
+  ])('%o runs in mode %s', (overrides, mode) => {
+    expect(valid({ ...BASE, ...overrides }).mode).toBe(mode)
+    expect(valid({ ...BASE, ...NO_PARTS, operation: 'delete', name: 'Orders DB', ...overrides }).mode).toBe(mode)
   })
 
   test('scopes are trimmed and empty ones dropped', () => {
@@ -239,6 +249,9 @@ describe('readSettings: bad inputs', () => {
     ['unknown preflight', { preflight: 'maybe' }, 'preflight', 'must be one of off, warn, fail'],
     ['verify yes', { verify: 'yes' }, 'verify', 'must be true or false; got "yes"'],
     ['dry-run 1', { 'dry-run': '1' }, 'dry-run', 'must be true or false; got "1"'],
+    ['plan yes', { plan: 'yes' }, 'plan', 'must be true or false; got "yes"'],
+    ['plan with dry-run', { plan: 'true', 'dry-run': 'true' }, 'plan', 'and "dry-run" are both true; choose one'],
+    ['plan with dry-run on a delete', { operation: 'delete', name: 'Orders DB', plan: 'true', 'dry-run': 'true' }, 'plan', 'and "dry-run" are both true'],
     ['max-attempts 0', { 'max-attempts': '0' }, 'max-attempts', 'from 1 to 10; got "0"'],
     ['max-attempts 11', { 'max-attempts': '11' }, 'max-attempts', 'from 1 to 10; got "11"'],
     ['timeout-seconds 0', { 'timeout-seconds': '0' }, 'timeout-seconds', 'from 1 to 3600; got "0"'],

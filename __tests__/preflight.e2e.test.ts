@@ -134,6 +134,23 @@ withMariaDb('preflight.e2e.test.ts', 'preflight against real MariaDB', () => {
       expect(result.outputs).toMatchObject({ outcome: 'dry-run', 'mysql-table-count': '3' })
       expect(platform.requests).toEqual([])
     })
+
+    test('plan preflights too, and then only reads Platform', async () => {
+      const result = await run(fixtures.users[0]!, { plan: 'true' })
+
+      expect(result.code).toBe(0)
+      expect(result.outputs).toMatchObject({ outcome: 'planned', plan: 'create', 'mysql-table-count': '3' })
+      expect(platform.requests.map((r) => r.method)).toEqual(['POST', 'GET'])
+    })
+
+    test('plan stops at a failed preflight with preflight: fail, before any Platform request', async () => {
+      const result = await run({ ...fixtures.users[0]!, password: 'not-the-password-1' }, { plan: 'true', preflight: 'fail' })
+
+      expect(result.code).toBe(1)
+      expect(result.errors).toEqual([expect.stringMatching(/^Preflight login to MySQL failed: MySQL 1045/)])
+      expect(result.outputs).not.toHaveProperty('plan')
+      expect(platform.requests).toEqual([])
+    })
   })
 })
 

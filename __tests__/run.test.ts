@@ -107,3 +107,19 @@ test('an unexpected error is one sentence, with its stack at debug level', async
   expect(recorded.lines).toContainEqual(expect.stringMatching(/^debug: Error: the output file is gone\n\s+at /))
   expect(network.disposed()).toBe(true)
 })
+
+test('plan: reads only, and the outputs, log and summary tell the same plan', async () => {
+  const recorded = recordingIo({ ...INPUTS, plan: 'true', 'if-exists': 'update' })
+  const existing = { id: 'conn-9', name: 'MySQL shop on db.example.com', etag: '"e9"', connectionSpec: { id: '26d738e0-8963-47ea-aadf-c60de735468a' } }
+  const shown = { ...existing, description: 'old', auth: { specName: 'Connection String Based Authentication', params: { connectionString: 'Server=old-db;Port=3306;Database=shop;Uid=etl;Pwd=****;' } } }
+  const network = scripted([json(200, { access_token: TOKEN }), json(200, { items: [existing] }), json(200, { items: [shown] })])
+
+  await run(recorded.io, { clock, openTransport: network.openTransport })
+
+  expect(network.sent).toEqual(['POST /ims/token/v3', 'GET /data/foundation/flowservice/connections', 'GET /data/foundation/flowservice/connections/conn-9'])
+  expect(recorded.outputs).toMatchObject({ plan: 'update', 'has-changes': 'true', 'connection-id': 'conn-9', outcome: 'planned' })
+  expect(JSON.parse(recorded.outputs.changes ?? '').changes).toContainEqual({ field: 'host', from: 'old-db', to: 'db.example.com' })
+  expect(recorded.lines).toContain('  ~ host: "old-db" -> "db.example.com"')
+  expect(recorded.summary).toEqual([recorded.outputs['plan-markdown']])
+  expect(network.disposed()).toBe(true)
+})

@@ -2,8 +2,9 @@
 // auth specs, with its params built from the database target. An organisation's own spec (read
 // from Flow Service) decides the form of the params where it differs: on Experience Platform on
 // AWS, Basic Authentication takes a boolean sslMode, and connection-string auth may not exist.
+// Read back from such an auth: the parts of the target that are not secret.
 
-import { type MysqlTarget, type SslMode, buildConnectionString } from './connection-string.js'
+import { type MysqlTarget, type SslMode, buildConnectionString, coreKeyOf, parsePairs } from './connection-string.js'
 import { ActionError } from './errors.js'
 import type { AuthType } from './inputs.js'
 import type { ConnectionAuth } from './requests.js'
@@ -30,6 +31,18 @@ export interface AuthSpec {
 const AZURE_SSL_MODES: Record<SslMode, string> = { None: 'DISABLED', Preferred: 'PREFERRED', Required: 'REQUIRED', VerifyCA: 'Verify-Ca', VerifyFull: 'Verify Identity' }
 /** On AWS, sslMode says whether TLS is enforced; Preferred does not enforce it. */
 const ENFORCED: Record<SslMode, boolean> = { None: false, Preferred: false, Required: true, VerifyCA: true, VerifyFull: true }
+
+/** The non-secret parts of a target, as an auth spells them; null where the auth does not show one. */
+export interface ShownParts {
+  host: string | null
+  port: string | null
+  database: string | null
+  username: string | null
+  sslMode: string | null
+}
+
+/** Basic Authentication's param for each part: authFor writes them, shownParts reads them back. */
+const BASIC_PARAMS: Record<keyof ShownParts, string> = { host: 'server', port: 'port', database: 'database', username: 'username', sslMode: 'sslMode' }
 
 // Which input sets each param, for messages.
 const INPUT_OF: Record<string, string> = { server: 'host', port: 'port', database: 'database', username: 'username', password: 'password', sslMode: 'ssl-mode', connectionString: 'connection-string' }
@@ -58,12 +71,12 @@ export function authFor(target: MysqlTarget, authType: AuthType, specs?: AuthSpe
   const params: ConnectionAuth['params'] =
     authType === 'basic'
       ? {
-          server: target.host,
-          port: ['integer', 'number'].includes(typeOf(properties.port) ?? '') ? target.port : String(target.port),
-          database: target.database,
-          username: target.username,
+          [BASIC_PARAMS.host]: target.host,
+          [BASIC_PARAMS.port]: ['integer', 'number'].includes(typeOf(properties.port) ?? '') ? target.port : String(target.port),
+          [BASIC_PARAMS.database]: target.database,
+          [BASIC_PARAMS.username]: target.username,
           password: target.password,
-          ...(target.sslMode ? { sslMode: sslModeParam(target.sslMode, properties.sslMode) } : {})
+          ...(target.sslMode ? { [BASIC_PARAMS.sslMode]: sslModeParam(target.sslMode, properties.sslMode) } : {})
         }
       : { connectionString: buildConnectionString(target) }
   const auth = { specName, params }
@@ -117,4 +130,45 @@ export function readAuthSpecs(body: unknown): AuthSpec[] | undefined {
   const item = isObject(body) && Array.isArray(body.items) ? body.items[0] : undefined
   if (!isObject(item) || !Array.isArray(item.authSpec)) return undefined
   return item.authSpec.flatMap((spec) => (isObject(spec) && typeof spec.name === 'string' ? [{ name: spec.name, schema: isObject(spec.spec) ? (spec.spec as Schema) : {} }] : []))
+}
+
+/** The connection-string key each part is read from, by its Connector/NET meaning. */
+const STRING_KEYS: Record<keyof ShownParts, string> = { host: 'server', port: 'port', database: 'database', username: 'uid', sslMode: 'sslmode' }
+
+const NOTHING_SHOWN: ShownParts = { host: null, port: null, database: null, username: null, sslMode: null }
+
+/**
+ * Reads the non-secret parts back from an auth: one that authFor built, or one Platform returns
+ * with its secrets hidden. The password is never read, so nothing taken from here can hold it,
+ * even when Platform shows a connection string with its password.
+ */
+export function shownParts(auth: { specName: string; params: Record<string, unknown> }): ShownParts {
+  const { params } = auth
+  if (typeof params.connectionString === 'string') return partsOfConnectionString(params.connectionString)
+  if (auth.specName !== AUTH_SPEC_NAMES.basic) return NOTHING_SHOWN
+  return readParts(BASIC_PARAMS, (name) => {
+    const value = params[name]
+    return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : null
+  })
+}
+
+function readParts(keys: Record<keyof ShownParts, string>, read: (key: string) => string | null): ShownParts {
+  return { host: read(keys.host), port: read(keys.port), database: read(keys.database), username: read(keys.username), sslMode: read(keys.sslMode) }
+}
+
+function partsOfConnectionString(text: string): ShownParts {
+  let pairs: Array<[string, string]>
+  try {
+    pairs = parsePairs(text)
+  } catch {
+    // Fully hidden ("****") or cut where the password was: nothing can be read with certainty.
+    return NOTHING_SHOWN
+  }
+  const byKey = new Map<string, string>()
+  // The last of duplicate keys wins, as in Connector/NET.
+  for (const [key, value] of pairs) {
+    const core = coreKeyOf(key)
+    if (core) byKey.set(core, value)
+  }
+  return readParts(STRING_KEYS, (key) => byKey.get(key) ?? null)
 }

@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto'
 import { type AuthSpec, authFor } from './auth-params.js'
 import type { UpsertSettings } from './inputs.js'
+import type { FlowService } from './flow-service.js'
 import type { ConnectionDraft } from './requests.js'
 
 export interface CreateDraft extends ConnectionDraft {
@@ -13,6 +14,19 @@ export interface CreateDraft extends ConnectionDraft {
 /** `specs`: the organisation's MySQL auth specs, when read; without them, the forms of Azure-hosted Platform. */
 export function draftFor(settings: UpsertSettings, env: Record<string, string | undefined>, specs?: AuthSpec[]): ConnectionDraft {
   return { name: settings.name, description: settings.description ?? defaultDescription(env), auth: authFor(settings.target, settings.authType, specs) }
+}
+
+/** The draft an upsert writes, once it can be built: for basic auth, after the organisation's spec is read. */
+export type DraftSource = () => Promise<ConnectionDraft>
+
+/**
+ * For basic auth the params take the form the organisation's MySQL spec declares (AWS differs
+ * from Azure): the read starts at once, so it runs alongside the lookup and costs no time.
+ */
+export function draftSource(settings: UpsertSettings, env: Record<string, string | undefined>, flow: Pick<FlowService, 'authSpecs'>): DraftSource {
+  const specs = settings.authType === 'basic' ? flow.authSpecs() : undefined
+  specs?.catch(() => undefined) // awaited by the caller, unless it reuses or fails first
+  return async () => draftFor(settings, env, await specs)
 }
 
 /** A create's body: its description ends in a token of this run, so a create whose answer was lost can be recognised. */

@@ -29,6 +29,8 @@ export interface Connection extends Existing {
   description: string
   /** enabled, disabled, initializing, delete-finalizing, …; '' when the answer left it out. */
   state: string
+  /** The auth params as Platform shows them: secrets hidden, or left out. */
+  authParams: Record<string, unknown>
 }
 
 export interface Written {
@@ -44,7 +46,8 @@ function toConnection(item: unknown): Connection | undefined {
     description: typeof item.description === 'string' ? item.description : '',
     etag: typeof item.etag === 'string' ? item.etag : '',
     authSpecName: isObject(item.auth) && typeof item.auth.specName === 'string' ? item.auth.specName : '',
-    state: typeof item.state === 'string' ? item.state : ''
+    state: typeof item.state === 'string' ? item.state : '',
+    authParams: isObject(item.auth) && isObject(item.auth.params) ? item.auth.params : {}
   }
 }
 
@@ -108,13 +111,23 @@ export class FlowService {
     return next
   }
 
-  async get(id: string): Promise<Connection> {
+  /** The connection as Platform shows it; undefined only when Flow Service says no connection has this id. */
+  async find(id: string): Promise<Connection | undefined> {
     const request = getRequest(this.access, id)
     const response = await this.send(request)
+    // Any other 404 (an unknown sandbox, say) is a failure, not an absent connection.
+    if (response.status === 404 && flowErrorCode(response) === '1101-404') return undefined
     if (response.status !== 200) throw new ActionError(describeFailure(request.what, response))
     const body = readJson(request.what, response)
     const connection = isObject(body) && Array.isArray(body.items) ? toConnection(body.items[0]) : undefined
     if (!connection) throw new ActionError(`${request.what} failed: the answer holds no connection. Check platform-url.`)
+    return connection
+  }
+
+  /** The connection, which must exist: it was found a moment ago. */
+  async get(id: string): Promise<Connection> {
+    const connection = await this.find(id)
+    if (!connection) throw new ActionError(`${getRequest(this.access, id).what} failed: FLOW-1101-404, the connection was deleted while this step ran. Run the step again.`)
     return connection
   }
 

@@ -16,6 +16,8 @@ import {
 export type IfExists = 'update' | 'reuse' | 'fail' | 'create'
 export type AuthType = 'connection-string' | 'basic'
 export type Preflight = 'off' | 'warn' | 'fail'
+/** apply writes; dry-run sends nothing and describes the requests; plan reads Platform and says what applying would change. */
+export type Mode = 'apply' | 'dry-run' | 'plan'
 
 export type Credentials = { kind: 'client-secret'; clientSecret: string; scopes: string } | { kind: 'access-token'; accessToken: string }
 
@@ -27,7 +29,7 @@ interface CommonSettings {
   /** Origins (and optional base path) without a trailing slash. */
   imsUrl: string
   platformUrl: string
-  dryRun: boolean
+  mode: Mode
   maxAttempts: number
   timeoutSeconds: number
 }
@@ -71,6 +73,7 @@ export const DEFAULTS = {
   'if-exists': 'update',
   verify: 'false',
   'dry-run': 'false',
+  plan: 'false',
   'max-attempts': '5',
   'timeout-seconds': '300',
   cleanup: 'false',
@@ -98,6 +101,7 @@ const SINGLE_LINE = [
   'if-exists',
   'verify',
   'dry-run',
+  'plan',
   'max-attempts',
   'timeout-seconds',
   'operation',
@@ -197,7 +201,7 @@ export function readSettings(readRaw: ReadInput): { settings?: Settings; problem
     sandboxName: orDefault('sandbox-name'),
     imsUrl: url('ims-url'),
     platformUrl: url('platform-url'),
-    dryRun: boolean('dry-run'),
+    mode: readMode(boolean('dry-run'), boolean('plan'), problem),
     maxAttempts: integer('max-attempts', 1, 10),
     timeoutSeconds: integer('timeout-seconds', 1, 3600)
   }
@@ -243,6 +247,11 @@ export function readSettings(readRaw: ReadInput): { settings?: Settings; problem
       preflight
     }
   }
+}
+
+function readMode(dryRun: boolean, plan: boolean, problem: (input: string, message: string) => undefined): Mode {
+  if (dryRun && plan) return problem('plan', 'and "dry-run" are both true; choose one: plan reads Platform and shows what would change, dry-run sends nothing.') ?? 'dry-run'
+  return plan ? 'plan' : dryRun ? 'dry-run' : 'apply'
 }
 
 function defaultName(place: { host: string; database: string } | undefined): string {

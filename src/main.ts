@@ -1,19 +1,22 @@
-// The plan: read and check the inputs, mask the secrets, get a token, then create, update,
-// reuse or delete the connection, verify it, and hand its id to the rest of the workflow.
+// The course of a run: read and check the inputs, mask the secrets, get a token, then create,
+// update, reuse or delete the connection (or describe the requests, or plan), verify it, and
+// hand its id to the rest of the workflow.
 
 import { type Deleted, type Upserted, deleteConnection, upsert } from './apply.js'
 import { buildConnectionString } from './connection-string.js'
-import { draftFor, withRunToken } from './draft.js'
+import { draftFor, draftSource, withRunToken } from './draft.js'
 import { describeDelete, describeUpsert } from './dry-run.js'
 import { describeError } from './errors.js'
 import { sleepingClock } from './http.js'
 import { type DeleteSettings, type Settings, type UpsertSettings, readSettings } from './inputs.js'
 import { type Io, redactingLog } from './io.js'
+import { hasChanges, planJson, planLines, planMarkdown } from './plan-report.js'
+import { type Plan, planDelete, planUpsert } from './plan.js'
 import { CLEANUP_STATE, cleanUp } from './post.js'
 import { runnerIo } from './runner.js'
 import { Redactor, weakSecretWarning } from './secrets.js'
-import { type Step, openSession } from './session.js'
-import { summaryTable } from './summary.js'
+import { type Session, type Step, inSession } from './session.js'
+import { subjectOf, summaryTable } from './summary.js'
 import { runnerTransport } from './transport.js'
 
 const SECRET_INPUTS = ['password', 'client-secret', 'access-token', 'connection-string']
@@ -32,7 +35,7 @@ export async function run(io: Io = runnerIo(), edges: Pick<Step, 'clock' | 'open
   try {
     await runMain(step)
   } catch (error) {
-    step.log.error(describeError(error, step.log.debug))
+    fail(error, undefined, step)
   }
 }
 
@@ -49,14 +52,18 @@ async function runMain(step: Step): Promise<void> {
   const { settings, problems } = readSettings(io.input)
   // One ::error:: line per problem, so each bad input is named on its own.
   for (const problem of problems) log.error(problem.message)
-  if (!settings) return
-  if (settings.operation === 'upsert') {
-    redactor.add(settings.target.password, io.mask)
-    redactor.add(buildConnectionString(settings.target), io.mask)
+  if (!settings) return summarise(failureSummary(undefined, problems.map((problem) => problem.message).join(' ')), step)
+  try {
+    if (settings.operation === 'upsert') {
+      redactor.add(settings.target.password, io.mask)
+      redactor.add(buildConnectionString(settings.target), io.mask)
+    }
+    warnAboutWeakSecrets(settings, step)
+    const deadline = clock.now() + settings.timeoutSeconds * 1000
+    await (settings.operation === 'upsert' ? runUpsert(settings, step, deadline) : runDelete(settings, step, deadline))
+  } catch (error) {
+    fail(error, settings, step)
   }
-  warnAboutWeakSecrets(settings, step)
-  const deadline = clock.now() + settings.timeoutSeconds * 1000
-  return settings.operation === 'upsert' ? runUpsert(settings, step, deadline) : runDelete(settings, step, deadline)
 }
 
 async function runUpsert(settings: UpsertSettings, step: Step, deadline: number): Promise<void> {
@@ -65,44 +72,72 @@ async function runUpsert(settings: UpsertSettings, step: Step, deadline: number)
     // At most half of what is left, so a database that does not answer leaves time for Platform.
     await preflight(settings, step, Math.min(PREFLIGHT_TIMEOUT_MS, (deadline - clock.now()) / 2))
   }
-  if (settings.dryRun) {
-    const draft = draftFor(settings, io.env)
-    return dryRun(describeUpsert(settings, draft, withRunToken(draft)), step)
-  }
-
-  const session = await openSession(settings, step, deadline)
-  try {
-    const result = await upsert(settings, io.env, { ...session, log })
-    // Saved before anything else can fail, so the post step still removes what this step made.
-    if (settings.cleanup && result.outcome === 'created') io.saveState(CLEANUP_STATE, result.id)
-    report(result, step)
-    let tableCount: number | undefined
-    if (settings.verify) {
-      tableCount = await session.flow.explore(result.id)
-      log.info(`Verified: Platform reached the database and sees ${tableCount} table${tableCount === 1 ? '' : 's'}.`)
-      io.setOutput('table-count', String(tableCount))
+  switch (settings.mode) {
+    case 'dry-run': {
+      // Sends nothing, so the organisation's spec is not read: the forms of Azure-hosted Platform.
+      const draft = draftFor(settings, io.env)
+      return dryRun(describeUpsert(settings, draft, withRunToken(draft)), settings, step)
     }
-    writeSummary(settings, result, step, tableCount)
-  } finally {
-    session.close()
+    case 'plan':
+      if (settings.verify) log.info('Verify skipped: a plan sends no explore request, so Platform does not log in to the database.')
+      return inSession(settings, step, deadline, async ({ flow }) => reportPlan(await planUpsert(settings, draftSource(settings, io.env, flow), { flow, log }), settings, step))
+    case 'apply':
+      return inSession(settings, step, deadline, (session) => applyUpsert(settings, session, step))
   }
+}
+
+async function applyUpsert(settings: UpsertSettings, session: Session, step: Step): Promise<void> {
+  const { io, log } = step
+  const result = await upsert(settings, draftSource(settings, io.env, session.flow), { ...session, log })
+  // Saved before anything else can fail, so the post step still removes what this step made.
+  if (settings.cleanup && result.outcome === 'created') io.saveState(CLEANUP_STATE, result.id)
+  report(result, step)
+  let tableCount: number | undefined
+  if (settings.verify) {
+    tableCount = await session.flow.explore(result.id)
+    log.info(`Verified: Platform reached the database and sees ${tableCount} table${tableCount === 1 ? '' : 's'}.`)
+    io.setOutput('table-count', String(tableCount))
+  }
+  writeSummary(settings, result, step, tableCount)
 }
 
 async function runDelete(settings: DeleteSettings, step: Step, deadline: number): Promise<void> {
-  if (settings.dryRun) return dryRun(describeDelete(settings), step)
-  const session = await openSession(settings, step, deadline)
-  try {
-    const result = await deleteConnection(settings, { ...session, log: step.log })
-    report(result, step)
-    writeSummary(settings, result, step, undefined)
-  } finally {
-    session.close()
+  const { log } = step
+  switch (settings.mode) {
+    case 'dry-run':
+      return dryRun(describeDelete(settings), settings, step)
+    case 'plan':
+      return inSession(settings, step, deadline, async ({ flow }) => reportPlan(await planDelete(settings, { flow, log }), settings, step))
+    case 'apply':
+      return inSession(settings, step, deadline, async (session) => {
+        const result = await deleteConnection(settings, { ...session, log })
+        report(result, step)
+        writeSummary(settings, result, step, undefined)
+      })
   }
 }
 
-function dryRun(description: string, { io, log }: Step): void {
-  log.info(description)
-  io.setOutput('outcome', 'dry-run')
+function dryRun(description: string, settings: Settings, step: Step): void {
+  step.log.info(description)
+  step.io.setOutput('outcome', 'dry-run')
+  summarise(summaryTable(subjectOf(settings), [['Outcome', 'dry-run'], ['Sandbox', settings.sandboxName], ['Requests', 'listed in the step log; nothing was sent']]), step)
+}
+
+/** The plan as outputs, log lines and summary; a plan of a failure fails the step with apply's message. */
+function reportPlan(plan: Plan, settings: Settings, step: Step): void {
+  const { io, log, redactor } = step
+  for (const line of planLines(plan)) log.info(line)
+  log.info('Nothing was written: plan reads only.')
+  const markdown = redactor.redact(planMarkdown(plan, `Plan for ${subjectOf(settings)}`))
+  io.setOutput('plan', plan.action)
+  io.setOutput('has-changes', String(hasChanges(plan)))
+  io.setOutput('changes', redactor.redact(planJson(plan)))
+  io.setOutput('plan-markdown', markdown)
+  if (plan.connectionId !== null) setConnectionId(plan.connectionId, step)
+  io.setOutput('outcome', 'planned')
+  summarise(markdown, step)
+  // Not thrown: the summary above already says why, and a second one would repeat it.
+  if (plan.reason !== undefined) log.error(plan.reason)
 }
 
 /** Logs in from the runner first; a failure warns or fails by the preflight input, before any Platform request. */
@@ -134,27 +169,42 @@ function warnAboutWeakSecrets(settings: Settings, { log }: Step): void {
 
 /** Outputs go out as soon as the id is known, so a later failure (verify) still names the connection. */
 function report(result: Upserted | Deleted, step: Step): void {
-  const { io, log, redactor } = step
-  if (redactor.touches(result.id)) {
-    // The runner drops an output that holds a secret; leave it out rather than write the secret down.
-    log.warning(`The connection id contains a masked secret value, so there is no connection-id output for later jobs (the runner would drop it). Use a longer, less common secret.`)
-  } else io.setOutput('connection-id', result.id)
-  if ('etag' in result) io.setOutput('etag', result.etag)
-  io.setOutput('outcome', result.outcome)
+  setConnectionId(result.id, step)
+  if ('etag' in result) step.io.setOutput('etag', result.etag)
+  step.io.setOutput('outcome', result.outcome)
 }
 
-function writeSummary(settings: Settings, result: Upserted | Deleted, { io, redactor }: Step, tableCount: number | undefined): void {
+function setConnectionId(id: string, { io, log, redactor }: Step): void {
+  if (redactor.touches(id)) {
+    // The runner drops an output that holds a secret; leave it out rather than write the secret down.
+    log.warning(`The connection id contains a masked secret value, so there is no connection-id output for later jobs (the runner would drop it). Use a longer, less common secret.`)
+  } else io.setOutput('connection-id', id)
+}
+
+function writeSummary(settings: Settings, result: Upserted | Deleted, step: Step, tableCount: number | undefined): void {
   const rows: Array<[string, string]> = [
-    ['Name', connectionName(settings)],
     ['Connection id', result.id],
     ['Outcome', result.outcome],
     ['Sandbox', settings.sandboxName]
   ]
   if (tableCount !== undefined) rows.push(['Tables Platform sees', String(tableCount)])
-  io.appendSummary(redactor.redact(summaryTable('MySQL source connection', rows)))
+  summarise(summaryTable(subjectOf(settings), rows), step)
 }
 
-function connectionName(settings: UpsertSettings | DeleteSettings): string {
-  if (settings.operation === 'upsert') return settings.name
-  return settings.connection.by === 'name' ? settings.connection.name : ''
+/** One line on what failed; `settings` is undefined when the inputs were not valid. */
+function failureSummary(settings: Settings | undefined, message: string): string {
+  const rows: Array<[string, string]> = [['Outcome', 'failed'], ['Error', message]]
+  if (settings) rows.push(['Sandbox', settings.sandboxName])
+  return summaryTable(subjectOf(settings), rows)
+}
+
+function fail(error: unknown, settings: Settings | undefined, step: Step): void {
+  const message = describeError(error, step.log.debug)
+  step.log.error(message)
+  summarise(failureSummary(settings, message), step)
+}
+
+/** Every summary passes through the redactor: an id or an API message could hold a secret. */
+function summarise(markdown: string, { io, redactor }: Step): void {
+  io.appendSummary(redactor.redact(markdown))
 }

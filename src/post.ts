@@ -2,25 +2,26 @@
 // fails the job: a problem becomes a warning that says what to delete by hand.
 
 import { ActionError, describeError } from './errors.js'
-import { readSettings } from './inputs.js'
-import { type Step, openSession } from './session.js'
+import { type Settings, readSettings } from './inputs.js'
+import { type Step, inSession } from './session.js'
+import { subjectOf, summaryTable } from './summary.js'
 
 /** Saved for the post step: the id of a connection this step created, when cleanup is on. */
 export const CLEANUP_STATE = 'cleanup-connection-id'
 
 export async function cleanUp(id: string, step: Step): Promise<void> {
-  const { io, log, clock } = step
+  const { io, log, redactor, clock } = step
+  let settings: Settings | undefined
+  let result: string
   try {
-    const { settings } = readSettings(io.input)
+    settings = readSettings(io.input).settings
     if (!settings) throw new ActionError('the inputs are no longer valid.')
-    const session = await openSession(settings, step, clock.now() + settings.timeoutSeconds * 1000)
-    try {
-      const outcome = await session.flow.remove(id)
-      log.info(outcome === 'deleted' ? `Cleanup: deleted connection ${id}.` : `Cleanup: connection ${id} was already gone.`)
-    } finally {
-      session.close()
-    }
+    const outcome = await inSession(settings, step, clock.now() + settings.timeoutSeconds * 1000, ({ flow }) => flow.remove(id))
+    result = outcome === 'deleted' ? 'deleted' : 'already gone'
+    log.info(outcome === 'deleted' ? `Cleanup: deleted connection ${id}.` : `Cleanup: connection ${id} was already gone.`)
   } catch (error) {
-    log.warning(`Cleanup could not delete connection ${id}: ${describeError(error, log.debug)} Delete it in Platform by hand.`)
+    result = `Cleanup could not delete connection ${id}: ${describeError(error, log.debug)} Delete it in Platform by hand.`
+    log.warning(result)
   }
+  io.appendSummary(redactor.redact(summaryTable(`Cleanup of ${subjectOf(settings)}`, [['Connection id', id], ['Cleanup', result]])))
 }

@@ -45,3 +45,13 @@ export async function openSession(settings: Settings, step: Step, deadline: numb
     throw error
   }
 }
+
+/** Runs `work` signed in, and closes the session however it ends. */
+export async function inSession<T>(settings: Settings, step: Step, deadline: number, work: (session: Session) => Promise<T>): Promise<T> {
+  const session = await openSession(settings, step, deadline)
+  try {
+    return await work(session)
+  } finally {
+    session.close()
+  }
+}

@@ -1,10 +1,22 @@
-// The job summary: what the step did, as a small Markdown table.
+// The job summary: what the step did, as a small Markdown table under a heading that names the
+// connection, so two uses of the action in one job can be told apart.
+
+import type { Settings } from './inputs.js'
 
 /** A table cell: one line, with the characters that would end the cell or open HTML escaped. */
-function cell(value: string): string {
+export function cell(value: string): string {
   return value.replace(/[\r\n\u0085\u2028\u2029]+/g, ' ').replace(/[|\\<>&]/g, (c) => `&#${c.charCodeAt(0)};`)
 }
 
 export function summaryTable(heading: string, rows: Array<[string, string]>): string {
   return [`### ${cell(heading)}`, '', '| Field | Value |', '| --- | --- |', ...rows.map(([field, value]) => `| ${cell(field)} | ${cell(value)} |`), ''].join('\n')
+}
+
+/** The connection a step is about: by name, or by id for a delete by id, whose name is never looked up. */
+export function subjectOf(settings: Settings | undefined): string {
+  const kind = 'MySQL source connection'
+  if (!settings) return kind
+  if (settings.operation === 'upsert') return `${kind} "${settings.name}"`
+  const { connection } = settings
+  return connection.by === 'id' ? `${kind} ${connection.id}` : `${kind} "${connection.name}"`
 }

@@ -1,0 +1,76 @@
+// A plan, written out: the JSON of the changes output, the Markdown of the plan-markdown output
+// and the job summary (in the style of a Terraform plan), and the lines of the log. Pure.
+
+import type { Change } from './changes.js'
+import type { Plan } from './plan.js'
+import { cell } from './summary.js'
+
+/** True when applying would write: create, update or delete. */
+export function hasChanges(plan: Plan): boolean {
+  return plan.action === 'create' || plan.action === 'update' || plan.action === 'delete'
+}
+
+/** Exactly the keys the changes output documents, in that order. */
+export function planJson(plan: Plan): string {
+  const { action, connectionId, name, sandbox, changes } = plan
+  return JSON.stringify({ action, connectionId, name, sandbox, changes })
+}
+
+/** Terraform's markers: + a value appears, - it goes, ~ it changes. */
+function marker(change: Change): string {
+  if (change.from === null) return '+'
+  if (change.to === null) return '-'
+  return '~'
+}
+
+function shown(value: string | null): string {
+  if (value === null) return '—'
+  return value === '' ? '(empty)' : value
+}
+
+/** One sentence: what applying would do. */
+function headline(plan: Plan): string {
+  const id = plan.connectionId ?? ''
+  switch (plan.action) {
+    case 'create':
+      return `+ create a connection named "${plan.name ?? ''}" in sandbox "${plan.sandbox}".`
+    case 'update':
+      return `~ update connection ${id} in place, in sandbox "${plan.sandbox}".`
+    case 'delete':
+      return `- delete connection ${id} ("${plan.name ?? ''}") from sandbox "${plan.sandbox}".`
+    case 'reuse':
+      return `No changes: connection ${id} exists and would be reused as it is (if-exists: reuse).`
+    case 'absent':
+      return `No changes: the connection does not exist in sandbox "${plan.sandbox}", so there is nothing to delete.`
+    case 'fail':
+      return `Applying would fail: ${plan.reason ?? ''}`
+  }
+}
+
+function tally(plan: Plan): string | undefined {
+  if (!hasChanges(plan)) return undefined
+  const count = (action: Plan['action']): number => (plan.action === action ? 1 : 0)
+  return `Plan: ${count('create')} to add, ${count('update')} to change, ${count('delete')} to destroy.`
+}
+
+export function planMarkdown(plan: Plan, heading: string): string {
+  const lines = [`### ${cell(heading)}`, '', `**${cell(headline(plan))}**`, '']
+  if (plan.changes.length > 0) {
+    lines.push('| | Field | Now | After apply |', '| --- | --- | --- | --- |')
+    for (const change of plan.changes) lines.push(`| ${marker(change)} | ${cell(change.field)} | ${cell(shown(change.from))} | ${cell(shown(change.to))} |`)
+    lines.push('')
+  }
+  const total = tally(plan)
+  if (total) lines.push(total, '')
+  return lines.join('\n')
+}
+
+/** For the log: the headline, then one line per change. */
+export function planLines(plan: Plan): string[] {
+  const quoted = (value: string | null): string => (value === null ? 'null' : JSON.stringify(value))
+  const lines = [`Plan: ${headline(plan)}`]
+  for (const change of plan.changes) lines.push(`  ${marker(change)} ${change.field}: ${quoted(change.from)} -> ${quoted(change.to)}`)
+  const total = tally(plan)
+  if (total) lines.push(total)
+  return lines
+}

@@ -1,0 +1,62 @@
+// Plan mode: what applying would do, found out by reading Platform only. It takes the decision
+// apply takes (decide.ts) and compares what the same draft would set with what Platform shows
+// now. It sends no write and no explore.
+
+import { type Change, createChanges, deleteChanges, updateChanges } from './changes.js'
+import { decideDeleteByName, decideUpsert } from './decide.js'
+import type { Connection, FlowService } from './flow-service.js'
+import type { DeleteSettings, UpsertSettings } from './inputs.js'
+import type { Log } from './io.js'
+import type { DraftSource } from './draft.js'
+
+export type PlanAction = 'create' | 'update' | 'reuse' | 'fail' | 'delete' | 'absent'
+
+export interface Plan {
+  action: PlanAction
+  /** The existing connection's id; null when there is none, or when several share the name. */
+  connectionId: string | null
+  /** The connection's name; null for a delete by id of a connection that does not exist. */
+  name: string | null
+  sandbox: string
+  changes: Change[]
+  /** For action fail: the message applying would fail with. */
+  reason?: string
+}
+
+interface Reader {
+  flow: Pick<FlowService, 'findByName' | 'find' | 'get'>
+  log: Log
+}
+
+/** `draft` is what apply would send: the create's body (before its run token) or the update's change. */
+export async function planUpsert(settings: UpsertSettings, draft: DraftSource, { flow, log }: Reader): Promise<Plan> {
+  const decision = await decideUpsert(settings, { flow, log })
+  const about = { name: settings.name, sandbox: settings.sandboxName }
+  switch (decision.action) {
+    case 'create':
+      return { ...about, action: 'create', connectionId: null, changes: createChanges(await draft()) }
+    case 'reuse':
+      return { ...about, action: 'reuse', connectionId: decision.existing.id, changes: [] }
+    case 'fail':
+      return { ...about, action: 'fail', connectionId: decision.existing?.id ?? null, changes: [], reason: decision.reason }
+    case 'update': {
+      // Read as Platform holds it now, not as the list abbreviates it: this is what the update replaces.
+      const current = await flow.get(decision.existing.id)
+      return { ...about, action: 'update', connectionId: current.id, changes: updateChanges(current, await draft()) }
+    }
+  }
+}
+
+export async function planDelete(settings: DeleteSettings, { flow, log }: Reader): Promise<Plan> {
+  const { connection } = settings
+  const sandbox = settings.sandboxName
+  let existing: Connection | undefined
+  if (connection.by === 'id') existing = await flow.find(connection.id)
+  else {
+    const decision = await decideDeleteByName(connection.name, sandbox, { flow, log })
+    if (decision.action === 'fail') return { action: 'fail', connectionId: null, name: connection.name, sandbox, changes: [], reason: decision.reason }
+    if (decision.action === 'delete') existing = await flow.get(decision.existing.id)
+  }
+  if (!existing) return { action: 'absent', connectionId: null, name: connection.by === 'name' ? connection.name : null, sandbox, changes: [] }
+  return { action: 'delete', connectionId: existing.id, name: existing.name, sandbox, changes: deleteChanges(existing) }
+}
