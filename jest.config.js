@@ -12,11 +12,12 @@ const common = {
     '^\\.\\./(action|workflow)-v1\\.0\\.min\\.json$': '<rootDir>/__tests__/support/workflow-parser/$1-schema.cjs',
     '^(\\.{1,2}/.*)\\.js$': '$1'
   },
-  transform: { '^.+\\.ts$': ['ts-jest', { useESM: true }] },
-  testTimeout: 30000
+  transform: { '^.+\\.ts$': ['ts-jest', { useESM: true }] }
 }
 
 export default {
+  // A global option: jest ignores it inside a project.
+  testTimeout: 30000,
   projects: [
     {
       ...common,

@@ -397,7 +397,7 @@ describe('5 exactly-once create under gateway errors, with a late commit', () =>
     expect(result.code).toBe(0)
     expect(result.outputs).toMatchObject({ outcome: 'created', 'connection-id': committed.id })
     if (fault.headers?.['retry-after']) {
-      const post = platform.requests.find((r) => r.method === 'POST')!
+      const post = platform.requests.find((r) => r.method === 'POST' && r.path === CONNECTIONS)!
       const firstLook = platform.requests.find((r) => r.method === 'GET' && r.at > post.at)!
       expect(firstLook.at - post.at).toBeGreaterThanOrEqual(4900)
     }

@@ -4,8 +4,8 @@
 import { authFor } from './auth-params.js'
 import { decideDeleteByName, decideUpsert } from './decide.js'
 import { type CreateDraft, type DraftSource, withRunToken } from './draft.js'
-import { ActionError, OutcomeUnknownError, RefusedError } from './errors.js'
-import type { FlowService, Written } from './flow-service.js'
+import { ActionError, OutcomeUnknownError, RefusedError, describeError } from './errors.js'
+import type { Connection, FlowService, Written } from './flow-service.js'
 import { type Http, attempts } from './http.js'
 import type { DeleteSettings, UpsertSettings } from './inputs.js'
 import type { Log } from './io.js'
@@ -26,7 +26,8 @@ export interface Deleted {
   id: string
 }
 
-export async function upsert(settings: UpsertSettings, draft: DraftSource, platform: Platform): Promise<Upserted> {
+/** `beforeCreate` learns the create's body (and its run token) before it is sent: the post step may have to find it. */
+export async function upsert(settings: UpsertSettings, draft: DraftSource, platform: Platform, beforeCreate: (create: CreateDraft) => void): Promise<Upserted> {
   const { flow, log } = platform
   const decision = await decideUpsert(settings, { flow, log })
   switch (decision.action) {
@@ -41,7 +42,9 @@ export async function upsert(settings: UpsertSettings, draft: DraftSource, platf
       return { ...(await explained(flow.update(decision.existing, change), settings, flow)), outcome: 'updated' }
     }
     case 'create': {
-      const written = await explained(createOnce(settings, withRunToken(await draft()), platform), settings, flow)
+      const create = withRunToken(await draft())
+      beforeCreate(create)
+      const written = await explained(createOnce(settings, create, platform), settings, flow)
       log.info(`Created connection ${written.id}.`)
       return { ...written, outcome: 'created' }
     }
@@ -70,31 +73,60 @@ async function explained<T>(write: Promise<T>, settings: UpsertSettings, flow: F
   }
 }
 
+/** How long a create of unknown outcome is looked for before it is sent again: a gateway may answer 5xx while the create commits a few seconds later. */
+const SETTLE_MS = 8_000
+const FIRST_LOOK_MS = 1_000
+
 /**
  * Creates the connection exactly once. A create whose answer was lost may still have happened:
- * after the retry wait (a slow server may still be committing it), the connection is looked up
- * by this run's token and adopted if it is there; only then is the create sent again. The
- * creates and the waits between them share max-attempts.
+ * the connection is looked up by this run's token, with growing waits (the first as long as
+ * Retry-After asks), until it is found and adopted or SETTLE_MS have passed; only then is the
+ * create sent again. The creates share max-attempts.
  */
-async function createOnce(settings: UpsertSettings, draft: CreateDraft, { flow, http, log }: Platform): Promise<Written> {
+async function createOnce(settings: UpsertSettings, draft: CreateDraft, platform: Platform): Promise<Written> {
+  const { flow, log } = platform
   let used = 0
   for (;;) {
+    let unknown: OutcomeUnknownError
     try {
       return await flow.create(draft, settings.maxAttempts - used)
     } catch (error) {
       if (!(error instanceof OutcomeUnknownError)) throw error
-      used += error.attempts
-      await http.pause('Creating the connection', error.reason, used, settings.maxAttempts, 'checking whether it took effect')
-      const adopted = (await flow.findByName(settings.name)).find((connection) => connection.description.includes(draft.token))
-      if (adopted) {
-        log.info(`The create did take effect: adopting connection ${adopted.id}.`)
-        return { id: adopted.id, etag: adopted.etag }
-      }
-      if (used >= settings.maxAttempts) {
-        throw new ActionError(`${error.message}, and after ${attempts(used)} no such connection exists. Try again later, or raise max-attempts.`)
-      }
+      unknown = error
     }
+    used += unknown.attempts
+    let adopted: Connection | undefined
+    try {
+      adopted = await settle(settings, draft, unknown, used, platform)
+    } catch (error) {
+      throw mayExist(`${unknown.message}, and looking for it failed: ${describeError(error, log.debug).replace(/\.$/, '')}`, settings, draft)
+    }
+    if (adopted) {
+      log.info(`The create did take effect: adopting connection ${adopted.id}.`)
+      return { id: adopted.id, etag: adopted.etag }
+    }
+    if (used >= settings.maxAttempts) throw mayExist(`${unknown.message}, and after ${attempts(used)} no such connection was found`, settings, draft)
   }
+}
+
+/** Looks for the connection carrying this run's token, with growing waits, until found or SETTLE_MS have passed. */
+async function settle(settings: UpsertSettings, draft: CreateDraft, unknown: OutcomeUnknownError, used: number, { flow, http }: Platform): Promise<Connection | undefined> {
+  const started = http.now()
+  let wait = unknown.retryAfterMs ?? FIRST_LOOK_MS
+  for (let look = 1; ; look++) {
+    await http.pause('Creating the connection', unknown.reason, used, settings.maxAttempts, look === 1 ? 'checking whether it took effect' : 'checking again', wait)
+    const ours = (await flow.findByName(settings.name)).find((connection) => connection.description.includes(draft.token))
+    const left = SETTLE_MS - (http.now() - started)
+    if (ours || left <= 0) return ours
+    wait = Math.min(wait * 2, left)
+  }
+}
+
+/** The end of a create whose outcome stayed unknown: say so, and how to find the connection. */
+function mayExist(cause: string, settings: UpsertSettings, draft: CreateDraft): ActionError {
+  return new ActionError(
+    `${cause}; the connection may exist: look in Platform for "${settings.name}" with ${draft.token} in its description before running the step again.`
+  )
 }
 
 export async function deleteConnection(settings: DeleteSettings, { flow, log }: Platform): Promise<Deleted> {

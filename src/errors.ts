@@ -24,7 +24,9 @@ export class OutcomeUnknownError extends Error {
     /** What went wrong, for the retry log line: "HTTP 503", "the connection was reset". */
     readonly reason: string,
     /** Attempts this request used, the lost one included. */
-    readonly attempts: number
+    readonly attempts: number,
+    /** How long the server asked to wait (Retry-After), when it did: it may still be committing. */
+    readonly retryAfterMs?: number
   ) {
     super(message)
   }

@@ -2,7 +2,7 @@
 // requests.ts builds, with the token, and reads their answers.
 
 import { type AuthSpec, readAuthSpecs } from './auth-params.js'
-import { ActionError, RefusedError } from './errors.js'
+import { ActionError, OutcomeUnknownError, RefusedError } from './errors.js'
 import type { Http, RequestSpec, Response } from './http.js'
 import {
   type ConnectionAuth,
@@ -21,8 +21,13 @@ import {
 } from './requests.js'
 import { describeFailure, errorDetails, flowErrorCode, isObject, readJson } from './responses.js'
 
-// Page links are followed until they end; this only stops a server that never ends them.
+// Page links are followed until they end; these only stop a server that never ends them, before
+// what is read and kept across pages exhausts the runner's memory (one answer alone is capped
+// by the transport). 10,000 connections of an organisation take about 10 MB.
 const MAX_PAGES = 1000
+const MAX_LOOKUP_BYTES = 64 * 1024 * 1024
+/** Namesakes kept: more than one is already an error for every caller but the token search. */
+const MAX_MATCHES = 1000
 
 export interface Connection extends Existing {
   name: string
@@ -82,12 +87,18 @@ export class FlowService {
     let request: RequestSpec | undefined = lookup
     const found: Connection[] = []
     const seen = new Set<string>()
+    let read = 0
     for (let page = 0; request !== undefined; page++) {
       if (seen.has(request.url)) throw new ActionError(`${what} failed: the next-page link repeats a page already read. Try again later.`)
       if (page >= MAX_PAGES) throw new ActionError(`${what} failed: Platform kept returning more pages after ${page}. Try again later.`)
       seen.add(request.url)
       const response = await this.send(request)
       if (response.status !== 200) throw new ActionError(describeFailure(what, response))
+      read += Buffer.byteLength(response.body)
+      if (read > MAX_LOOKUP_BYTES || found.length > MAX_MATCHES) {
+        const kept = found.length > MAX_MATCHES ? `more than ${MAX_MATCHES} connections of this name` : `more than ${MAX_LOOKUP_BYTES / 1024 / 1024} MB`
+        throw new ActionError(`${what} failed: Platform returned ${kept} over ${page + 1} pages, more than this action reads. Check platform-url, or delete the extra connections.`)
+      }
       const body = readJson(what, response)
       if (!isObject(body) || !Array.isArray(body.items)) throw new ActionError(`${what} failed: the answer has no "items" list. Check platform-url.`)
       for (const item of body.items) {
@@ -139,7 +150,13 @@ export class FlowService {
     const request = createRequest(this.access, draft)
     const response = await this.send({ ...request, maxAttempts })
     if (response.status !== 201 && response.status !== 200) throw refused(request.what, response)
-    return this.written(request.what, response)
+    try {
+      return this.written(request.what, response)
+    } catch (error) {
+      // Accepted, so the connection exists, but its id cannot be read: as good as a lost answer.
+      if (!(error instanceof ActionError)) throw error
+      throw new OutcomeUnknownError(`${request.what} answered HTTP ${response.status} with an answer that cannot be read, so the new connection's id is unknown`, 'an unreadable answer', response.attempts)
+    }
   }
 
   /** Replaces credentials and description; a stale etag (412) is re-read once and the change applied again. */

@@ -106,6 +106,7 @@ export function describeCode(code: string): string {
     EPIPE: 'the connection was closed while sending',
     ETIMEDOUT: 'the connection timed out',
     ETIMEOUT: `no answer within ${ATTEMPT_TIMEOUT_MS / 1000} s`,
+    EDEADLINE: "no answer before the step's deadline",
     ECONNABORTED: 'the connection was aborted',
     EAI_AGAIN: 'the host name could not be resolved for now',
     ETRUNCATED: 'the answer was cut off',
@@ -150,7 +151,8 @@ export class Http {
         reason = `HTTP ${response.status}`
         // A 429 is refused at the gateway before anything happens; a 5xx may come after the work was done.
         if (!spec.idempotent && response.status !== 429) {
-          throw new OutcomeUnknownError(`${spec.what} answered ${reason}, so it is unknown whether it took effect`, reason, attempt)
+          const retryAfter = retryAfterMs(response.headers['retry-after'], this.options.clock.now())
+          throw new OutcomeUnknownError(`${spec.what} answered ${reason}, so it is unknown whether it took effect`, reason, attempt, retryAfter)
         }
         if (attempt >= maxAttempts) return { ...response, repeated, attempts: attempt }
         arrived = true
@@ -158,6 +160,11 @@ export class Http {
       } catch (error) {
         if (error instanceof OutcomeUnknownError || error instanceof ActionError) throw error
         const code = errorCode(error)
+        if (code === 'EDEADLINE') {
+          // A create still in flight at the deadline may have happened: its caller must look before saying so.
+          if (spec.idempotent) throw this.deadlineError(spec)
+          throw new OutcomeUnknownError(`${spec.what} got no answer before the step's ${this.options.timeoutSeconds} s deadline (timeout-seconds), so it is unknown whether it took effect`, 'no answer before the deadline', attempt)
+        }
         const origin = new URL(spec.url).origin
         if (!RETRYABLE_CODES.has(code)) {
           throw new ActionError(`${spec.what} failed: ${describeCode(code)} (${origin}). Check the URL inputs and the runner's network.`)
@@ -174,6 +181,10 @@ export class Http {
       await this.pause(spec.what, reason, attempt, maxAttempts, 'retrying', waitMs)
       repeated ||= arrived
     }
+  }
+
+  now(): number {
+    return this.options.clock.now()
   }
 
   /**
@@ -211,7 +222,7 @@ export class Http {
     const timeout = new Promise<never>((_, reject) => {
       const atDeadline = remaining <= ATTEMPT_TIMEOUT_MS
       timer = setTimeout(
-        () => reject(atDeadline ? this.deadlineError(spec) : Object.assign(new Error(describeCode('ETIMEOUT')), { code: 'ETIMEOUT' })),
+        () => reject(Object.assign(new Error(describeCode(atDeadline ? 'EDEADLINE' : 'ETIMEOUT')), { code: atDeadline ? 'EDEADLINE' : 'ETIMEOUT' })),
         Math.min(remaining, ATTEMPT_TIMEOUT_MS)
       )
     })

@@ -10,10 +10,12 @@ export async function fetchAccessToken(http: Http, access: TokenAccess): Promise
   const what = request.what
   const response = await http.send(request)
   if (response.status !== 200) {
-    const hint =
-      response.status === 400 || response.status === 401
-        ? 'Check client-id, client-secret and scopes against the OAuth Server-to-Server credential in the Adobe Developer Console.'
-        : undefined
+    const hints: Record<number, string> = {
+      400: 'Check client-id, client-secret and scopes against the OAuth Server-to-Server credential in the Adobe Developer Console.',
+      401: 'Check client-id, client-secret and scopes against the OAuth Server-to-Server credential in the Adobe Developer Console.',
+      404: 'Check ims-url: it must be the IMS origin, such as https://ims-na1.adobelogin.com.'
+    }
+    const hint = hints[response.status]
     throw new ActionError(describeFailure(what, response, hint))
   }
   const body = readJson(what, response)

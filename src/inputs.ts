@@ -182,7 +182,8 @@ export function readSettings(readRaw: ReadInput): { settings?: Settings; problem
     } catch {
       return problem(name, `must be a URL such as ${fallback}; got "${value}".`) ?? fallback
     }
-    if (parsed.username || parsed.password || parsed.search || parsed.hash) {
+    // An empty query or fragment ("…/?", "…#") parses to nothing, but says the value is not what the user meant.
+    if (parsed.username || parsed.password || /[?#]/.test(value)) {
       return problem(name, `must be a plain origin such as ${fallback}, without user name, password, query or fragment.`) ?? fallback
     }
     if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && isLoopback(parsed.hostname))) {
@@ -211,6 +212,11 @@ export function readSettings(readRaw: ReadInput): { settings?: Settings; problem
   const cleanup = boolean('cleanup')
   const preflight = oneOf('preflight', ['off', 'warn', 'fail'] as const)
   const connectionId = read('connection-id')
+  // It becomes a path segment: ".", "..", a slash or a blank would address another resource.
+  const alreadyRefused = problems.some((known) => known.input === 'connection-id')
+  if (connectionId !== '' && !alreadyRefused && (/^\.{1,2}$/.test(connectionId) || /[/\\\s\p{Cc}]/u.test(connectionId))) {
+    problem('connection-id', 'must be a plain connection id, as Platform shows it (letters, digits and "-"): no "/", ".", "..", spaces or control characters.')
+  }
 
   if (operation === 'delete') {
     if (cleanup) problem('cleanup', 'only applies to operation: upsert; a delete has nothing to clean up.')

@@ -4,7 +4,7 @@
 
 import { type Deleted, type Upserted, deleteConnection, upsert } from './apply.js'
 import { buildConnectionString } from './connection-string.js'
-import { draftFor, draftSource, withRunToken } from './draft.js'
+import { type CreateDraft, draftFor, draftSource, withRunToken } from './draft.js'
 import { describeDelete, describeUpsert } from './dry-run.js'
 import { describeError } from './errors.js'
 import { sleepingClock } from './http.js'
@@ -12,7 +12,7 @@ import { type DeleteSettings, type Settings, type UpsertSettings, readSettings }
 import { type Io, redactingLog } from './io.js'
 import { hasChanges, planJson, planLines, planMarkdown } from './plan-report.js'
 import { type Plan, planDelete, planUpsert } from './plan.js'
-import { CLEANUP_STATE, cleanUp } from './post.js'
+import { cleanUp, saveBeforeCreate, saveCreated, savedState } from './post.js'
 import { runnerIo } from './runner.js'
 import { Redactor, weakSecretWarning } from './secrets.js'
 import { type Session, type Step, inSession } from './session.js'
@@ -26,9 +26,10 @@ export async function run(io: Io = runnerIo(), edges: Pick<Step, 'clock' | 'open
   const redactor = new Redactor()
   const step: Step = { io, log: redactingLog(io, (text) => redactor.redact(text)), redactor, ...edges }
   if (io.state('isPost') === 'true') {
-    if (io.state(CLEANUP_STATE) === '') return
+    const saved = savedState(io)
+    if (!saved) return
     maskSecretInputs(step)
-    return cleanUp(io.state(CLEANUP_STATE), step)
+    return cleanUp(saved, step)
   }
   maskSecretInputs(step)
   io.saveState('isPost', 'true')
@@ -88,9 +89,12 @@ async function runUpsert(settings: UpsertSettings, step: Step, deadline: number)
 
 async function applyUpsert(settings: UpsertSettings, session: Session, step: Step): Promise<void> {
   const { io, log } = step
-  const result = await upsert(settings, draftSource(settings, io.env, session.flow), { ...session, log })
+  const beforeCreate = (create: CreateDraft): void => {
+    if (settings.cleanup) saveBeforeCreate(io, create)
+  }
+  const result = await upsert(settings, draftSource(settings, io.env, session.flow), { ...session, log }, beforeCreate)
   // Saved before anything else can fail, so the post step still removes what this step made.
-  if (settings.cleanup && result.outcome === 'created') io.saveState(CLEANUP_STATE, result.id)
+  if (settings.cleanup && result.outcome === 'created') saveCreated(io, result.id)
   report(result, step)
   let tableCount: number | undefined
   if (settings.verify) {

@@ -1,27 +1,65 @@
 // The post step: deletes the connection this job's step created, when cleanup is on. It never
 // fails the job: a problem becomes a warning that says what to delete by hand.
 
+import type { CreateDraft } from './draft.js'
 import { ActionError, describeError } from './errors.js'
+import type { FlowService } from './flow-service.js'
 import { type Settings, readSettings } from './inputs.js'
+import type { Io } from './io.js'
 import { type Step, inSession } from './session.js'
 import { subjectOf, summaryTable } from './summary.js'
 
-/** Saved for the post step: the id of a connection this step created, when cleanup is on. */
-export const CLEANUP_STATE = 'cleanup-connection-id'
+/** The state names the main step saves for the post step. */
+const STATE = { id: 'cleanup-connection-id', name: 'cleanup-name', token: 'cleanup-run-token' } as const
 
-export async function cleanUp(id: string, step: Step): Promise<void> {
+/**
+ * What the post step needs to find the connection: its name and run token, saved before the
+ * create is sent (the step may never learn the id: an answer lost at the deadline), and its id
+ * once known.
+ */
+export interface Saved {
+  id: string
+  name: string
+  token: string
+}
+
+export function saveBeforeCreate(io: Io, create: CreateDraft): void {
+  io.saveState(STATE.name, create.name)
+  io.saveState(STATE.token, create.token)
+}
+
+export function saveCreated(io: Io, id: string): void {
+  io.saveState(STATE.id, id)
+}
+
+/** What the main step saved; undefined when it created nothing to clean up. */
+export function savedState(io: Io): Saved | undefined {
+  const saved = { id: io.state(STATE.id), name: io.state(STATE.name), token: io.state(STATE.token) }
+  return saved.id !== '' || (saved.name !== '' && saved.token !== '') ? saved : undefined
+}
+
+export async function cleanUp(saved: Saved, step: Step): Promise<void> {
   const { io, log, redactor, clock } = step
+  const what = saved.id !== '' ? `connection ${saved.id}` : `the connection named "${saved.name}" that carries ${saved.token}`
   let settings: Settings | undefined
   let result: string
   try {
     settings = readSettings(io.input).settings
     if (!settings) throw new ActionError('the inputs are no longer valid.')
-    const outcome = await inSession(settings, step, clock.now() + settings.timeoutSeconds * 1000, ({ flow }) => flow.remove(id))
+    const outcome = await inSession(settings, step, clock.now() + settings.timeoutSeconds * 1000, ({ flow }) => removeSaved(saved, flow))
     result = outcome === 'deleted' ? 'deleted' : 'already gone'
-    log.info(outcome === 'deleted' ? `Cleanup: deleted connection ${id}.` : `Cleanup: connection ${id} was already gone.`)
+    log.info(outcome === 'deleted' ? `Cleanup: deleted ${what}.` : `Cleanup: ${what} was already gone, or never made.`)
   } catch (error) {
-    result = `Cleanup could not delete connection ${id}: ${describeError(error, log.debug)} Delete it in Platform by hand.`
+    result = `Cleanup could not delete ${what}: ${describeError(error, log.debug)} Delete it in Platform by hand.`
     log.warning(result)
   }
-  io.appendSummary(redactor.redact(summaryTable(`Cleanup of ${subjectOf(settings)}`, [['Connection id', id], ['Cleanup', result]])))
+  const connection: [string, string] = saved.id !== '' ? ['Connection id', saved.id] : ['Connection', `named "${saved.name}", carrying ${saved.token}`]
+  io.appendSummary(redactor.redact(summaryTable(`Cleanup of ${subjectOf(settings)}`, [connection, ['Cleanup', result]])))
+}
+
+/** By id when the step learned it; else the namesake carrying this run's token, never anyone else's. */
+async function removeSaved(saved: Saved, flow: FlowService): Promise<'deleted' | 'absent'> {
+  if (saved.id !== '') return flow.remove(saved.id)
+  const ours = (await flow.findByName(saved.name)).find((connection) => connection.description.includes(saved.token))
+  return ours ? flow.remove(ours.id) : 'absent'
 }
