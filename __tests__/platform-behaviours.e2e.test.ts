@@ -240,6 +240,28 @@ describe('5. delete', () => {
   })
 })
 
+describe('5. delete of a connection someone else is deleting', () => {
+  test('by id, refused with 1458-400 (cannot be applied in state delete-finalizing): outcome absent', async () => {
+    const existing = strict.addConnection({ name: NAME, state: 'delete-finalizing' })
+
+    const result = await run(strict, { operation: 'delete', 'connection-id': existing.id })
+
+    expect(result.code).toBe(0)
+    expect(result.outputs).toEqual({ outcome: 'absent', 'connection-id': existing.id })
+  })
+
+  test('by id, refused with 1416-400 on a first attempt (a state it does not name): fails', async () => {
+    await withPlatform({ strict: true, stateRefusal: 'generic' }, async (platform) => {
+      const existing = platform.addConnection({ name: NAME, state: 'delete-finalizing' })
+
+      const result = await run(platform, { operation: 'delete', 'connection-id': existing.id })
+
+      expect(result.code).toBe(1)
+      expect(result.errors).toEqual([expect.stringMatching(/FLOW-1416-400/)])
+    })
+  })
+})
+
 describe('6. slow answers: no attempt is abandoned before the gateway would end it', () => {
   test(
     'a create answered after 35 s succeeds on its first attempt',
