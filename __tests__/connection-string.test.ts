@@ -7,6 +7,7 @@ import {
   parsePairs,
   quoteValue
 } from '../src/connection-string.js'
+import { thrownBy } from './support/expect-failure.js'
 
 /** The validation pattern of the MySQL connection spec in Flow Service. */
 const SPEC_PATTERN = /^([sS]erver=)(.*)( ?;[pP]ort=)(.*)(; ?[dD]atabase=)(.*)(; ?[uU]id=)(.*)(; ?[pP]wd=)(.*)(;)/
@@ -15,16 +16,7 @@ function target(overrides: Partial<MysqlTarget> = {}): MysqlTarget {
   return { host: 'db.example.com', port: 3306, database: 'shop', username: 'etl', password: 'pw', options: [], ...overrides }
 }
 
-/** Runs `fn`, expecting a ConnectionStringError, and returns its message. */
-function errorOf(fn: () => unknown): string {
-  try {
-    fn()
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConnectionStringError)
-    return (error as Error).message
-  }
-  throw new Error('expected a ConnectionStringError, but nothing was thrown')
-}
+const errorOf = (fn: () => unknown): string => thrownBy(ConnectionStringError, fn)
 
 // Passwords chosen to break naive quoting; each must survive build -> parse unchanged.
 const TRICKY_PASSWORDS: Array<[string, string]> = [

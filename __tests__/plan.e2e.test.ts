@@ -2,23 +2,17 @@
 // change. Every test checks that the server received no write: only GETs and the IMS token POST.
 
 import { secretForms } from '../src/secrets.js'
-import { type FakePlatform, startFakePlatform } from './support/fake-platform.mjs'
 import { type RunResult, findLeaks, runAction } from './support/run-action.mjs'
-import { FLOW_BASE, calls as callsOf, platformInputs } from './support/scenario.mjs'
+import { DATABASE, FLOW_BASE, calls as callsOf, platformInputs } from './support/scenario.mjs'
+import { suitePlatform } from './support/suite-platform.js'
 
 const PASSWORD = `Plan-pa"ss;wo rd'1`
 const CLIENT_SECRET = 'plan-client-secret-8e4'
 const NAME = 'MySQL shop on db.example.com'
 
-let platform: FakePlatform
+const platform = suitePlatform({ clientSecret: CLIENT_SECRET })
 
-beforeAll(async () => {
-  platform = await startFakePlatform({ clientSecret: CLIENT_SECRET })
-})
-afterAll(() => platform.close())
-beforeEach(() => platform.reset())
-
-const database = { host: 'db.example.com', database: 'shop', username: 'etl', password: PASSWORD }
+const database = { ...DATABASE, password: PASSWORD }
 const inputs = (overrides: Record<string, string>) => platformInputs(platform, CLIENT_SECRET, { plan: 'true', ...overrides })
 const run = (overrides: Record<string, string> = {}) => runAction(inputs({ ...database, ...overrides }), { secrets: [platform.accessToken] })
 const calls = () => callsOf(platform)

@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http'
 import { ActionError } from '../src/errors.js'
 import type { Response } from '../src/http.js'
 import { describeFailure, errorDetails, flowErrorCode, isObject, readJson } from '../src/responses.js'
+import { thrownBy } from './support/expect-failure.js'
 
 function answer(status: number, body: unknown, headers: IncomingHttpHeaders = { 'content-type': 'application/json' }, attempts = 1): Response {
   return { status, headers, body: typeof body === 'string' ? body : JSON.stringify(body), repeated: false, attempts }
@@ -14,15 +15,7 @@ const FLOW_ERROR = {
   report: { 'detailed-message': 'The connection   string does not\nmatch the spec pattern.', 'request-id': 'req-42' }
 }
 
-function actionErrorOf(fn: () => unknown): string {
-  try {
-    fn()
-  } catch (error) {
-    expect(error).toBeInstanceOf(ActionError)
-    return (error as Error).message
-  }
-  throw new Error('expected an ActionError, but nothing was thrown')
-}
+const actionErrorOf = (fn: () => unknown): string => thrownBy(ActionError, fn)
 
 describe('describeFailure', () => {
   test('a Flow Service error: code, title, detailed message and request id in one sentence', () => {

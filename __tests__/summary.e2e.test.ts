@@ -1,22 +1,16 @@
 // The job summary, as the runner collects it: written for every run (applied, dry-run, failed,
 // and the post step's cleanup), under a heading that names the connection.
 
-import { type FakePlatform, startFakePlatform } from './support/fake-platform.mjs'
 import { runAction } from './support/run-action.mjs'
-import { platformInputs } from './support/scenario.mjs'
+import { DATABASE, platformInputs } from './support/scenario.mjs'
+import { suitePlatform } from './support/suite-platform.js'
 
 const PASSWORD = 'Summary-pass;word-7'
 const CLIENT_SECRET = 'summary-client-secret-2b'
 
-let platform: FakePlatform
+const platform = suitePlatform({ clientSecret: CLIENT_SECRET })
 
-beforeAll(async () => {
-  platform = await startFakePlatform({ clientSecret: CLIENT_SECRET })
-})
-afterAll(() => platform.close())
-beforeEach(() => platform.reset())
-
-const database = { host: 'db.example.com', database: 'shop', username: 'etl', password: PASSWORD }
+const database = { ...DATABASE, password: PASSWORD }
 const inputs = (overrides: Record<string, string>) => platformInputs(platform, CLIENT_SECRET, overrides)
 const run = (overrides: Record<string, string>, state?: Record<string, string>) => runAction(inputs(overrides), { secrets: [platform.accessToken], ...(state ? { state } : {}) })
 

@@ -4,8 +4,9 @@
 // far side hangs. It holds every socket it touches, so close() can end them all.
 
 import { type IncomingMessage, type Server, createServer } from 'node:http'
-import { type AddressInfo, type Socket, connect } from 'node:net'
+import { type Socket, connect } from 'node:net'
 import type { Duplex } from 'node:stream'
+import { listenOnLoopback } from './loopback.js'
 
 /**
  * tunnel: answers 200 once the upstream connection is open, then pipes both ways.
@@ -93,11 +94,7 @@ export async function startConnectProxy(options: ConnectProxyOptions = {}): Prom
       splice(client, far)
     })
   })
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => resolve())
-  })
-  const { port } = server.address() as AddressInfo
+  const port = await listenOnLoopback(server)
 
   return {
     url: `http://127.0.0.1:${port}`,

@@ -19,3 +19,14 @@ export function expectFailure(result: RunResult): string {
   expect(errors).toHaveLength(1)
   return errors[0]!
 }
+
+/** Runs `fn`, expecting it to throw an instance of `type`, and returns the message. */
+export function thrownBy(type: abstract new (...args: never[]) => Error, fn: () => unknown): string {
+  try {
+    fn()
+  } catch (error) {
+    expect(error).toBeInstanceOf(type)
+    return (error as Error).message
+  }
+  throw new Error(`expected a ${type.name}, but nothing was thrown`)
+}

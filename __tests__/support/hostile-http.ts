@@ -3,8 +3,8 @@
 // byte at a time. The action reaches it with `access-token` (no IMS call) and `platform-url`.
 
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { MYSQL_SPEC_ID } from './fake-platform.mjs'
+import { listenOnLoopback } from './loopback.js'
 
 export interface ScriptedRequest {
   method: string
@@ -38,11 +38,7 @@ export async function startScriptedServer(script: Script): Promise<ScriptedServe
       script(request, response, { body: Buffer.concat(chunks).toString('utf8'), signal: closing.signal })
     })
   })
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => resolve())
-  })
-  const { port } = server.address() as AddressInfo
+  const port = await listenOnLoopback(server)
   return {
     url: `http://127.0.0.1:${port}`,
     requests,

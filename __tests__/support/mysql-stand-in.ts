@@ -5,7 +5,8 @@
 // the action with ssl-mode None.
 
 import { randomBytes } from 'node:crypto'
-import { type AddressInfo, type Socket, createServer } from 'node:net'
+import { type Socket, createServer } from 'node:net'
+import { listenOnLoopback } from './loopback.js'
 
 /**
  * ok: answers everything and closes on COM_QUIT, as a real server does.
@@ -262,11 +263,7 @@ export async function startMysqlStandIn(options: MysqlStandInOptions): Promise<M
 
   // allowHalfOpen: the client's FIN alone does not close our side; each mode decides.
   const server = createServer({ allowHalfOpen: true }, serve)
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => resolve())
-  })
-  const { port } = server.address() as AddressInfo
+  const port = await listenOnLoopback(server)
 
   return {
     host: '127.0.0.1',
