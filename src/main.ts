@@ -118,7 +118,8 @@ async function runDelete(settings: DeleteSettings, step: Step, deadline: number)
 }
 
 function dryRun(description: string, settings: Settings, step: Step): void {
-  step.log.info(description)
+  // Line by line: each log call is one line (io.ts).
+  for (const line of description.split('\n')) step.log.info(line)
   step.io.setOutput('outcome', 'dry-run')
   summarise(summaryTable(subjectOf(settings), [['Outcome', 'dry-run'], ['Sandbox', settings.sandboxName], ['Requests', 'listed in the step log; nothing was sent']]), step)
 }
