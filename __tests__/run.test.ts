@@ -104,7 +104,10 @@ test('an unexpected error is one sentence, with its stack at debug level', async
   expect(recorded.lines.filter((line) => line.startsWith('error:'))).toEqual([
     "error: The action failed unexpectedly (the output file is gone). Please report this with the step's log."
   ])
-  expect(recorded.lines).toContainEqual(expect.stringMatching(/^debug: Error: the output file is gone\n\s+at /))
+  // Line by line, as every log call is one line: a stack's own line breaks are not escaped into one.
+  const stack = recorded.lines.indexOf('debug: Error: the output file is gone')
+  expect(stack).toBeGreaterThanOrEqual(0)
+  expect(recorded.lines[stack + 1]).toMatch(/^debug: \s+at /)
   expect(network.disposed()).toBe(true)
 })
 
@@ -122,4 +125,18 @@ test('plan: reads only, and the outputs, log and summary tell the same plan', as
   expect(recorded.lines).toContain('  ~ host: "old-db" -> "db.example.com"')
   expect(recorded.summary).toEqual([recorded.outputs['plan-markdown']])
   expect(network.disposed()).toBe(true)
+})
+
+test('server text with line breaks of every kind: each log line stays one line', async () => {
+  const recorded = recordingIo({ ...INPUTS, plan: 'true', 'if-exists': 'update' })
+  const existing = { id: 'conn-9', name: 'MySQL shop on db.example.com', etag: '"e9"', connectionSpec: { id: '26d738e0-8963-47ea-aadf-c60de735468a' } }
+  const description = 'old\r\n::warning::a\u0085::warning::b\u2028::warning::c\u2029::stop-commands::d\u001b[2K'
+  const shown = { ...existing, description, auth: { specName: 'Connection String Based Authentication', params: {} } }
+  const network = scripted([json(200, { access_token: TOKEN }), json(200, { items: [existing] }), json(200, { items: [shown] })])
+
+  await run(recorded.io, { clock, openTransport: network.openTransport })
+
+  // eslint-disable-next-line no-control-regex -- control characters are what it looks for
+  expect(recorded.lines.filter((line) => /[\r\n\u0085\u2028\u2029\u001b]/.test(line))).toEqual([])
+  expect(recorded.lines).toContainEqual(expect.stringContaining('"old\\r\\n::warning::a\\u0085::warning::b\\u2028::warning::c\\u2029::stop-commands::d\\u001b[2K"'))
 })

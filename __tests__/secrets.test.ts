@@ -1,5 +1,6 @@
 import { quoteValue } from '../src/connection-string.js'
-import { Redactor, secretForms, weakSecretWarning } from '../src/secrets.js'
+import { Redactor, matchedSpellings, normalise, secretForms, weakSecretWarning } from '../src/secrets.js'
+import { JSON_DIALECTS, jsonString, secretSpellings, spellingsIn } from './support/hostile-text.js'
 
 /** A Redactor with these secrets added, and every form it handed to setSecret. */
 function redactorWith(...secrets: string[]): { redactor: Redactor; registered: string[] } {
@@ -104,6 +105,164 @@ describe('Redactor', () => {
     expect(redactor.touches('id-s3cr3t+value')).toBe(true)
     expect(redactor.touches('id-s3cr3t-value')).toBe(false)
     expect(new Redactor().touches('anything')).toBe(false)
+  })
+})
+
+describe('normalise', () => {
+  test.each([
+    ['NFD to NFC', 'cafe\u0301', 'café'],
+    ['a run of spaces', 'a  b', 'a b'],
+    ['tab, NBSP, NEL, LS and PS', 'a\tb\u00a0c\u0085d\u2028e\u2029f', 'a b c d e f'],
+    ['CR LF', 'a\r\nb', 'a b'],
+    ['around', ' \t a b \n', 'a b'],
+    ['only whitespace', ' \t\n', ''],
+    ['nothing to do', 'Plain-123', 'Plain-123']
+  ])('%s', (_, text, expected) => {
+    expect(normalise(text)).toBe(expected)
+  })
+})
+
+describe('matchedSpellings', () => {
+  test('a form of 8 or more characters is also matched cut by one or two at its end, longest first', () => {
+    expect(matchedSpellings(['abcdefgh'])).toEqual(['abcdefgh', 'abcdefg', 'abcdef'])
+  })
+
+  test.each([
+    ['7 characters: one cut, to 6', 'abcdefg', ['abcdefg', 'abcdef']],
+    ['6 characters: no cut, it would be shorter than 6', 'abcdef', ['abcdef']],
+    ['3 characters: as it is', 'abc', ['abc']]
+  ])('%s', (_, form, expected) => {
+    expect(matchedSpellings([form])).toEqual(expected)
+  })
+
+  test('forms are normalised first, and a cut ending in whitespace loses it', () => {
+    expect(matchedSpellings([' abcdef \t gh '])).toEqual(['abcdef gh', 'abcdef g', 'abcdef'])
+    expect(matchedSpellings(['cafe\u0301-latte'])).toEqual(['café-latte', 'café-latt', 'café-lat'])
+  })
+
+  test('a cut is by code point: it never leaves half a surrogate pair', () => {
+    const spellings = matchedSpellings(['pass-🔑🔑'])
+    expect(spellings).toEqual(['pass-🔑🔑', 'pass-🔑', 'pass-'].filter((spelling) => [...spelling].length >= 6))
+    for (const spelling of spellings) expect(spelling).not.toMatch(/[\uD800-\uDBFF]$/)
+  })
+
+  test('an empty or blank form adds nothing, and shared spellings appear once', () => {
+    expect(matchedSpellings(['', ' \t '])).toEqual([])
+    expect(matchedSpellings(['abcdefgh', 'abcdefg'])).toEqual(['abcdefgh', 'abcdefg', 'abcdef'])
+  })
+})
+
+describe('Redactor on server text', () => {
+  const echoes: Array<[string, (secret: string) => string]> = [
+    ['at the end of a sentence', (secret) => `Invalid password: ${secret}`],
+    ['inside a sentence', (secret) => `Password ${secret} is wrong`],
+    ['alone', (secret) => secret],
+    ['cut at its last character', (secret) => `Invalid password: ${secret.slice(0, -1)}`],
+    ['cut at its last two characters, and quoted', (secret) => `Invalid password '${[...secret].slice(0, -2).join('')}'`],
+    ['with its whitespace folded and trimmed', (secret) => `Invalid password: ${normalise(secret)}`],
+    ['in another Unicode composition', (secret) => `Invalid password: ${secret.normalize('NFD')}`]
+  ]
+  const secrets = [
+    'café-latte-42.',
+    'café<&>latte-42.',
+    'café/latte-42.',
+    "café'latte+42.",
+    'café  latte\t42.',
+    ' café-latte-42. ',
+    'pässwörd🔑-9!',
+    '密码-password-1',
+    'a"b\\c-xyz.'
+  ]
+
+  // What responses.ts does with an error detail after parsing: fold, trim, drop a final '.'.
+  const asShown = (text: string): string => text.replace(/\s+/g, ' ').trim().replace(/\.$/, '')
+
+  describe.each(secrets)('secret %j', (secret) => {
+    const { redactor } = redactorWith(secret)
+
+    test.each(echoes)('echoed %s, in a JSON body of every dialect: no spelling survives parsing and folding', (_, echo) => {
+      for (const dialect of JSON_DIALECTS) {
+        const body = `{"title":"Bad request","report":{"detailed-message":${jsonString(echo(secret), dialect)}}}`
+        const redacted = redactor.redactBody(body)
+        const detail = (JSON.parse(redacted) as { report: { 'detailed-message': string } }).report['detailed-message']
+        expect(spellingsIn([redacted, detail, asShown(detail)].join('\n'), secretSpellings(secret))).toEqual([])
+        expect(detail).toContain('***')
+      }
+    })
+
+    test.each(echoes)('echoed %s, then folded and cut by the action: redact and touches catch it', (_, echo) => {
+      const shown = asShown(echo(secret))
+      expect(spellingsIn(redactor.redact(shown), secretSpellings(secret))).toEqual([])
+      expect(redactor.touches(shown)).toBe(true)
+    })
+  })
+
+  test('the words around a secret are kept', () => {
+    const { redactor } = redactorWith('café-latte-42.')
+    expect(redactor.redact('Invalid password: café-latte-42 (cut).')).toBe('Invalid password: *** (cut).')
+    // Spaces where the secret has hyphens: another text.
+    expect(redactor.redact('Password café  latte-42. is wrong')).toBe('Password café  latte-42. is wrong')
+    expect(redactor.redact('Password cafe\u0301-latte-42. is wrong')).toBe('Password *** is wrong')
+  })
+
+  test('whitespace inside a secret matches any run of whitespace, line breaks and NEL included', () => {
+    const { redactor } = redactorWith('ab cd  ef gh')
+    for (const text of ['ab\tcd ef\u00a0gh', 'ab\ncd\r\nef gh', 'ab\u0085cd\u2028ef gh', 'ab cd ef gh']) expect(redactor.redact(`[${text}]`)).toBe('[***]')
+    expect(redactor.redact('abcdefgh')).toBe('abcdefgh')
+  })
+
+  test('text that shares only the start of a secret, three or more characters short, is left alone', () => {
+    const { redactor } = redactorWith('correct-horse-battery-staple')
+    expect(redactor.redact('correct-horse-battery-stap')).toBe('***')
+    expect(redactor.redact('correct-horse-battery-sta and correct-horse')).toBe('correct-horse-battery-sta and correct-horse')
+    expect(redactor.touches('correct-horse-battery-sta')).toBe(false)
+  })
+
+  test('a short secret is hidden only whole: its cut would be shorter than 6 characters', () => {
+    const { redactor } = redactorWith('Zq9xW1')
+    expect(redactor.redact('Zq9xW1 and Zq9xW')).toBe('*** and Zq9xW')
+  })
+
+  test('the price of cuts: a secret that is a word and a character hides that word too', () => {
+    const { redactor } = redactorWith('password1')
+    expect(redactor.redact('Check username and password.')).toBe('Check username and ***.')
+  })
+
+  test('redactBody decodes every JSON dialect before redacting, and keeps the body JSON', () => {
+    const { redactor } = redactorWith('sécret-client-77.')
+    for (const dialect of JSON_DIALECTS) {
+      const body = `{"error":"invalid_client","error_description":${jsonString('invalid client_secret: sécret-client-77.', dialect)},"n":1,"ok":true,"list":["sécret-client-77."]}`
+      expect(JSON.parse(redactor.redactBody(body))).toEqual({ error: 'invalid_client', error_description: 'invalid client_secret: ***', n: 1, ok: true, list: ['***'] })
+    }
+  })
+
+  test('redactBody redacts a body that is not JSON as text', () => {
+    const { redactor } = redactorWith('sécret-client-77.')
+    expect(redactor.redactBody('<html>sécret-client-77.</html>')).toBe('<html>***</html>')
+    expect(redactor.redactBody('{"cut": "sécret-client-77')).toBe('{"cut": "***')
+  })
+
+  test('redactBody keeps keys, and a __proto__ key stays a plain key', () => {
+    const { redactor } = redactorWith('sécret-client-77.')
+    const redacted = redactor.redactBody('{"__proto__":{"polluted":"sécret-client-77."},"sécret-client-77.":1}')
+    const parsed = JSON.parse(redacted) as Record<string, unknown>
+    expect(Object.keys(parsed)).toEqual(['__proto__', 'sécret-client-77.'])
+    expect(JSON.stringify(parsed)).toContain('"polluted":"***"')
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+  })
+
+  test('without secrets, redact and redactBody return the text exactly as it came', () => {
+    const redactor = new Redactor()
+    const body = '{ "a" : "cafe\u0301" }'
+    expect(redactor.redactBody(body)).toBe(body)
+    expect(redactor.redact('cafe\u0301')).toBe('cafe\u0301')
+    expect(redactor.touches('cafe\u0301')).toBe(false)
+  })
+
+  test('touches finds a secret in any spelling redact hides, and nothing else', () => {
+    const { redactor } = redactorWith('Hostile pass/10')
+    for (const value of ['"Hostile%20pass%2F10"', '8.0.36-Hostile+pass%2F10', 'Hostile  pass/10', 'Hostile pass/1', '"Hostile pass/"']) expect(redactor.touches(value)).toBe(true)
+    for (const value of ['"e1"', 'Hostile pass', '8.0.36']) expect(redactor.touches(value)).toBe(false)
   })
 })
 

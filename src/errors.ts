@@ -35,7 +35,8 @@ export class OutcomeUnknownError extends Error {
 /** One sentence for any failure; an unexpected one (a bug of ours) also leaves its stack at debug level. */
 export function describeError(error: unknown, debug: (message: string) => void): string {
   if (error instanceof ActionError || error instanceof OutcomeUnknownError) return error.message
-  if (error instanceof Error && error.stack) debug(error.stack)
+  // Line by line: each log call is one line (io.ts).
+  if (error instanceof Error && error.stack) for (const line of error.stack.split('\n')) debug(line)
   const detail = error instanceof Error ? error.message : String(error)
   return `The action failed unexpectedly (${detail}). Please report this with the step's log.`
 }

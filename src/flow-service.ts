@@ -56,6 +56,24 @@ function toConnection(item: unknown): Connection | undefined {
   }
 }
 
+/**
+ * A connection id goes into URLs, outputs and log lines as it is, so it must be a plain id:
+ * no whitespace, control character, slash or backslash, and not "." or "..", which would
+ * address the collection or the service above it.
+ */
+export function isPlainId(id: string): boolean {
+  // eslint-disable-next-line no-control-regex -- control characters are what it looks for
+  return id !== '' && id !== '.' && id !== '..' && !/[\s\u0000-\u001f\u007f-\u009f/\\]/.test(id)
+}
+
+/** The connection, once its id is known to be plain: any other id makes the whole answer invalid. */
+function plain<T extends { id: string }>(connection: T, what: string): T {
+  if (!isPlainId(connection.id)) {
+    throw new ActionError(`${what} failed: the answer holds an invalid connection id, one with whitespace, a control character or a slash. Check platform-url.`)
+  }
+  return connection
+}
+
 function refused(what: string, response: Response, hint?: string): RefusedError {
   return new RefusedError(describeFailure(what, response, hint), what, response.status, flowErrorCode(response))
 }
@@ -105,7 +123,7 @@ export class FlowService {
         const connection = toConnection(item)
         const specId = isObject(item) && isObject(item.connectionSpec) ? item.connectionSpec.id : undefined
         // A deleted connection lingers in state delete-finalizing: it is on its way out, not a match.
-        if (connection && connection.name === name && specId === MYSQL_SPEC_ID && connection.state !== 'delete-finalizing') found.push(connection)
+        if (connection && connection.name === name && specId === MYSQL_SPEC_ID && connection.state !== 'delete-finalizing') found.push(plain(connection, what))
       }
       request = this.nextPage(body, lookup)
     }
@@ -132,7 +150,7 @@ export class FlowService {
     const body = readJson(request.what, response)
     const connection = isObject(body) && Array.isArray(body.items) ? toConnection(body.items[0]) : undefined
     if (!connection) throw new ActionError(`${request.what} failed: the answer holds no connection. Check platform-url.`)
-    return connection
+    return plain(connection, request.what)
   }
 
   /** The connection, which must exist: it was found a moment ago. */
@@ -221,6 +239,9 @@ export class FlowService {
     const body = readJson(what, response)
     if (!isObject(body) || typeof body.id !== 'string' || body.id === '') {
       throw new ActionError(`${what} failed: HTTP ${response.status} came without a connection id. Check platform-url; look for the connection in Platform before running again.`)
+    }
+    if (!isPlainId(body.id)) {
+      throw new ActionError(`${what} failed: HTTP ${response.status} came with an invalid connection id, one with whitespace, a control character or a slash. Check platform-url; look for the connection in Platform before running again.`)
     }
     return { id: body.id, etag: typeof body.etag === 'string' ? body.etag : '' }
   }

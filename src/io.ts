@@ -23,12 +23,30 @@ export interface Io extends Log {
   env: Record<string, string | undefined>
 }
 
-/** Every line passes through `redact` first: the runner masks registered secrets too, but an id or an API message that holds one must not depend on that. */
+/**
+ * Characters after which a runner or a log viewer may start a new line (CR, LF, NEL, LINE and
+ * PARAGRAPH SEPARATOR), and every other control character but tab: on a line of its own, server
+ * text could become a workflow command. @actions/core escapes only CR and LF.
+ */
+// eslint-disable-next-line no-control-regex -- control characters are what it looks for
+const LINE_BREAKING = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/g
+
+/** The text as exactly one line, its line breaks and control characters written as \n, \r or \uXXXX. */
+export function oneLine(text: string): string {
+  return text.replace(LINE_BREAKING, (char) => (char === '\n' ? '\\n' : char === '\r' ? '\\r' : `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`))
+}
+
+/**
+ * Every message passes through `redact` first: the runner masks registered secrets too, but an id
+ * or an API message that holds one must not depend on that. Then each message becomes exactly one
+ * line, whatever server text it holds; several lines are several calls.
+ */
 export function redactingLog(log: Log, redact: (text: string) => string): Log {
+  const guard = (message: string): string => oneLine(redact(message))
   return {
-    info: (message) => log.info(redact(message)),
-    debug: (message) => log.debug(redact(message)),
-    warning: (message) => log.warning(redact(message)),
-    error: (message) => log.error(redact(message))
+    info: (message) => log.info(guard(message)),
+    debug: (message) => log.debug(guard(message)),
+    warning: (message) => log.warning(guard(message)),
+    error: (message) => log.error(guard(message))
   }
 }

@@ -53,7 +53,7 @@ async function runMain(step: Step): Promise<void> {
   const { settings, problems } = readSettings(io.input)
   // One ::error:: line per problem, so each bad input is named on its own.
   for (const problem of problems) log.error(problem.message)
-  if (!settings) return summarise(failureSummary(undefined, problems.map((problem) => problem.message).join(' ')), step)
+  if (!settings) return summarise(failureSummary(undefined, problems.map((problem) => problem.message).join(' '), step), step)
   try {
     if (settings.operation === 'upsert') {
       redactor.add(settings.target.password, io.mask)
@@ -100,7 +100,7 @@ async function applyUpsert(settings: UpsertSettings, session: Session, step: Ste
   if (settings.verify) {
     tableCount = await session.flow.explore(result.id)
     log.info(`Verified: Platform reached the database and sees ${tableCount} table${tableCount === 1 ? '' : 's'}.`)
-    io.setOutput('table-count', String(tableCount))
+    setOutput('table-count', String(tableCount), step)
   }
   writeSummary(settings, result, step, tableCount)
 }
@@ -122,30 +122,33 @@ async function runDelete(settings: DeleteSettings, step: Step, deadline: number)
 }
 
 function dryRun(description: string, settings: Settings, step: Step): void {
-  step.log.info(description)
-  step.io.setOutput('outcome', 'dry-run')
-  summarise(summaryTable(subjectOf(settings), [['Outcome', 'dry-run'], ['Sandbox', settings.sandboxName], ['Requests', 'listed in the step log; nothing was sent']]), step)
+  // Line by line: each log call is one line (io.ts).
+  for (const line of description.split('\n')) step.log.info(line)
+  setOutput('outcome', 'dry-run', step)
+  summarise(table(subjectOf(settings), [['Outcome', 'dry-run'], ['Sandbox', settings.sandboxName], ['Requests', 'listed in the step log; nothing was sent']], step), step)
 }
 
 /** The plan as outputs, log lines and summary; a plan of a failure fails the step with apply's message. */
 function reportPlan(plan: Plan, settings: Settings, step: Step): void {
-  const { io, log, redactor } = step
-  for (const line of planLines(plan)) log.info(line)
+  const { log, redactor } = step
+  const shown = redactedPlan(plan, (text) => redactor.redact(text))
+  for (const line of planLines(shown)) log.info(line)
   log.info('Nothing was written: plan reads only.')
-  const markdown = redactor.redact(planMarkdown(plan, `Plan for ${subjectOf(settings)}`))
-  io.setOutput('plan', plan.action)
-  io.setOutput('has-changes', String(hasChanges(plan)))
-  io.setOutput('changes', redactor.redact(planJson(plan)))
-  io.setOutput('plan-markdown', markdown)
-  if (plan.connectionId !== null) setConnectionId(plan.connectionId, step)
-  io.setOutput('outcome', 'planned')
+  const markdown = redactor.redact(planMarkdown(shown, `Plan for ${subjectOf(settings)}`))
+  setOutput('plan', plan.action, step)
+  setOutput('has-changes', String(hasChanges(plan)), step)
+  setOutput('changes', planJson(shown), step)
+  setOutput('plan-markdown', markdown, step)
+  if (plan.connectionId !== null) setOutput('connection-id', plan.connectionId, step)
+  setOutput('outcome', 'planned', step)
   summarise(markdown, step)
   // Not thrown: the summary above already says why, and a second one would repeat it.
   if (plan.reason !== undefined) log.error(plan.reason)
 }
 
 /** Logs in from the runner first; a failure warns or fails by the preflight input, before any Platform request. */
-async function preflight(settings: UpsertSettings, { io, log }: Step, timeoutMs: number): Promise<void> {
+async function preflight(settings: UpsertSettings, step: Step, timeoutMs: number): Promise<void> {
+  const { log } = step
   const { target } = settings
   log.info(`Preflight: logging in to MySQL at ${target.host}:${target.port} as "${target.username}".`)
   try {
@@ -153,8 +156,8 @@ async function preflight(settings: UpsertSettings, { io, log }: Step, timeoutMs:
     const { runPreflight } = await import('./preflight.js')
     const result = await runPreflight(target, timeoutMs)
     log.info(`Preflight: MySQL ${result.version} accepted the login; database "${target.database}" has ${result.tableCount} base table${result.tableCount === 1 ? '' : 's'}.`)
-    io.setOutput('mysql-version', result.version)
-    io.setOutput('mysql-table-count', String(result.tableCount))
+    setOutput('mysql-version', result.version, step)
+    setOutput('mysql-table-count', String(result.tableCount), step)
   } catch (error) {
     if (settings.preflight === 'fail') throw error
     log.warning(describeError(error, log.debug))
@@ -173,16 +176,36 @@ function warnAboutWeakSecrets(settings: Settings, { log }: Step): void {
 
 /** Outputs go out as soon as the id is known, so a later failure (verify) still names the connection. */
 function report(result: Upserted | Deleted, step: Step): void {
-  setConnectionId(result.id, step)
-  if ('etag' in result) step.io.setOutput('etag', result.etag)
-  step.io.setOutput('outcome', result.outcome)
+  setOutput('connection-id', result.id, step)
+  if ('etag' in result) setOutput('etag', result.etag, step)
+  setOutput('outcome', result.outcome, step)
 }
 
-function setConnectionId(id: string, { io, log, redactor }: Step): void {
-  if (redactor.touches(id)) {
-    // The runner drops an output that holds a secret; leave it out rather than write the secret down.
-    log.warning(`The connection id contains a masked secret value, so there is no connection-id output for later jobs (the runner would drop it). Use a longer, less common secret.`)
-  } else io.setOutput('connection-id', id)
+/**
+ * Every output goes out through here. The runner drops an output that holds a masked value, and
+ * much of what the outputs carry is server text (ids, etags, versions, counts): one that holds a
+ * secret in any spelling is left out, with a warning, rather than written down.
+ */
+function setOutput(name: string, value: string, { io, log, redactor }: Step): void {
+  if (redactor.touches(value)) {
+    log.warning(`The ${name} value holds a masked secret, so there is no ${name} output for later jobs (the runner would drop it); if that is by chance, use a longer, less common secret.`)
+  } else io.setOutput(name, value)
+}
+
+/**
+ * The plan with every string redacted before it is rendered: the Markdown escapes characters a
+ * secret may hold (<, &, |), after which redaction would no longer find it.
+ */
+function redactedPlan(plan: Plan, redact: (text: string) => string): Plan {
+  const shown = (value: string | null): string | null => (value === null ? null : redact(value))
+  return {
+    ...plan,
+    connectionId: shown(plan.connectionId),
+    name: shown(plan.name),
+    sandbox: redact(plan.sandbox),
+    changes: plan.changes.map((change) => ({ ...change, from: shown(change.from), to: shown(change.to) })),
+    ...(plan.reason === undefined ? {} : { reason: redact(plan.reason) })
+  }
 }
 
 function writeSummary(settings: Settings, result: Upserted | Deleted, step: Step, tableCount: number | undefined): void {
@@ -192,23 +215,29 @@ function writeSummary(settings: Settings, result: Upserted | Deleted, step: Step
     ['Sandbox', settings.sandboxName]
   ]
   if (tableCount !== undefined) rows.push(['Tables Platform sees', String(tableCount)])
-  summarise(summaryTable(subjectOf(settings), rows), step)
+  summarise(table(subjectOf(settings), rows, step), step)
 }
 
 /** One line on what failed; `settings` is undefined when the inputs were not valid. */
-function failureSummary(settings: Settings | undefined, message: string): string {
+function failureSummary(settings: Settings | undefined, message: string, step: Step): string {
   const rows: Array<[string, string]> = [['Outcome', 'failed'], ['Error', message]]
   if (settings) rows.push(['Sandbox', settings.sandboxName])
-  return summaryTable(subjectOf(settings), rows)
+  return table(subjectOf(settings), rows, step)
 }
 
 function fail(error: unknown, settings: Settings | undefined, step: Step): void {
   const message = describeError(error, step.log.debug)
   step.log.error(message)
-  summarise(failureSummary(settings, message), step)
+  summarise(failureSummary(settings, message, step), step)
 }
 
-/** Every summary passes through the redactor: an id or an API message could hold a secret. */
+/** A summary table of redacted values: the Markdown escapes characters a secret may hold, after which redaction would no longer find it. */
+function table(heading: string, rows: Array<[string, string]>, { redactor }: Step): string {
+  const redact = (text: string): string => redactor.redact(text)
+  return summaryTable(redact(heading), rows.map(([field, value]) => [field, redact(value)]))
+}
+
+/** Every summary passes through the redactor too: an id or an API message could hold a secret. */
 function summarise(markdown: string, { io, redactor }: Step): void {
   io.appendSummary(redactor.redact(markdown))
 }

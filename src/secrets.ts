@@ -34,8 +34,57 @@ export function weakSecretWarning(secret: NamedSecret): string | undefined {
   return undefined
 }
 
+/** Whitespace as servers fold it: JavaScript's \s, and NEL, which Python and .NET count too. */
+const WHITESPACE = /[\s\u0085]+/g
+
+/** How server text and secrets are compared: NFC, each run of whitespace one space, trimmed. */
+export function normalise(text: string): string {
+  return text.normalize('NFC').replace(WHITESPACE, ' ').trim()
+}
+
+/**
+ * A server may cut a secret it echoes, and the action drops a final '.' of server text: a form
+ * that lost up to MAX_CUT characters at its end is still the secret, all but guessed. Cut forms
+ * keep at least MIN_CUT characters, the length below which weakSecretWarning already calls a
+ * secret too short; text equal to a cut form is redacted like text equal to the secret, so only
+ * a secret that is a word plus one or two characters garbles that word.
+ */
+const MAX_CUT = 2
+const MIN_CUT = 6
+
+/** The normalised spellings to look for: each form, and each form cut at its end (see MAX_CUT). */
+export function matchedSpellings(forms: readonly string[]): string[] {
+  const spellings = new Set<string>()
+  for (const form of forms) {
+    const whole = normalise(form)
+    if (whole === '') continue
+    spellings.add(whole)
+    // By code point, so a cut never splits a surrogate pair.
+    const chars = [...whole]
+    for (let cut = 1; cut <= MAX_CUT; cut++) {
+      const part = chars
+        .slice(0, chars.length - cut)
+        .join('')
+        .trimEnd()
+      if ([...part].length >= MIN_CUT) spellings.add(part)
+    }
+  }
+  // Longest first: where several match at one place, the whole secret is what gets hidden.
+  return [...spellings].sort((a, b) => b.length - a.length)
+}
+
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
+
+/** One pattern for all spellings; a space in a spelling stands for any run of whitespace in the text. */
+function patternFor(spellings: readonly string[]): RegExp | undefined {
+  if (spellings.length === 0) return undefined
+  const alternatives = spellings.map((spelling) => spelling.split(' ').map(escapeRegExp).join('[\\s\\u0085]+'))
+  return new RegExp(alternatives.join('|'), 'g')
+}
+
 export class Redactor {
   private forms: string[] = []
+  private pattern: RegExp | undefined
 
   /** Registers a secret with the runner (via `setSecret`) and for our own redaction; returns false when it was empty. */
   add(value: string, setSecret: (form: string) => void): boolean {
@@ -45,19 +94,40 @@ export class Redactor {
       setSecret(form)
       this.forms.push(form)
     }
-    this.forms.sort((a, b) => b.length - a.length)
+    this.pattern = patternFor(matchedSpellings(this.forms))
     return true
   }
 
+  /**
+   * Hides every spelling of a secret in `text`: whole or cut at its end, with its whitespace
+   * folded or trimmed, in any Unicode composition. The text comes back in NFC. JSON escapes are
+   * undone by whoever parses server text first (see redactBody): this matches decoded text.
+   */
   redact(text: string): string {
-    let out = text
+    if (!this.pattern) return text
     // A quoted form keeps its quotes, so a redacted JSON string value still reads as a string.
-    for (const form of this.forms) out = out.replaceAll(form, /^(["']).+\1$/s.test(form) ? `${form[0]}***${form[0]}` : '***')
-    return out
+    return text.normalize('NFC').replace(this.pattern, (match) => (/^(["']).+\1$/s.test(match) ? `${match[0]}***${match[0]}` : '***'))
   }
 
-  /** True when `text` contains any registered secret: the runner would then drop an output holding it. */
+  /**
+   * A body as a server sent it, redacted after decoding: every string of a JSON body is
+   * redacted as JSON.parse reads it (so \u escapes of any dialect are undone first) and the body
+   * written back as JSON; a body that is not JSON is redacted as text. Object keys are left as
+   * they are: nothing reads them into a message.
+   */
+  redactBody(body: string): string {
+    if (!this.pattern) return body
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(body, (_key, value: unknown) => (typeof value === 'string' ? this.redact(value) : value))
+    } catch {
+      return this.redact(body)
+    }
+    return JSON.stringify(parsed)
+  }
+
+  /** True when `text` holds any spelling redact would hide: the runner would drop an output holding a secret. */
   touches(text: string): boolean {
-    return this.forms.some((form) => text.includes(form))
+    return this.pattern !== undefined && text.normalize('NFC').search(this.pattern) !== -1
   }
 }
