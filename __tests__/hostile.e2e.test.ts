@@ -54,6 +54,11 @@ const HANG_TIMEOUT_S = 8
 /** Item 1: a slow database's phases each fit the preflight's budget (half the deadline), but not together. */
 const SLOW_TIMEOUT_S = 10
 const SLOW_PHASE_MS = 4800
+/**
+ * Items 1 and 2: the debug line of the last-resort guard (src/linger.ts), which ends a process that
+ * something still holds after the step has finished. These promises must hold without it.
+ */
+const LINGERED = /still held the process/
 
 let platform: FakePlatform
 /** Stand-ins a test started; afterEach closes them. */
@@ -163,6 +168,7 @@ describe('1 preflight: one budget for the whole exchange, and the database never
 
     expect(db.events.some((event) => event.startsWith('query '))).toBe(true)
     expect(result.ms).toBeLessThan(HANG_TIMEOUT_S * 1000 - 1000)
+    expect(result.stdout).not.toMatch(LINGERED)
     expect(result.code).toBe(0)
     expect(result.warnings).toEqual([expect.stringMatching(/^Preflight\b/)])
     expect(result.outputs.outcome).toBe('created')
@@ -174,6 +180,7 @@ describe('1 preflight: one budget for the whole exchange, and the database never
     const result = await timed(() => run(preflightAt(db, { 'timeout-seconds': String(HANG_TIMEOUT_S) }), { timeoutMs: HANG_TIMEOUT_S * 1000 + 1000 }))
 
     expect(result.ms).toBeLessThan(HANG_TIMEOUT_S * 1000 - 1000)
+    expect(result.stdout).not.toMatch(LINGERED)
     expect(result.code).toBe(1)
     expect(result.errors).toEqual([expect.stringMatching(/^Preflight\b[^\n]*MySQL[^\n]*\.$/)])
     expect(platform.requests).toEqual([])
@@ -185,6 +192,7 @@ describe('1 preflight: one budget for the whole exchange, and the database never
     const result = await timed(() => run(preflightAt(db, { preflight: 'warn', 'timeout-seconds': String(SLOW_TIMEOUT_S) }), { timeoutMs: SLOW_TIMEOUT_S * 1000 + 2000 }))
 
     expect(result.ms).toBeLessThan(SLOW_TIMEOUT_S * 1000)
+    expect(result.stdout).not.toMatch(LINGERED)
     expect(result.code).toBe(0)
     expect(result.warnings).toEqual([expect.stringMatching(/^Preflight\b/)])
     expect(result.outputs['mysql-version']).toBeUndefined()
@@ -198,6 +206,7 @@ describe('1 preflight: one budget for the whole exchange, and the database never
 
     expect(result.outputs).toMatchObject({ outcome: 'created', 'mysql-version': DEFAULT_MYSQL_VERSION, 'mysql-table-count': '3' })
     expect(result.ms).toBeLessThan(5000)
+    expect(result.stdout).not.toMatch(LINGERED)
     expect(result.code).toBe(0)
   }, 15_000)
 })
@@ -216,6 +225,7 @@ describe('2 the deadline ends the process, behind a proxy too', () => {
     expect(proxy.connects).toEqual(['ims.test:443'])
     expect(result.errors).toEqual([expect.stringMatching(/\b3 s deadline\b/)])
     expect(result.ms).toBeLessThan(3000 + SLACK_MS)
+    expect(result.stdout).not.toMatch(LINGERED)
     expect(result.code).toBe(1)
   }, 15_000)
 
@@ -230,6 +240,7 @@ describe('2 the deadline ends the process, behind a proxy too', () => {
     expect(result.errors).toEqual([expect.stringMatching(/\b3 s deadline\b/)])
     expect(result.code).toBe(1)
     expect(result.ms).toBeLessThan(3000 + SLACK_MS)
+    expect(result.stdout).not.toMatch(LINGERED)
   }, 20_000)
 })
 

@@ -2,7 +2,7 @@
 // (The logins themselves run against a real MariaDB in preflight.e2e.test.ts.)
 
 import type { MysqlTarget } from '../src/connection-string.js'
-import { describeLoginFailure, tlsFor } from '../src/preflight.js'
+import { describeLoginFailure, describeTimeout, seconds, tlsFor } from '../src/preflight.js'
 
 const PASSWORD = 'pre;flight "pw"'
 const target = (overrides: Partial<MysqlTarget> = {}): MysqlTarget => ({ host: 'db.example.com', port: 3306, database: 'shop', username: 'etl', password: PASSWORD, options: [], ...overrides })
@@ -44,5 +44,36 @@ describe('describeLoginFailure', () => {
     const sentence = describeLoginFailure(error, t)
     expect(sentence).toMatch(expected)
     expect(sentence).not.toContain(PASSWORD)
+  })
+})
+
+describe('seconds', () => {
+  test.each([
+    [4000, '4 s'],
+    [3999.6, '4 s'],
+    [2500, '2.5 s'],
+    [10_000, '10 s'],
+    [40, '0 s'],
+    [-5, '0 s']
+  ])('%d ms is "%s"', (ms, text) => {
+    expect(seconds(ms)).toBe(text)
+  })
+})
+
+describe('describeTimeout', () => {
+  test('a login that ran out of its budget: one sentence naming where, how long, and the IP-range case', () => {
+    const sentence = describeTimeout('login', target(), 4000)
+    expect(sentence).toMatch(/^no answer from db\.example\.com:3306 within 4 s, the preflight's share of timeout-seconds; .*Adobe's IP ranges.*preflight: warn keeps this a warning and off skips the login\.$/)
+    expect(sentence.match(/\. /g)).toBeNull()
+  })
+
+  test('queries that ran out of its budget after the login: the login worked, so no network advice', () => {
+    const sentence = describeTimeout('query', target({ port: 3307 }), 5000)
+    expect(sentence).toBe("db.example.com:3307 accepted the login but did not answer the preflight's queries within 5 s, the preflight's share of timeout-seconds; check the database's load, or set preflight: warn to go on without this check.")
+  })
+
+  test('never holds the password', () => {
+    expect(describeTimeout('login', target(), 1000)).not.toContain(PASSWORD)
+    expect(describeTimeout('query', target(), 1000)).not.toContain(PASSWORD)
   })
 })

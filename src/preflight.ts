@@ -1,9 +1,9 @@
 // Logs into the database from the runner with exactly the values Platform is about to receive,
 // so a wrong password is found now rather than at the first dataflow run.
 
-import { isIP } from 'node:net'
+import { type Socket, connect as openSocket, isIP } from 'node:net'
 import { type TLSSocket, checkServerIdentity } from 'node:tls'
-import type { Connection, ConnectionOptions } from 'mysql2/promise'
+import type { Connection, ConnectionOptions } from 'mysql2'
 import type { MysqlTarget } from './connection-string.js'
 import { ActionError } from './errors.js'
 
@@ -76,51 +76,144 @@ export function describeLoginFailure(error: unknown, target: MysqlTarget): strin
 
 /** VerifyFull for a host given as an IP address: the certificate must name that address. */
 function checkAddress(connection: Connection, address: string): void {
-  const socket = (connection as unknown as { connection?: { stream?: Partial<TLSSocket> } }).connection?.stream
+  // mysql2 keeps the TLS socket it made on top of ours as `stream`.
+  const socket = (connection as unknown as { stream?: Partial<TLSSocket> }).stream
   const certificate = socket?.getPeerCertificate?.()
   const failure = certificate ? checkServerIdentity(address, certificate) : new Error('the server certificate could not be read')
   if (failure) throw Object.assign(failure, { code: 'ERR_TLS_CERT_ALTNAME_INVALID' })
 }
 
-export async function runPreflight(target: MysqlTarget, timeoutMs: number): Promise<PreflightResult> {
-  const mysql = await import('mysql2/promise')
-  const options: ConnectionOptions = {
-    host: target.host,
-    port: target.port,
-    user: target.username,
-    password: target.password,
-    database: target.database,
-    connectTimeout: timeoutMs
+/** "4 s", "2.5 s": a budget as the messages show it. */
+export function seconds(ms: number): string {
+  return `${Math.round(Math.max(0, ms) / 100) / 10} s`
+}
+
+/** The part of the exchange a failure happened in: it names the failure and decides its advice. */
+export type PreflightStage = 'login' | 'query'
+
+/** One plain sentence for a preflight whose budget ran out before the database had answered. */
+export function describeTimeout(stage: PreflightStage, target: MysqlTarget, budgetMs: number): string {
+  const where = `${target.host}:${target.port}`
+  if (stage === 'login') {
+    return `no answer from ${where} within ${seconds(budgetMs)}, the preflight's share of timeout-seconds; a database that admits only Adobe's IP ranges cannot be reached from the runner, where preflight: warn keeps this a warning and off skips the login.`
   }
-  const connect = async (ssl: Tls) => mysql.createConnection({ ...options, ...(ssl ? { ssl } : {}) })
-  let connection: Connection | undefined
-  try {
-    try {
-      connection = await connect(tlsFor(target))
-    } catch (error) {
-      // Preferred means "TLS when the server offers it": fall back to plain only when it does not.
-      if (target.sslMode !== undefined && target.sslMode !== 'Preferred') throw error
-      if ((error as MysqlError).code !== 'HANDSHAKE_NO_SSL_SUPPORT') throw error
-      connection = await connect(undefined)
-    }
-    if (target.sslMode === 'VerifyFull' && isIP(target.host) !== 0) checkAddress(connection, target.host)
-  } catch (error) {
-    await connection?.end().catch(() => undefined)
-    throw new ActionError(`Preflight login to MySQL failed: ${describeLoginFailure(error, target)}`)
-  }
-  try {
-    const [versionRows] = await connection.query({ sql: 'SELECT VERSION() AS version', timeout: timeoutMs })
-    const [countRows] = await connection.query({
-      sql: "SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = ? AND table_type = 'BASE TABLE'",
-      values: [target.database],
-      timeout: timeoutMs
+  // Not "raise timeout-seconds": the share is at most 10 s (main.ts), so that may not help.
+  return `${where} accepted the login but did not answer the preflight's queries within ${seconds(budgetMs)}, the preflight's share of timeout-seconds; check the database's load, or set preflight: warn to go on without this check.`
+}
+
+/**
+ * After a successful exchange the client says goodbye (COM_QUIT) and gives the server this long
+ * to close its side, as a real one does at once; then the socket is destroyed whatever the server does.
+ */
+const QUIT_GRACE_MS = 500
+/** Marks the budget running out, to tell it from mysql2's own failures. */
+const BUDGET_SPENT = 'PREFLIGHT_BUDGET_SPENT'
+
+/**
+ * Logs in and runs the two queries within one budget of `budgetMs` for the whole exchange. Every
+ * socket it opened is destroyed before it returns or throws: mysql2's end() and destroy() only
+ * half-close theirs, so a database that stops answering, or never closes its side, would otherwise
+ * keep the step's process alive.
+ */
+export async function runPreflight(target: MysqlTarget, budgetMs: number): Promise<PreflightResult> {
+  const endsAt = Date.now() + budgetMs
+  const mysql = await import('mysql2')
+  const sockets = new Set<Socket>()
+  const progress: { stage: PreflightStage; connection?: Connection; over: boolean } = { stage: 'login', over: false }
+  const open = (ssl: Tls): Connection => {
+    // An exchange the budget has ended opens nothing more: nobody would destroy it.
+    if (progress.over) throw new Error('the preflight has already ended')
+    const connection = mysql.createConnection({
+      host: target.host,
+      port: target.port,
+      user: target.username,
+      password: target.password,
+      database: target.database,
+      // mysql2's own handshake timer (10 s by default) must not outlast the budget either.
+      connectTimeout: budgetMs,
+      ...(ssl ? { ssl } : {}),
+      // mysql2 takes its socket from here, so this function holds every socket it can destroy.
+      stream: () => {
+        const socket = openSocket(target.port, target.host)
+        // What mysql2 does for a socket it opens itself: each packet goes out at once.
+        socket.setNoDelay(true)
+        sockets.add(socket)
+        return socket
+      }
     })
+    // A failure reaches the step waiting for it through its callback; a later one, with no step
+    // waiting, must not become an unhandled 'error' that ends the process.
+    connection.on('error', () => undefined)
+    return connection
+  }
+
+  const exchange = async (): Promise<PreflightResult> => {
+    const connection = await logIn(open, target)
+    progress.connection = connection
+    progress.stage = 'query'
+    const versionRows = await query(connection, 'SELECT VERSION() AS version', [])
+    const countRows = await query(connection, "SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = ? AND table_type = 'BASE TABLE'", [target.database])
     const version = String((versionRows as Array<{ version: unknown }>)[0]?.version ?? '')
     const tableCount = Number((countRows as Array<{ n: unknown }>)[0]?.n ?? 0)
     return { version, tableCount }
-  } catch (error) {
-    throw new ActionError(`Preflight query on MySQL failed: ${describeLoginFailure(error, target)}`)
-  } finally {
-    await connection.end().catch(() => undefined)
   }
+
+  let timer: NodeJS.Timeout | undefined
+  const budget = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(Object.assign(new Error('the preflight budget ran out'), { code: BUDGET_SPENT })), Math.max(0, endsAt - Date.now()))
+  })
+  const running = exchange()
+  // Once the budget has run out nobody waits for the exchange: its late failure is expected.
+  running.catch(() => undefined)
+  try {
+    const result = await Promise.race([running, budget])
+    if (progress.connection) await quit(progress.connection, sockets, Math.min(QUIT_GRACE_MS, endsAt - Date.now()))
+    return result
+  } catch (error) {
+    const reason = (error as MysqlError).code === BUDGET_SPENT ? describeTimeout(progress.stage, target, budgetMs) : describeLoginFailure(error, target)
+    throw new ActionError(progress.stage === 'login' ? `Preflight login to MySQL failed: ${reason}` : `Preflight query on MySQL failed: ${reason}`)
+  } finally {
+    progress.over = true
+    clearTimeout(timer)
+    for (const socket of sockets) socket.destroy()
+  }
+}
+
+/** Connects and logs in with the TLS ssl-mode asks for; settles with the connection or mysql2's failure. */
+async function logIn(open: (ssl: Tls) => Connection, target: MysqlTarget): Promise<Connection> {
+  let connection: Connection
+  try {
+    connection = await connected(open(tlsFor(target)))
+  } catch (error) {
+    // Preferred means "TLS when the server offers it": fall back to plain only when it does not.
+    if (target.sslMode !== undefined && target.sslMode !== 'Preferred') throw error
+    if ((error as MysqlError).code !== 'HANDSHAKE_NO_SSL_SUPPORT') throw error
+    connection = await connected(open(undefined))
+  }
+  if (target.sslMode === 'VerifyFull' && isIP(target.host) !== 0) checkAddress(connection, target.host)
+  return connection
+}
+
+function connected(connection: Connection): Promise<Connection> {
+  return new Promise((resolve, reject) => {
+    connection.once('connect', () => resolve(connection))
+    connection.once('error', reject)
+  })
+}
+
+function query(connection: Connection, sql: string, values: unknown[]): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    connection.query({ sql, values }, (error, rows) => (error ? reject(error) : resolve(rows)))
+  })
+}
+
+/** Says goodbye as a client should, and waits up to `graceMs` for the server to close; the caller then destroys the socket. */
+async function quit(connection: Connection, sockets: Set<Socket>, graceMs: number): Promise<void> {
+  if (graceMs <= 0) return
+  const open = [...sockets].filter((socket) => !socket.destroyed)
+  const closed = Promise.all(open.map((socket) => new Promise((resolve) => socket.once('close', resolve))))
+  connection.end()
+  let timer: NodeJS.Timeout | undefined
+  await Promise.race([closed, new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))])
+  clearTimeout(timer)
 }

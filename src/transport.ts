@@ -1,8 +1,8 @@
-// The runner's transport: Node's own http/https with keep-alive agents, and @actions/http-client
-// only when the runner has a proxy configured for the URL.
+// The runner's transport: Node's own http/https with keep-alive agents, and the proxy agent of
+// @actions/http-client only when the runner has a proxy configured for the URL.
 
-import type { Agent, IncomingMessage } from 'node:http'
-import type { HttpClient } from '@actions/http-client'
+import type { Agent, ClientRequest, IncomingMessage, RequestOptions } from 'node:http'
+import type { Socket } from 'node:net'
 import { getProxyUrl } from '@actions/http-client/lib/proxy'
 import { ATTEMPT_TIMEOUT_MS, type RawResponse, type Transport, describeCode } from './http.js'
 
@@ -30,55 +30,82 @@ function readBody(message: IncomingMessage): Promise<string> {
 }
 
 /**
+ * The proxy agent of @actions/http-client (the `tunnel` package's) opens each tunnel with a CONNECT
+ * request of its own, made through `agent.request`, on a socket that no request of ours holds until
+ * the proxy has answered: a proxy that never answers, or a tunnel that carries nothing, would keep
+ * that socket, and with it the process, alive. Wrapping `request` hands each such socket to `track`.
+ */
+export function watchTunnels(agent: Agent, track: (socket: Socket) => void): void {
+  const tunnel = agent as unknown as { request?: (options: RequestOptions) => ClientRequest }
+  const open = tunnel.request
+  if (typeof open !== 'function') return
+  tunnel.request = (options) => {
+    const connect = open(options)
+    connect.on('socket', track)
+    return connect
+  }
+}
+
+/**
  * The real transport. Requests go out through Node's own http/https with keep-alive agents, so
  * IMS and Platform calls reuse their connections. When the runner has a proxy configured for the
- * URL (https_proxy, no_proxy, as @actions/http-client reads them), @actions/http-client carries
- * the request: it is loaded only then, since it brings undici and costs start-up time otherwise.
- * `dispose` ends every socket, also a hung one, so the process can exit.
+ * URL (https_proxy, no_proxy, as @actions/http-client reads them), the request goes through that
+ * library's proxy agent instead: it is loaded only then, since it brings undici and costs start-up
+ * time otherwise. `dispose` destroys every socket any request used, the proxy's tunnels and a hung
+ * one included, so the process can exit as soon as the step has finished or given up.
  */
 export function runnerTransport(userAgent: string): { transport: Transport; dispose: () => void } {
   const agents = new Map<string, Agent>()
-  const proxied = new Map<string, HttpClient>()
+  const proxyAgents = new Map<string, Agent>()
+  const sockets = new Set<Socket>()
+  let disposed = false
 
-  const direct = async (method: string, url: URL, headers: Record<string, string>, body: string | undefined): Promise<RawResponse> => {
+  const track = (socket: Socket): void => {
+    if (sockets.has(socket)) return
+    sockets.add(socket)
+    socket.once('close', () => sockets.delete(socket))
+  }
+
+  const agentFor = async (url: URL): Promise<Agent> => {
+    const lib = url.protocol === 'https:' ? process.getBuiltinModule('node:https') : process.getBuiltinModule('node:http')
+    const pool = getProxyUrl(url) ? proxyAgents : agents
+    let agent = pool.get(url.protocol)
+    if (agent) return agent
+    if (pool === agents) agent = new lib.Agent({ keepAlive: true })
+    else {
+      const { HttpClient } = await import('@actions/http-client')
+      // Only its agent is used: the request itself is ours, so its socket is tracked like any other.
+      agent = new HttpClient(userAgent, [], { keepAlive: true }).getAgent(url.href)
+      watchTunnels(agent, track)
+    }
+    pool.set(url.protocol, agent)
+    return agent
+  }
+
+  const send = async (method: string, url: URL, headers: Record<string, string>, body: string | undefined): Promise<RawResponse> => {
     // node:https (and with it node:tls) is loaded only when a URL needs it.
     const lib = url.protocol === 'https:' ? process.getBuiltinModule('node:https') : process.getBuiltinModule('node:http')
-    let agent = agents.get(url.protocol)
-    if (!agent) {
-      agent = new lib.Agent({ keepAlive: true })
-      agents.set(url.protocol, agent)
-    }
+    const agent = await agentFor(url)
+    // An attempt abandoned at the deadline may get here after dispose: it must open nothing more.
+    if (disposed) throw Object.assign(new Error(describeCode('ECONNABORTED')), { code: 'ECONNABORTED' })
     const sized = body === undefined ? headers : { ...headers, 'Content-Length': String(Buffer.byteLength(body)) }
     return new Promise((resolve, reject) => {
       const request = lib.request(url, { method, agent, headers: { 'User-Agent': userAgent, ...sized }, timeout: ATTEMPT_TIMEOUT_MS }, (message) => {
         readBody(message).then((text) => resolve({ status: message.statusCode ?? 0, headers: message.headers, body: text }), reject)
       })
+      request.on('socket', track)
       request.on('timeout', () => request.destroy(Object.assign(new Error(describeCode('ETIMEOUT')), { code: 'ETIMEOUT' })))
       request.on('error', reject)
       request.end(body)
     })
   }
 
-  const viaProxy = async (method: string, url: URL, headers: Record<string, string>, body: string | undefined): Promise<RawResponse> => {
-    let client = proxied.get(url.protocol)
-    if (!client) {
-      const { HttpClient } = await import('@actions/http-client')
-      // Redirects are refused: following one could carry credentials to another origin.
-      client = new HttpClient(userAgent, [], { allowRedirects: false, allowRetries: false, keepAlive: true, socketTimeout: ATTEMPT_TIMEOUT_MS })
-      proxied.set(url.protocol, client)
-    }
-    const response = await client.request(method, url.href, body ?? null, headers)
-    return { status: response.message.statusCode ?? 0, headers: response.message.headers, body: await readBody(response.message) }
-  }
-
   return {
-    transport: (method, url, headers, body) => {
-      const target = new URL(url)
-      return getProxyUrl(target) ? viaProxy(method, target, headers, body) : direct(method, target, headers, body)
-    },
+    transport: (method, url, headers, body) => send(method, new URL(url), headers, body),
     dispose: () => {
+      disposed = true
       for (const agent of agents.values()) agent.destroy()
-      for (const client of proxied.values()) client.dispose()
+      for (const socket of sockets) socket.destroy()
     }
   }
 }

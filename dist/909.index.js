@@ -1,5 +1,5 @@
-export const id = 588;
-export const ids = [588];
+export const id = 909;
+export const ids = [909];
 export const modules = {
 
 /***/ 5675:
@@ -9007,6 +9007,95 @@ module.exports = eval("require")("cardinal");
 
 /***/ }),
 
+/***/ 909:
+/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
+
+
+
+const SqlString = __webpack_require__(9902);
+
+const ConnectionConfig = __webpack_require__(6566);
+const parserCache = __webpack_require__(7962);
+
+const Connection = __webpack_require__(8661);
+
+exports.createConnection = __webpack_require__(1076);
+exports.connect = exports.createConnection;
+exports.Connection = Connection;
+exports.ConnectionConfig = ConnectionConfig;
+
+const Pool = __webpack_require__(2515);
+const PoolCluster = __webpack_require__(1498);
+const createPool = __webpack_require__(7670);
+const createPoolCluster = __webpack_require__(3871);
+
+exports.createPool = createPool;
+
+exports.createPoolCluster = createPoolCluster;
+
+exports.createQuery = Connection.createQuery;
+
+exports.Pool = Pool;
+
+exports.PoolCluster = PoolCluster;
+
+exports.createServer = function (handler) {
+  const Server = __webpack_require__(7738);
+  const s = new Server();
+  if (handler) {
+    s.on('connection', handler);
+  }
+  return s;
+};
+
+exports.PoolConnection = __webpack_require__(2062);
+exports.authPlugins = __webpack_require__(9659);
+exports.escape = SqlString.escape;
+exports.escapeId = SqlString.escapeId;
+exports.format = SqlString.format;
+exports.raw = SqlString.raw;
+
+exports.__defineGetter__(
+  'createConnectionPromise',
+  () => (__webpack_require__(7588).createConnection)
+);
+
+exports.__defineGetter__(
+  'createPoolPromise',
+  () => (__webpack_require__(7588).createPool)
+);
+
+exports.__defineGetter__(
+  'createPoolClusterPromise',
+  () => (__webpack_require__(7588).createPoolCluster)
+);
+
+exports.__defineGetter__('Types', () => __webpack_require__(5490));
+
+exports.__defineGetter__(
+  'TypedParameter',
+  () => (__webpack_require__(4027).types)
+);
+
+exports.__defineGetter__('Charsets', () =>
+  __webpack_require__(3286)
+);
+
+exports.__defineGetter__('CharsetToEncoding', () =>
+  __webpack_require__(9998)
+);
+
+exports.setMaxParserCache = function (max) {
+  parserCache.setMaxCache(max);
+};
+
+exports.clearParserCache = function () {
+  parserCache.clearCache();
+};
+
+
+/***/ }),
+
 /***/ 8789:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
@@ -9227,6 +9316,21 @@ module.exports = pluginFactory;
 
 // Export calculateToken for reuse in initial handshake optimization
 module.exports.calculateToken = calculateToken;
+
+
+/***/ }),
+
+/***/ 9659:
+/***/ ((module, __unused_webpack_exports, __webpack_require__) => {
+
+
+
+module.exports = {
+  caching_sha2_password: __webpack_require__(9049),
+  mysql_clear_password: __webpack_require__(6531),
+  mysql_native_password: __webpack_require__(9423),
+  sha256_password: __webpack_require__(7482),
+};
 
 
 /***/ }),
@@ -25808,6 +25912,50 @@ class RingQueue {
 }
 
 module.exports = RingQueue;
+
+
+/***/ }),
+
+/***/ 7738:
+/***/ ((module, __unused_webpack_exports, __webpack_require__) => {
+
+
+
+const net = __webpack_require__(9278);
+const EventEmitter = (__webpack_require__(4434).EventEmitter);
+
+const Connection = __webpack_require__(8661);
+const ConnectionConfig = __webpack_require__(6566);
+
+// TODO: inherit Server from net.Server
+class Server extends EventEmitter {
+  constructor() {
+    super();
+    this.connections = [];
+    this._server = net.createServer(this._handleConnection.bind(this));
+  }
+
+  _handleConnection(socket) {
+    const connectionConfig = new ConnectionConfig({
+      stream: socket,
+      isServer: true,
+    });
+    const connection = new Connection({ config: connectionConfig });
+    this.emit('connection', connection);
+  }
+
+  listen(port) {
+    this._port = port;
+    this._server.listen.apply(this._server, arguments);
+    return this;
+  }
+
+  close(cb) {
+    this._server.close(cb);
+  }
+}
+
+module.exports = Server;
 
 
 /***/ }),
