@@ -35,16 +35,5 @@ export default defineConfig([
     // The action's own code states what it knows instead of asserting it with `!`.
     files: ['src/**/*.ts'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'error' }
-  },
-  {
-    // Findings older than this config, left to the integration of issue 12 (src/ is being
-    // restructured meanwhile): warnings until then, so they show in every run. Fix them, then
-    // delete this block.
-    files: ['src/connection-string.ts', 'src/inputs.ts', 'src/main.ts', '__tests__/support/mariadb.ts'],
-    rules: {
-      '@typescript-eslint/no-non-null-assertion': 'warn',
-      '@typescript-eslint/no-unused-vars': 'warn',
-      'preserve-caught-error': 'warn'
-    }
   }
 ])

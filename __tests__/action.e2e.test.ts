@@ -16,8 +16,7 @@ beforeAll(async () => {
 afterAll(() => platform.close())
 beforeEach(() => platform.reset())
 
-const inputs = (overrides: Record<string, string> = {}) =>
-  platformInputs(platform, CLIENT_SECRET, { ...DATABASE, password: PASSWORD, ...overrides })
+const inputs = (overrides: Record<string, string> = {}) => platformInputs(platform, CLIENT_SECRET, { ...DATABASE, password: PASSWORD, ...overrides })
 
 const secrets = (): string[] => [PASSWORD, CLIENT_SECRET, platform.accessToken, `Pwd="p;a'ss""wo=rd 密码 ";`]
 const run = (overrides: Record<string, string> = {}) => runAction(inputs(overrides), { secrets: secrets() })
@@ -237,7 +236,9 @@ describe('reporting', () => {
 
     const result = await run()
 
-    expect(expectFailure(result)).toMatch(/^Creating the connection failed: HTTP 400, FLOW-1302-400 Invalid connection: Connection string \*\*\* is invalid \(request id req-77\)\./)
+    expect(expectFailure(result)).toMatch(
+      /^Creating the connection failed: HTTP 400, FLOW-1302-400 Invalid connection: Connection string \*\*\* is invalid \(request id req-77\)\./
+    )
   })
 
   test('bad inputs fail before any request, one error line per input', async () => {

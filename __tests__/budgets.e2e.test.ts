@@ -28,8 +28,7 @@ afterAll(async () => {
 })
 beforeEach(() => platform.reset())
 
-const inputs = (overrides: Record<string, string> = {}) =>
-  platformInputs(platform, CLIENT_SECRET, { ...DATABASE, password: 'budget-password-1', ...overrides })
+const inputs = (overrides: Record<string, string> = {}) => platformInputs(platform, CLIENT_SECRET, { ...DATABASE, password: 'budget-password-1', ...overrides })
 const calls = () => callsOf(platform)
 const run = (overrides: Record<string, string> = {}, entry?: string) => runAction(inputs(overrides), { secrets: [platform.accessToken], ...(entry ? { entry } : {}) })
 

@@ -19,7 +19,11 @@ describe('shownParts', () => {
 
   test.each<[string, string, Record<string, string | null>]>([
     ['password hidden, the rest cut', 'Server=h;Port=3306;Database=d;Uid=u;Pwd=****;', { host: 'h', port: '3306', database: 'd', username: 'u', sslMode: null }],
-    ['synonyms and spacing, as Connector/NET reads them', 'host = h ; User Id=u;Initial Catalog=d;SSL Mode=None;Password=****', { host: 'h', port: null, database: 'd', username: 'u', sslMode: 'None' }],
+    [
+      'synonyms and spacing, as Connector/NET reads them',
+      'host = h ; User Id=u;Initial Catalog=d;SSL Mode=None;Password=****',
+      { host: 'h', port: null, database: 'd', username: 'u', sslMode: 'None' }
+    ],
     ['the last of duplicate keys', 'Server=a;Server=b;Database=d;Uid=u;', { host: 'b', port: null, database: 'd', username: 'u', sslMode: null }],
     ['fully hidden', '****', { host: null, port: null, database: null, username: null, sslMode: null }],
     ['cut inside a quoted value', 'Server=h;Database="d', { host: null, port: null, database: null, username: null, sslMode: null }],
@@ -35,7 +39,13 @@ describe('shownParts', () => {
   })
 
   test('returned basic params: a numeric port, a boolean sslMode, a hidden password and missing values', () => {
-    expect(shownParts({ specName: BASIC, params: { server: 'h', port: 3306, username: 'u', password: '****', sslMode: false } })).toEqual({ host: 'h', port: '3306', database: null, username: 'u', sslMode: 'false' })
+    expect(shownParts({ specName: BASIC, params: { server: 'h', port: 3306, username: 'u', password: '****', sslMode: false } })).toEqual({
+      host: 'h',
+      port: '3306',
+      database: null,
+      username: 'u',
+      sslMode: 'false'
+    })
     expect(shownParts({ specName: BASIC, params: { server: { nested: true }, port: null } })).toEqual({ host: null, port: null, database: null, username: null, sslMode: null })
   })
 
@@ -115,7 +125,10 @@ describe('updateChanges', () => {
 
   test('no secret of the draft appears in any change, in any form', () => {
     const current = shown({ authSpecName: CS, authParams: { connectionString: 'Server=x;Database=y;Uid=z;Pwd=****;' } })
-    const text = JSON.stringify([...updateChanges(current, { description: 'd', auth: authFor(TARGET, 'connection-string') }), ...createChanges({ ...draft, auth: authFor(TARGET, 'connection-string') })])
+    const text = JSON.stringify([
+      ...updateChanges(current, { description: 'd', auth: authFor(TARGET, 'connection-string') }),
+      ...createChanges({ ...draft, auth: authFor(TARGET, 'connection-string') })
+    ])
     for (const form of secretForms(PASSWORD)) expect(text).not.toContain(form)
   })
 })

@@ -1,12 +1,4 @@
-import {
-  ConnectionStringError,
-  type MysqlTarget,
-  buildConnectionString,
-  coreKeyOf,
-  parseConnectionString,
-  parsePairs,
-  quoteValue
-} from '../src/connection-string.js'
+import { ConnectionStringError, type MysqlTarget, buildConnectionString, coreKeyOf, parseConnectionString, parsePairs, quoteValue } from '../src/connection-string.js'
 import { thrownBy } from './support/expect-failure.js'
 
 /** The validation pattern of the MySQL connection spec in Flow Service. */
@@ -73,7 +65,16 @@ describe('quoteValue', () => {
 describe('buildConnectionString', () => {
   test('writes the canonical key order, then SslMode and the options, each ending in ";"', () => {
     const built = buildConnectionString(
-      target({ host: 'db', port: 3307, password: 's3cret', sslMode: 'Required', options: [['ConnectTimeout', '5'], ['CharSet', 'utf8mb4']] })
+      target({
+        host: 'db',
+        port: 3307,
+        password: 's3cret',
+        sslMode: 'Required',
+        options: [
+          ['ConnectTimeout', '5'],
+          ['CharSet', 'utf8mb4']
+        ]
+      })
     )
     expect(built).toBe('Server=db;Port=3307;Database=shop;Uid=etl;Pwd=s3cret;SslMode=Required;ConnectTimeout=5;CharSet=utf8mb4;')
   })

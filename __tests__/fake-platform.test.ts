@@ -339,7 +339,10 @@ describe('JSON Patch: strict replace of an absent member fails, add works either
   ])('strict %s: %s /description on a connection without one', async (strict, op, code) => {
     await withPlatform({ strict }, async (server) => {
       const { id } = server.addConnection({ name: 'no description' })
-      const response = await patch(server, id, [{ op: 'replace', path: '/auth/params', value: params }, { op, path: '/description', value: 'new' }])
+      const response = await patch(server, id, [
+        { op: 'replace', path: '/auth/params', value: params },
+        { op, path: '/description', value: 'new' }
+      ])
       if (code) {
         expect(await codeOf(response)).toBe(code)
         expect(server.connections.get(id)!.description).toBeUndefined()

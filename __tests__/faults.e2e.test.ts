@@ -18,11 +18,9 @@ beforeAll(async () => {
 afterAll(() => platform.close())
 beforeEach(() => platform.reset())
 
-const inputs = (overrides: Record<string, string> = {}) =>
-  platformInputs(platform, CLIENT_SECRET, { ...DATABASE, password: PASSWORD, name: 'Orders DB', ...overrides })
+const inputs = (overrides: Record<string, string> = {}) => platformInputs(platform, CLIENT_SECRET, { ...DATABASE, password: PASSWORD, name: 'Orders DB', ...overrides })
 
-const run = (overrides: Record<string, string> = {}) =>
-  runAction(inputs(overrides), { secrets: [PASSWORD, CLIENT_SECRET, platform.accessToken, 'Pwd="Fault-pass;word 9";'] })
+const run = (overrides: Record<string, string> = {}) => runAction(inputs(overrides), { secrets: [PASSWORD, CLIENT_SECRET, platform.accessToken, 'Pwd="Fault-pass;word 9";'] })
 const calls = () => callsOf(platform)
 const retryLines = (stdout: string) => stdout.split('\n').filter((line) => /attempt \d+\/\d+; [a-z ]+ in \d/.test(line))
 
@@ -172,7 +170,11 @@ describe('exactly-once create, with a namesake and a budget', () => {
     // Looked for with growing waits while a late commit could still show up, and only then sent again.
     expect(calls().join(' ')).toMatch(/^POST \/ims\/token\/v3 GET \/connections POST \/connections (GET \/connections ){2,}POST \/connections$/)
     expect(retryLines(result.stdout)[0]).toMatch(/^Creating the connection: HTTP 503, attempt 1\/5; checking whether it took effect in 1\.0 s$/)
-    expect(retryLines(result.stdout).slice(1)).toEqual(retryLines(result.stdout).slice(1).map(() => expect.stringMatching(/^Creating the connection: HTTP 503, attempt 1\/5; checking again in \d+\.\d s$/)))
+    expect(retryLines(result.stdout).slice(1)).toEqual(
+      retryLines(result.stdout)
+        .slice(1)
+        .map(() => expect.stringMatching(/^Creating the connection: HTTP 503, attempt 1\/5; checking again in \d+\.\d s$/))
+    )
   })
 
   test('max-attempts bounds the creates and the retries inside them together', async () => {
@@ -195,7 +197,12 @@ describe('secrets echoed back in errors', () => {
       method: 'POST',
       path: CONNECTIONS,
       status: 400,
-      body: { type: 'https://ns.adobe.com/aep/errors/FLOW-1302-400', title: 'Bad request', status: 400, report: { 'detailed-message': `Login failed with password ${password}`, 'request-id': 'req-9' } }
+      body: {
+        type: 'https://ns.adobe.com/aep/errors/FLOW-1302-400',
+        title: 'Bad request',
+        status: 400,
+        report: { 'detailed-message': `Login failed with password ${password}`, 'request-id': 'req-9' }
+      }
     })
 
     const result = await run({ 'auth-type': 'basic', password })
@@ -209,7 +216,11 @@ describe('answers that are not what they should be', () => {
     ['an HTML page with 200', { status: 200, body: '<html>Sign in</html>', headers: { 'content-type': 'text/html' } }, /HTTP 200 came with an HTML page .* instead of JSON/],
     ['cut-off JSON', { status: 200, body: '{"items": [', headers: { 'content-type': 'application/json' } }, /malformed or cut-off JSON/],
     ['a list without items', { status: 200, body: { data: [] } }, /the answer has no "items" list/],
-    ['a redirect to another origin', { status: 302, body: '', headers: { location: 'https://elsewhere.invalid/steal' } }, /HTTP 302, a redirect to https:\/\/elsewhere\.invalid\/steal\. Redirects are not followed/]
+    [
+      'a redirect to another origin',
+      { status: 302, body: '', headers: { location: 'https://elsewhere.invalid/steal' } },
+      /HTTP 302, a redirect to https:\/\/elsewhere\.invalid\/steal\. Redirects are not followed/
+    ]
   ])('lookup answered with %s', async (_, fault, message) => {
     platform.inject({ method: 'GET', path: CONNECTIONS, ...fault })
 

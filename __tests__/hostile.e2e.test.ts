@@ -8,16 +8,7 @@
 import { type ConnectProxy, type ProxyMode, startConnectProxy } from './support/connect-proxy.js'
 import { type FakePlatform, MYSQL_SPEC_ID, startFakePlatform } from './support/fake-platform.mjs'
 import { type Script, endlessPages, slowDrip, startScriptedServer } from './support/hostile-http.js'
-import {
-  type JsonDialect,
-  LINE_BREAKS,
-  type LineBreakName,
-  foreignCommands,
-  jsonString,
-  secretSpellings,
-  spellingsIn,
-  withInjectedCommands
-} from './support/hostile-text.js'
+import { type JsonDialect, LINE_BREAKS, type LineBreakName, foreignCommands, jsonString, secretSpellings, spellingsIn, withInjectedCommands } from './support/hostile-text.js'
 import { type LateCommit, type LateCommitOptions, commitLater, drainFaults } from './support/late-commit.js'
 import { DEFAULT_MYSQL_VERSION, type MysqlStandIn, type MysqlStandInOptions, startMysqlStandIn } from './support/mysql-stand-in.js'
 import { type RunOptions, type RunResult, findLeaks, runAction } from './support/run-action.mjs'
@@ -129,8 +120,7 @@ const preflightAt = (db: MysqlStandIn, overrides: Record<string, string> = {}) =
 })
 
 /** Everything a run leaves for anyone to read: the log, the summary, the outputs and the state. */
-const everything = (result: RunResult): string =>
-  [result.stdout, result.stderr, result.summary, ...Object.values(result.outputs), ...Object.values(result.state)].join('\n')
+const everything = (result: RunResult): string => [result.stdout, result.stderr, result.summary, ...Object.values(result.outputs), ...Object.values(result.state)].join('\n')
 
 /** Values the action registered with ::add-mask::, unescaped as the runner reads them. */
 function maskedValues(stdout: string): string[] {
@@ -217,23 +207,40 @@ describe('2 the deadline ends the process, behind a proxy too', () => {
   test.each([
     ['https_proxy', 'hang-after-connect'],
     ['HTTPS_PROXY', 'hang-before-connect']
-  ] as const)('%s to a proxy in mode %s: the deadline error, and the process ends with it', async (variable, mode) => {
-    const proxy = await connectProxy(mode)
+  ] as const)(
+    '%s to a proxy in mode %s: the deadline error, and the process ends with it',
+    async (variable, mode) => {
+      const proxy = await connectProxy(mode)
 
-    const result = await timed(() => run(viaProxy, { env: { [variable]: proxy.url }, timeoutMs: 3000 + SLACK_MS + 1000 }))
+      const result = await timed(() => run(viaProxy, { env: { [variable]: proxy.url }, timeoutMs: 3000 + SLACK_MS + 1000 }))
 
-    expect(proxy.connects).toEqual(['ims.test:443'])
-    expect(result.errors).toEqual([expect.stringMatching(/\b3 s deadline\b/)])
-    expect(result.ms).toBeLessThan(3000 + SLACK_MS)
-    expect(result.stdout).not.toMatch(LINGERED)
-    expect(result.code).toBe(1)
-  }, 15_000)
+      expect(proxy.connects).toEqual(['ims.test:443'])
+      expect(result.errors).toEqual([expect.stringMatching(/\b3 s deadline\b/)])
+      expect(result.ms).toBeLessThan(3000 + SLACK_MS)
+      expect(result.stdout).not.toMatch(LINGERED)
+      expect(result.code).toBe(1)
+    },
+    15_000
+  )
 
   test('an answer trickled a byte at a time, forever: the deadline error, and the process ends with it', async () => {
     const server = await scriptedServer(slowDrip({ body: '{"items": [', intervalMs: 100, endless: true }))
 
     const result = await timed(() =>
-      runAction({ 'client-id': 'test-client-id', 'access-token': 'hostile-token-0123456789', 'ims-org-id': 'TESTORG@AdobeOrg', 'platform-url': server.url, host: 'db.example.com', database: 'shop', username: 'etl', password: PASSWORD, 'timeout-seconds': '3' }, { timeoutMs: 12_000 })
+      runAction(
+        {
+          'client-id': 'test-client-id',
+          'access-token': 'hostile-token-0123456789',
+          'ims-org-id': 'TESTORG@AdobeOrg',
+          'platform-url': server.url,
+          host: 'db.example.com',
+          database: 'shop',
+          username: 'etl',
+          password: PASSWORD,
+          'timeout-seconds': '3'
+        },
+        { timeoutMs: 12_000 }
+      )
     )
 
     expect(server.requests.length).toBeGreaterThan(0)
@@ -396,23 +403,27 @@ describe('5 exactly-once create under gateway errors, with a late commit', () =>
     ['504', 1500, { status: 504 }],
     ['503 with Retry-After: 5', 1500, { status: 503, headers: { 'retry-after': '5' } }],
     ['502', 3000, { status: 502 }]
-  ])('a create answered %s while it commits %i ms later: adopted, never sent twice', async (_, afterMs, fault) => {
-    platform.inject({ method: 'POST', path: CONNECTIONS, ...fault })
-    const late = lateCommit({ afterMs })
+  ])(
+    'a create answered %s while it commits %i ms later: adopted, never sent twice',
+    async (_, afterMs, fault) => {
+      platform.inject({ method: 'POST', path: CONNECTIONS, ...fault })
+      const late = lateCommit({ afterMs })
 
-    const result = await run({ 'timeout-seconds': '30' })
-    const committed = await late.committed
+      const result = await run({ 'timeout-seconds': '30' })
+      const committed = await late.committed
 
-    expect(calls().filter((call) => call === 'POST /connections')).toHaveLength(1)
-    expect(platform.connections.size).toBe(1)
-    expect(result.code).toBe(0)
-    expect(result.outputs).toMatchObject({ outcome: 'created', 'connection-id': committed.id })
-    if (fault.headers?.['retry-after']) {
-      const post = platform.requests.find((r) => r.method === 'POST' && r.path === CONNECTIONS)!
-      const firstLook = platform.requests.find((r) => r.method === 'GET' && r.at > post.at)!
-      expect(firstLook.at - post.at).toBeGreaterThanOrEqual(4900)
-    }
-  }, 40_000)
+      expect(calls().filter((call) => call === 'POST /connections')).toHaveLength(1)
+      expect(platform.connections.size).toBe(1)
+      expect(result.code).toBe(0)
+      expect(result.outputs).toMatchObject({ outcome: 'created', 'connection-id': committed.id })
+      if (fault.headers?.['retry-after']) {
+        const post = platform.requests.find((r) => r.method === 'POST' && r.path === CONNECTIONS)!
+        const firstLook = platform.requests.find((r) => r.method === 'GET' && r.at > post.at)!
+        expect(firstLook.at - post.at).toBeGreaterThanOrEqual(4900)
+      }
+    },
+    40_000
+  )
 
   test('a create answered 429 is refused before anything happens: retried as before', async () => {
     platform.inject({ method: 'POST', path: CONNECTIONS, status: 429, headers: { 'retry-after': '1' } })
@@ -517,7 +528,9 @@ describe('7 bounded memory across pages', () => {
     const pages = endlessPages({ name: NAME, itemsPerPage: 2000, descriptionBytes: 2048 })
     const server = await scriptedServer(pages.script)
 
-    const result = await timed(() => runAction(direct(server.url, { 'timeout-seconds': '60' }), { env: { NODE_OPTIONS: `--max-old-space-size=${CHILD_HEAP_MB}` }, timeoutMs: 40_000 }))
+    const result = await timed(() =>
+      runAction(direct(server.url, { 'timeout-seconds': '60' }), { env: { NODE_OPTIONS: `--max-old-space-size=${CHILD_HEAP_MB}` }, timeoutMs: 40_000 })
+    )
 
     expect(pages.served.pages).toBeGreaterThan(1)
     expect(result.stderr).not.toMatch(/heap out of memory|FATAL ERROR/i)
@@ -531,7 +544,9 @@ describe('7 bounded memory across pages', () => {
     const pages = endlessPages({ name: 'Somebody else', itemsPerPage: 500, descriptionBytes: 2048 })
     const server = await scriptedServer(pages.script)
 
-    const result = await timed(() => runAction(direct(server.url, { 'timeout-seconds': '4' }), { env: { NODE_OPTIONS: `--max-old-space-size=${CHILD_HEAP_MB}` }, timeoutMs: 15_000 }))
+    const result = await timed(() =>
+      runAction(direct(server.url, { 'timeout-seconds': '4' }), { env: { NODE_OPTIONS: `--max-old-space-size=${CHILD_HEAP_MB}` }, timeoutMs: 15_000 })
+    )
 
     expect(result.stderr).not.toMatch(/heap out of memory|FATAL ERROR/i)
     expect(result.code).toBe(1)

@@ -1,15 +1,5 @@
 import { jest } from '@jest/globals'
-import {
-  ATTEMPT_TIMEOUT_MS,
-  type Clock,
-  Http,
-  type RawResponse,
-  type RequestSpec,
-  type Transport,
-  backoffDelay,
-  retryAfterMs,
-  sleepingClock
-} from '../src/http.js'
+import { ATTEMPT_TIMEOUT_MS, type Clock, Http, type RawResponse, type RequestSpec, type Transport, backoffDelay, retryAfterMs, sleepingClock } from '../src/http.js'
 import { ActionError, OutcomeUnknownError } from '../src/errors.js'
 
 const START = Date.UTC(2025, 0, 1, 0, 0, 0)
@@ -222,9 +212,7 @@ describe('Http.send', () => {
     const { http, calls } = setup([networkError('ECONNRESET'), networkError('ECONNRESET'), networkError('ECONNRESET')], { maxAttempts: 3 })
     const error = await rejection(http.send(GET))
     expect(error).toBeInstanceOf(ActionError)
-    expect(error.message).toBe(
-      'Listing connections failed after 3 attempts: the connection was reset (https://platform.example.com). Try again later, or raise max-attempts.'
-    )
+    expect(error.message).toBe('Listing connections failed after 3 attempts: the connection was reset (https://platform.example.com). Try again later, or raise max-attempts.')
     expect(calls).toHaveLength(3)
   })
 
@@ -318,9 +306,7 @@ describe('Http.send', () => {
     const { http, calls } = setup([response(200)], { deadline: START, timeoutSeconds: 42 })
     const error = await rejection(http.send(GET))
     expect(error).toBeInstanceOf(ActionError)
-    expect(error.message).toBe(
-      "Listing connections was not sent: the step's 42 s deadline (timeout-seconds) had already passed. Raise timeout-seconds."
-    )
+    expect(error.message).toBe("Listing connections was not sent: the step's 42 s deadline (timeout-seconds) had already passed. Raise timeout-seconds.")
     expect(calls).toHaveLength(0)
   })
 
@@ -346,7 +332,16 @@ describe('Http.send', () => {
         return new Promise((resolve) => setTimeout(() => resolve(response(201)), 60_000))
       }
       const logs: string[] = []
-      const http = new Http({ maxAttempts: 3, deadline: START + 300_000, timeoutSeconds: 300, clock: fakeClock(), log: (line) => logs.push(line), debug: () => undefined, redact: (text) => text, transport })
+      const http = new Http({
+        maxAttempts: 3,
+        deadline: START + 300_000,
+        timeoutSeconds: 300,
+        clock: fakeClock(),
+        log: (line) => logs.push(line),
+        debug: () => undefined,
+        redact: (text) => text,
+        transport
+      })
       const answer = http.send(GET)
       await jest.advanceTimersByTimeAsync(60_000)
       expect((await answer).status).toBe(201)
@@ -364,7 +359,16 @@ describe('Http.send', () => {
       const transport: Transport = () => answers.shift()!
       const logs: string[] = []
       const clock = fakeClock()
-      const http = new Http({ maxAttempts: 3, deadline: START + 300_000, timeoutSeconds: 300, clock, log: (line) => logs.push(line), debug: () => undefined, redact: (text) => text, transport })
+      const http = new Http({
+        maxAttempts: 3,
+        deadline: START + 300_000,
+        timeoutSeconds: 300,
+        clock,
+        log: (line) => logs.push(line),
+        debug: () => undefined,
+        redact: (text) => text,
+        transport
+      })
       const sent = http.send(GET)
       await jest.advanceTimersByTimeAsync(ATTEMPT_TIMEOUT_MS)
       expect((await sent).status).toBe(200)
@@ -377,7 +381,16 @@ describe('Http.send', () => {
   test('a hung attempt is abandoned at the deadline', async () => {
     const clock = sleepingClock()
     const hung: Transport = () => new Promise<never>(() => undefined)
-    const http = new Http({ maxAttempts: 5, deadline: clock.now() + 50, timeoutSeconds: 7, clock, log: () => undefined, debug: () => undefined, redact: (text) => text, transport: hung })
+    const http = new Http({
+      maxAttempts: 5,
+      deadline: clock.now() + 50,
+      timeoutSeconds: 7,
+      clock,
+      log: () => undefined,
+      debug: () => undefined,
+      redact: (text) => text,
+      transport: hung
+    })
     const started = Date.now()
     const error = await rejection(http.send(GET))
     expect(error).toBeInstanceOf(ActionError)

@@ -222,7 +222,12 @@ describe('readSettings: bad inputs', () => {
     ['missing ims-org-id', { 'ims-org-id': '' }, 'ims-org-id', '@AdobeOrg'],
     ['client-secret and access-token', { 'access-token': 'tok' }, 'client-secret', 'are both set'],
     ['neither client-secret nor access-token', { 'client-secret': '' }, 'client-secret', 'or "access-token" is required'],
-    ['connection-string with host', { 'connection-string': CONNECTION_STRING, port: '', database: '', username: '', password: '' }, 'host', 'cannot be combined with "connection-string"'],
+    [
+      'connection-string with host',
+      { 'connection-string': CONNECTION_STRING, port: '', database: '', username: '', password: '' },
+      'host',
+      'cannot be combined with "connection-string"'
+    ],
     ['connection-string with port', { ...NO_PARTS, 'connection-string': CONNECTION_STRING, port: '3306' }, 'port', 'cannot be combined'],
     ['connection-string with password', { ...NO_PARTS, 'connection-string': CONNECTION_STRING, password: PASSWORD }, 'password', 'cannot be combined'],
     ['port 0', { port: '0' }, 'port', 'from 1 to 65535; got "0"'],
@@ -264,17 +269,32 @@ describe('readSettings: bad inputs', () => {
     ['platform-url with ftp', { 'platform-url': 'ftp://platform.adobe.io' }, 'platform-url', 'must use https://'],
     ['platform-url with user:pass@', { 'platform-url': 'https://user:pass@platform.adobe.io' }, 'platform-url', 'without user name, password, query or fragment'],
     ['ims-url with a query', { 'ims-url': 'https://ims-na1.adobelogin.com/?x=1' }, 'ims-url', 'without user name, password, query or fragment'],
-    ['malformed connection-string', { ...NO_PARTS, 'connection-string': `Server=h;Pwd="${PASSWORD}` }, 'connection-string', 'is not a valid MySQL connection string: the quoted value that starts at position 14 is not closed'],
+    [
+      'malformed connection-string',
+      { ...NO_PARTS, 'connection-string': `Server=h;Pwd="${PASSWORD}` },
+      'connection-string',
+      'is not a valid MySQL connection string: the quoted value that starts at position 14 is not closed'
+    ],
     ['connection-string without a database', { ...NO_PARTS, 'connection-string': 'Server=h;Uid=u;Pwd=p' }, 'connection-string', 'it has no Database'],
     ['connection-string with a bad port', { ...NO_PARTS, 'connection-string': 'Server=h;Port=99999;Database=d;Uid=u;Pwd=p' }, 'connection-string', 'Port is not a whole number'],
-    ['ssl-mode conflicting with the connection string', { ...NO_PARTS, 'connection-string': `${CONNECTION_STRING}SslMode=None;`, 'ssl-mode': 'Required' }, 'ssl-mode', 'conflicts with the SslMode'],
+    [
+      'ssl-mode conflicting with the connection string',
+      { ...NO_PARTS, 'connection-string': `${CONNECTION_STRING}SslMode=None;`, 'ssl-mode': 'Required' },
+      'ssl-mode',
+      'conflicts with the SslMode'
+    ],
     ['malformed connection-options', { 'connection-options': 'AllowZeroDateTime' }, 'connection-options', 'line 1 is not a valid Key=Value option'],
     ['malformed second line of connection-options', { 'connection-options': 'a=1\nb="unclosed' }, 'connection-options', 'line 2 is not a valid Key=Value option'],
     ['connection-options repeating Server', { 'connection-options': 'Server=other' }, 'connection-options', 'repeats "Server"'],
     ['connection-options repeating Pwd', { 'connection-options': 'Pwd=other' }, 'connection-options', 'repeats "Pwd"'],
     ['connection-options repeating User Id', { 'connection-options': 'a=1;User Id=root' }, 'connection-options', 'repeats "User Id"'],
     ['connection-options with SslMode', { 'connection-options': 'SSL Mode=Required' }, 'connection-options', 'use the "ssl-mode" input'],
-    ['connection-options with auth-type basic', { 'auth-type': 'basic', 'connection-options': 'ConnectTimeout=5' }, 'connection-options', 'only applies to auth-type: connection-string'],
+    [
+      'connection-options with auth-type basic',
+      { 'auth-type': 'basic', 'connection-options': 'ConnectTimeout=5' },
+      'connection-options',
+      'only applies to auth-type: connection-string'
+    ],
     ['connection-id without operation delete', { 'connection-id': 'abc' }, 'connection-id', 'is only used with operation: delete'],
     ['cleanup with delete', { operation: 'delete', cleanup: 'true' }, 'cleanup', 'only applies to operation: upsert'],
     ['preflight with delete', { operation: 'delete', preflight: 'warn' }, 'preflight', 'only applies to operation: upsert'],
@@ -292,7 +312,7 @@ describe('readSettings: bad inputs', () => {
 
   test.each<[string, Record<string, string>]>([
     ['nothing', NO_PARTS],
-    ['a host alone', { ...NO_PARTS, host: 'db' }],
+    ['a host alone', { ...NO_PARTS, host: 'db' }]
   ])('delete with %s to go by fails, naming connection-id', (_, overrides) => {
     const problems = problemsOf({ ...BASE, ...overrides, operation: 'delete' })
     expect(problems).toHaveLength(1)

@@ -16,13 +16,10 @@ async function loginAndCount(db: MariaDb, options: ConnectionOptions) {
   const connection = await mysql.createConnection({ host: db.host, port: db.port, connectTimeout: 5000, ...options })
   try {
     const [[version]] = (await connection.query('SELECT VERSION() AS v')) as unknown as [[{ v: string }]]
-    const [[count]] = (await connection.query(
-      "SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = ? AND table_type = 'BASE TABLE'",
-      [options.database]
-    )) as unknown as [[{ n: number }]]
-    const [[cipher]] = (await connection.query("SHOW SESSION STATUS LIKE 'Ssl_cipher'")) as unknown as [
-      [{ Value: string }]
-    ]
+    const [[count]] = (await connection.query("SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = ? AND table_type = 'BASE TABLE'", [
+      options.database
+    ])) as unknown as [[{ n: number }]]
+    const [[cipher]] = (await connection.query("SHOW SESSION STATUS LIKE 'Ssl_cipher'")) as unknown as [[{ Value: string }]]
     return { version: version.v, tables: Number(count.n), cipher: cipher.Value }
   } finally {
     await connection.end()
@@ -47,14 +44,11 @@ withMariaDb('mariadb.e2e.test.ts', 'real MariaDB', () => {
       fixtures = await seedPreflightFixtures(server())
     })
 
-    test.each(PASSWORD_USERS.map((user) => [user.username, user.password]))(
-      'user %s logs in over TCP with password %j',
-      async (user, password) => {
-        const result = await loginAndCount(server(), { user, password, database: fixtures.database })
-        expect(result.version).toMatch(/MariaDB/)
-        expect(result.tables).toBe(fixtures.tableCount)
-      }
-    )
+    test.each(PASSWORD_USERS.map((user) => [user.username, user.password]))('user %s logs in over TCP with password %j', async (user, password) => {
+      const result = await loginAndCount(server(), { user, password, database: fixtures.database })
+      expect(result.version).toMatch(/MariaDB/)
+      expect(result.tables).toBe(fixtures.tableCount)
+    })
 
     test('a wrong password is refused with 1045', async () => {
       const [user] = fixtures.users

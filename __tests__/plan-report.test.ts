@@ -66,7 +66,10 @@ test('a create and a delete count as one to add and one to destroy; a gone value
 test.each<[Plan, string]>([
   [{ ...update, action: 'reuse', changes: [] }, '**No changes: connection conn-1 exists and would be reused as it is (if-exists: reuse).**'],
   [{ ...update, action: 'absent', connectionId: null, changes: [] }, '**No changes: the connection does not exist in sandbox "prod", so there is nothing to delete.**'],
-  [{ ...update, action: 'fail', changes: [], reason: 'A MySQL connection named "Orders DB" already exists.' }, '**Applying would fail: A MySQL connection named "Orders DB" already exists.**']
+  [
+    { ...update, action: 'fail', changes: [], reason: 'A MySQL connection named "Orders DB" already exists.' },
+    '**Applying would fail: A MySQL connection named "Orders DB" already exists.**'
+  ]
 ])('reuse, absent, fail (%#): one sentence, no table and no tally', (plan, sentence) => {
   const markdown = planMarkdown(plan, 'h')
   expect(markdown).toBe(`### h\n\n${sentence}\n`)

@@ -278,7 +278,18 @@ describe('no secret in the plan', () => {
       method: 'GET',
       path: `${FLOW_BASE}/connections/${existing.id}`,
       status: 200,
-      body: { items: [{ id: existing.id, name: NAME, description: PASSWORD, etag: existing.etag, connectionSpec: existing.connectionSpec, auth: { specName: existing.auth.specName, params: { connectionString } } }] }
+      body: {
+        items: [
+          {
+            id: existing.id,
+            name: NAME,
+            description: PASSWORD,
+            etag: existing.etag,
+            connectionSpec: existing.connectionSpec,
+            auth: { specName: existing.auth.specName, params: { connectionString } }
+          }
+        ]
+      }
     })
 
     const result = await runAction(inputs({ ...database, 'auth-type': authType, description: `Uses ${PASSWORD}` }), { secrets: [platform.accessToken] })

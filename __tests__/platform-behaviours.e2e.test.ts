@@ -70,10 +70,12 @@ function percentDecoded(rawQuery: string): Array<[string, string]> {
 /** The `property` filters of a request as the server reads them: percent-decoded (strict) or form-decoded (lenient). */
 function propertiesOf(which: 'strict' | 'lenient', rawQuery: string): string[] {
   if (which === 'lenient') return new URLSearchParams(rawQuery).getAll('property')
-  return percentDecoded(rawQuery).filter(([key]) => key === 'property').map(([, value]) => value)
+  return percentDecoded(rawQuery)
+    .filter(([key]) => key === 'property')
+    .map(([, value]) => value)
 }
 
-describe('1. the lookup query is percent-encoded as in Adobe\'s examples', () => {
+describe("1. the lookup query is percent-encoded as in Adobe's examples", () => {
   const names = ['Orders DB', 'Orders DB & Co: #1/2 (EU) + 50% @ HQ; ok?']
 
   test.each([
@@ -160,7 +162,10 @@ describe('4. update: add /description, replace /auth/params', () => {
     expect(result.errors).toEqual([])
     expect(result.outputs).toMatchObject({ outcome: 'updated', 'connection-id': existing.id })
     const ops = sentBody(platform, 'PATCH') as Array<{ op: string; path: string }>
-    expect(ops.map(({ op, path }) => [op.toLowerCase(), path]).sort()).toEqual([['add', '/description'], ['replace', '/auth/params']])
+    expect(ops.map(({ op, path }) => [op.toLowerCase(), path]).sort()).toEqual([
+      ['add', '/description'],
+      ['replace', '/auth/params']
+    ])
     expect(platform.connections.get(existing.id)!.description).toBe('Rotated by CI')
   })
 
@@ -263,42 +268,34 @@ describe('5. delete of a connection someone else is deleting', () => {
 })
 
 describe('6. slow answers: no attempt is abandoned before the gateway would end it', () => {
-  test(
-    'a create answered after 35 s succeeds on its first attempt',
-    async () => {
-      await withPlatform({ strict: true }, async (platform) => {
-        platform.inject({ method: 'POST', path: CONNECTIONS, action: 'delay', ms: SLOW_MS })
+  test('a create answered after 35 s succeeds on its first attempt', async () => {
+    await withPlatform({ strict: true }, async (platform) => {
+      platform.inject({ method: 'POST', path: CONNECTIONS, action: 'delay', ms: SLOW_MS })
 
-        const result = await run(platform, {}, { timeoutMs: 55_000 })
+      const result = await run(platform, {}, { timeoutMs: 55_000 })
 
-        expect(result.errors).toEqual([])
-        expect(result.outputs.outcome).toBe('created')
-        expect(count(platform, 'POST /connections')).toBe(1)
-        expect(platform.connections.size).toBe(1)
-      })
-    },
-    60_000
-  )
+      expect(result.errors).toEqual([])
+      expect(result.outputs.outcome).toBe('created')
+      expect(count(platform, 'POST /connections')).toBe(1)
+      expect(platform.connections.size).toBe(1)
+    })
+  }, 60_000)
 
-  test(
-    'an explore (verify: true) answered after 35 s succeeds on its first attempt',
-    async () => {
-      await withPlatform({ strict: true }, async (platform) => {
-        const existing = platform.addConnection({ name: NAME })
-        platform.inject({ method: 'GET', path: `${CONNECTIONS}/${existing.id}/explore`, action: 'delay', ms: SLOW_MS })
+  test('an explore (verify: true) answered after 35 s succeeds on its first attempt', async () => {
+    await withPlatform({ strict: true }, async (platform) => {
+      const existing = platform.addConnection({ name: NAME })
+      platform.inject({ method: 'GET', path: `${CONNECTIONS}/${existing.id}/explore`, action: 'delay', ms: SLOW_MS })
 
-        const result = await run(platform, { 'if-exists': 'reuse', verify: 'true' }, { timeoutMs: 55_000 })
+      const result = await run(platform, { 'if-exists': 'reuse', verify: 'true' }, { timeoutMs: 55_000 })
 
-        expect(result.errors).toEqual([])
-        expect(result.outputs).toMatchObject({ outcome: 'reused', 'table-count': '3' })
-        expect(count(platform, `GET /connections/${existing.id}/explore`)).toBe(1)
-      })
-    },
-    60_000
-  )
+      expect(result.errors).toEqual([])
+      expect(result.outputs).toMatchObject({ outcome: 'reused', 'table-count': '3' })
+      expect(count(platform, `GET /connections/${existing.id}/explore`)).toBe(1)
+    })
+  }, 60_000)
 })
 
-describe('7. Experience Platform on AWS: the organisation\'s MySQL spec decides what is sent', () => {
+describe("7. Experience Platform on AWS: the organisation's MySQL spec decides what is sent", () => {
   const aws = { boolean: () => awsBoolean, string: () => awsString }
 
   test.each([
@@ -361,7 +358,7 @@ describe('7. Experience Platform on AWS: the organisation\'s MySQL spec decides 
     expect(awsBoolean.connections.size).toBe(path === 'update' ? 1 : 0)
   })
 
-  describe('params that break the spec\'s schema fail before anything is written, naming the field, never its value', () => {
+  describe("params that break the spec's schema fail before anything is written, naming the field, never its value", () => {
     const authSpecs = mysqlAuthSpecs('aws', 'boolean')
     const schema = authSpecs[0]!.spec as { properties: Record<string, object>; required: string[] }
     schema.properties = {
@@ -372,7 +369,12 @@ describe('7. Experience Platform on AWS: the organisation\'s MySQL spec decides 
 
     test.each(['create', 'update'] as const)('a port outside the pattern, on %s', async (path) => {
       await withPlatform({ strict: true, profile: 'aws', authSpecs }, async (platform) => {
-        if (path === 'update') platform.addConnection({ name: NAME, description: 'made earlier', auth: { specName: 'Basic Authentication', params: { server: 'db.example.com', port: '3306', database: 'shop', username: 'etl', password: 'old-password-1' } } })
+        if (path === 'update')
+          platform.addConnection({
+            name: NAME,
+            description: 'made earlier',
+            auth: { specName: 'Basic Authentication', params: { server: 'db.example.com', port: '3306', database: 'shop', username: 'etl', password: 'old-password-1' } }
+          })
 
         const result = await run(platform, { 'auth-type': 'basic', port: '3307', password: 'no-semicolon-pass-1' })
 

@@ -63,7 +63,9 @@ withMariaDb('preflight.e2e.test.ts', 'preflight against real MariaDB', () => {
     test('a wrong password fails before any Platform request, with the MySQL error number', async () => {
       const result = await run({ username: 'semi', password: 'not;the-password' })
 
-      expect(expectFailure(result)).toMatch(/^Preflight login to MySQL failed: MySQL 1045: Access denied for user 'semi'@'[^']+' \(using password: YES\)\. Check username and password\.$/)
+      expect(expectFailure(result)).toMatch(
+        /^Preflight login to MySQL failed: MySQL 1045: Access denied for user 'semi'@'[^']+' \(using password: YES\)\. Check username and password\.$/
+      )
       expect(platform.requests).toEqual([])
     })
 

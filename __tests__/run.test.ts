@@ -114,7 +114,11 @@ test('an unexpected error is one sentence, with its stack at debug level', async
 test('plan: reads only, and the outputs, log and summary tell the same plan', async () => {
   const recorded = recordingIo({ ...INPUTS, plan: 'true', 'if-exists': 'update' })
   const existing = { id: 'conn-9', name: 'MySQL shop on db.example.com', etag: '"e9"', connectionSpec: { id: '26d738e0-8963-47ea-aadf-c60de735468a' } }
-  const shown = { ...existing, description: 'old', auth: { specName: 'Connection String Based Authentication', params: { connectionString: 'Server=old-db;Port=3306;Database=shop;Uid=etl;Pwd=****;' } } }
+  const shown = {
+    ...existing,
+    description: 'old',
+    auth: { specName: 'Connection String Based Authentication', params: { connectionString: 'Server=old-db;Port=3306;Database=shop;Uid=etl;Pwd=****;' } }
+  }
   const network = scripted([json(200, { access_token: TOKEN }), json(200, { items: [existing] }), json(200, { items: [shown] })])
 
   await run(recorded.io, { clock, openTransport: network.openTransport })

@@ -44,11 +44,13 @@ async function runBundle(platform, overrides = {}, options = {}) {
 const action = (platform, overrides) => async () => (await runBundle(platform, overrides)).ms
 
 /** A side of a comparison: a command, timed; a failed run stops the bench. */
-const command = (file, argv, env = { PATH: process.env.PATH }) => async () => {
-  const { code, stderr, ms } = await timedRun(file, argv, { env })
-  if (code !== 0) throw new Error(`${file} ${argv.join(' ')} exited ${code}: ${stderr.slice(0, 500)}`)
-  return ms
-}
+const command =
+  (file, argv, env = { PATH: process.env.PATH }) =>
+  async () => {
+    const { code, stderr, ms } = await timedRun(file, argv, { env })
+    if (code !== 0) throw new Error(`${file} ${argv.join(' ')} exited ${code}: ${stderr.slice(0, 500)}`)
+    return ms
+  }
 
 /** What the local server received, as compared between the action and its floor. */
 const received = (platform) => JSON.stringify(platform.requests.map(({ method, target, headers, body }) => ({ method, target, headers, body })))
@@ -127,7 +129,13 @@ try {
   for (const [mode, how, overrides, budget] of modes) {
     const floor = await floorFor(platform, mode, overrides)
     const [ours, least, byHand] = await compare([action(platform, overrides), floor, curl], fresh)
-    row(`${mode} ÷ floor`, `${how}, ${LATENCY_MS} ms latency: action ÷ bench/floor.mjs sending the same requests (${ms(ours)} ÷ ${ms(least)})`, ratio(ours / least), `≤ ${ratio(budget)}`, ours / least <= budget)
+    row(
+      `${mode} ÷ floor`,
+      `${how}, ${LATENCY_MS} ms latency: action ÷ bench/floor.mjs sending the same requests (${ms(ours)} ÷ ${ms(least)})`,
+      ratio(ours / least),
+      `≤ ${ratio(budget)}`,
+      ours / least <= budget
+    )
     row(`${mode} ÷ curl`, `same run: action ÷ the two curl calls of bench/curl-create.sh (${ms(ours)} ÷ ${ms(byHand)})`, ratio(ours / byHand), 'for the record')
   }
 
@@ -145,7 +153,13 @@ try {
     await runBundle(platform, overrides)
     counts.push({ mode, sent: platform.requests.length, minimum })
   }
-  row('requests', 'per mode, IMS included, vs the minimum', counts.map((c) => `${c.mode} ${c.sent}/${c.minimum}`).join('; '), 'equal', counts.every((c) => c.sent === c.minimum))
+  row(
+    'requests',
+    'per mode, IMS included, vs the minimum',
+    counts.map((c) => `${c.mode} ${c.sent}/${c.minimum}`).join('; '),
+    'equal',
+    counts.every((c) => c.sent === c.minimum)
+  )
 
   // Scale: the same reuse against an empty organisation and one with 10,000 connections.
   const target = { name: 'MySQL shop on db.example.com' }
@@ -160,7 +174,13 @@ try {
   await runBundle(crowded, reuse)
   const lists = crowded.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/connections')).length
   const slower = amongMany / alone - 1
-  row('scale', `lookup among 10,000 connections (100 same-spec near names) vs none (${ms(amongMany)} vs ${ms(alone)})`, `${lists} list request; ${(slower * 100).toFixed(1)} %`, '1 request; within 10 %', lists === 1 && slower <= 0.1)
+  row(
+    'scale',
+    `lookup among 10,000 connections (100 same-spec near names) vs none (${ms(amongMany)} vs ${ms(alone)})`,
+    `${lists} list request; ${(slower * 100).toFixed(1)} %`,
+    '1 request; within 10 %',
+    lists === 1 && slower <= 0.1
+  )
 
   const rssMb = probe.maxRssKb / 1024
   row('memory', 'peak RSS of the default upsert', `${rssMb.toFixed(1)} MB`, '≤ 75 MB', rssMb <= 75)

@@ -124,9 +124,7 @@ async function settle(settings: UpsertSettings, draft: CreateDraft, unknown: Out
 
 /** The end of a create whose outcome stayed unknown: say so, and how to find the connection. */
 function mayExist(cause: string, settings: UpsertSettings, draft: CreateDraft): ActionError {
-  return new ActionError(
-    `${cause}; the connection may exist: look in Platform for "${settings.name}" with ${draft.token} in its description before running the step again.`
-  )
+  return new ActionError(`${cause}; the connection may exist: look in Platform for "${settings.name}" with ${draft.token} in its description before running the step again.`)
 }
 
 export async function deleteConnection(settings: DeleteSettings, { flow, log }: Platform): Promise<Deleted> {

@@ -45,7 +45,15 @@ export interface ShownParts {
 const BASIC_PARAMS: Record<keyof ShownParts, string> = { host: 'server', port: 'port', database: 'database', username: 'username', sslMode: 'sslMode' }
 
 // Which input sets each param, for messages.
-const INPUT_OF: Record<string, string> = { server: 'host', port: 'port', database: 'database', username: 'username', password: 'password', sslMode: 'ssl-mode', connectionString: 'connection-string' }
+const INPUT_OF: Record<string, string> = {
+  server: 'host',
+  port: 'port',
+  database: 'database',
+  username: 'username',
+  password: 'password',
+  sslMode: 'ssl-mode',
+  connectionString: 'connection-string'
+}
 
 const typeOf = (schema: Schema | undefined): string | undefined => (typeof schema?.type === 'string' ? schema.type : undefined)
 const enumOf = (schema: Schema | undefined): unknown[] => (Array.isArray(schema?.enum) ? schema.enum : [])
@@ -94,7 +102,9 @@ function offered(specs: AuthSpec[], authType: AuthType): AuthSpec {
   const names = specs.map((candidate) => `"${candidate.name}"`).join(', ')
   const other = (Object.keys(AUTH_SPEC_NAMES) as AuthType[]).find((type) => specs.some((candidate) => candidate.name === AUTH_SPEC_NAMES[type]))
   const advice = other ? `set auth-type: ${other}` : 'this action cannot create a MySQL connection here'
-  throw new ActionError(`This organisation's MySQL connection spec offers ${names ? `only ${names}` : 'no auth spec'}, not "${AUTH_SPEC_NAMES[authType]}" (auth-type: ${authType}): ${advice}.`)
+  throw new ActionError(
+    `This organisation's MySQL connection spec offers ${names ? `only ${names}` : 'no auth spec'}, not "${AUTH_SPEC_NAMES[authType]}" (auth-type: ${authType}): ${advice}.`
+  )
 }
 
 /** What breaks the schema, one phrase per field; never a value (they are credentials). */
@@ -111,7 +121,8 @@ export function schemaProblems(schema: Schema, params: ConnectionAuth['params'])
     const actual = typeof value === 'number' ? (Number.isInteger(value) ? 'integer' : 'number') : typeof value
     if (type && type !== actual && !(type === 'number' && actual === 'integer')) problems.push(`${named(field)} must be of type ${type}`)
     else if (allowed.length > 0 && !allowed.includes(value)) problems.push(`${named(field)} must be one of ${allowed.map((option) => JSON.stringify(option)).join(', ')}`)
-    else if (typeof rule.pattern === 'string' && typeof value === 'string' && !matches(rule.pattern, value)) problems.push(`${named(field)} does not have the form the spec requires`)
+    else if (typeof rule.pattern === 'string' && typeof value === 'string' && !matches(rule.pattern, value))
+      problems.push(`${named(field)} does not have the form the spec requires`)
   }
   return problems
 }

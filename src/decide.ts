@@ -6,10 +6,7 @@ import type { UpsertSettings } from './inputs.js'
 import type { Log } from './io.js'
 
 /** `fail`: applying fails for a reason known before any write; `existing` when one connection is to blame. */
-export type UpsertDecision =
-  | { action: 'create' }
-  | { action: 'update' | 'reuse'; existing: Connection }
-  | { action: 'fail'; reason: string; existing?: Connection }
+export type UpsertDecision = { action: 'create' } | { action: 'update' | 'reuse'; existing: Connection } | { action: 'fail'; reason: string; existing?: Connection }
 
 export type DeleteDecision = { action: 'delete'; existing: Connection } | { action: 'absent' } | { action: 'fail'; reason: string }
 

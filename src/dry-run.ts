@@ -30,7 +30,11 @@ function opening(settings: Settings): string[] {
 export function describeDelete(settings: DeleteSettings): string {
   const { connection } = settings
   if (connection.by === 'id') return [...opening(settings), line(deleteRequest(settings, connection.id), 'to delete the connection')].join('\n')
-  return [...opening(settings), line(lookupRequest(settings, connection.name), 'to find the connection'), line(deleteRequest(settings, placeholder('id')), 'to delete the connection found, if any')].join('\n')
+  return [
+    ...opening(settings),
+    line(lookupRequest(settings, connection.name), 'to find the connection'),
+    line(deleteRequest(settings, placeholder('id')), 'to delete the connection found, if any')
+  ].join('\n')
 }
 
 export function describeUpsert(settings: UpsertSettings, draft: ConnectionDraft, create: ConnectionDraft): string {

@@ -74,6 +74,16 @@ function plain<T extends { id: string }>(connection: T, what: string): T {
   return connection
 }
 
+/** Whether a write's answer carries some id at all (written() judges the rest). */
+function hasId(response: Response): boolean {
+  try {
+    const body: unknown = JSON.parse(response.body)
+    return isObject(body) && typeof body.id === 'string' && body.id !== ''
+  } catch {
+    return false
+  }
+}
+
 function refused(what: string, response: Response, hint?: string): RefusedError {
   return new RefusedError(describeFailure(what, response, hint), what, response.status, flowErrorCode(response))
 }
@@ -136,7 +146,8 @@ export class FlowService {
     if (typeof href !== 'string' || href === '') return undefined
     const next = nextPageRequest(this.access, lookup, href)
     const origin = new URL(next.url).origin
-    if (origin !== new URL(lookup.url).origin) throw new ActionError(`${lookup.what} failed: the next page link points at another origin (${origin}); the token is not sent there. Check platform-url.`)
+    if (origin !== new URL(lookup.url).origin)
+      throw new ActionError(`${lookup.what} failed: the next page link points at another origin (${origin}); the token is not sent there. Check platform-url.`)
     return next
   }
 
@@ -168,13 +179,15 @@ export class FlowService {
     const request = createRequest(this.access, draft)
     const response = await this.send({ ...request, maxAttempts })
     if (response.status !== 201 && response.status !== 200) throw refused(request.what, response)
-    try {
-      return this.written(request.what, response)
-    } catch (error) {
-      // Accepted, so the connection exists, but its id cannot be read: as good as a lost answer.
-      if (!(error instanceof ActionError)) throw error
-      throw new OutcomeUnknownError(`${request.what} answered HTTP ${response.status} with an answer that cannot be read, so the new connection's id is unknown`, 'an unreadable answer', response.attempts)
+    // Accepted, so the connection exists, but without a readable id: as good as a lost answer.
+    if (!hasId(response)) {
+      throw new OutcomeUnknownError(
+        `${request.what} answered HTTP ${response.status} with an answer that cannot be read, so the new connection's id is unknown`,
+        'an unreadable answer',
+        response.attempts
+      )
     }
+    return this.written(request.what, response)
   }
 
   /** Replaces credentials and description; a stale etag (412) is re-read once and the change applied again. */
@@ -228,7 +241,13 @@ export class FlowService {
     const what = request.what
     const response = await this.send(request)
     if (response.status !== 200) {
-      throw new ActionError(describeFailure(what, response, 'Platform could not reach the database with these credentials: check host, port, credentials and that the database admits Adobe\'s IP addresses.'))
+      throw new ActionError(
+        describeFailure(
+          what,
+          response,
+          "Platform could not reach the database with these credentials: check host, port, credentials and that the database admits Adobe's IP addresses."
+        )
+      )
     }
     const body = readJson(what, response)
     if (!Array.isArray(body)) throw new ActionError(`${what} failed: the answer is not a list of tables. Check platform-url.`)
@@ -241,7 +260,9 @@ export class FlowService {
       throw new ActionError(`${what} failed: HTTP ${response.status} came without a connection id. Check platform-url; look for the connection in Platform before running again.`)
     }
     if (!isPlainId(body.id)) {
-      throw new ActionError(`${what} failed: HTTP ${response.status} came with an invalid connection id, one with whitespace, a control character or a slash. Check platform-url; look for the connection in Platform before running again.`)
+      throw new ActionError(
+        `${what} failed: HTTP ${response.status} came with an invalid connection id, one with whitespace, a control character or a slash. Check platform-url; look for the connection in Platform before running again.`
+      )
     }
     return { id: body.id, etag: typeof body.etag === 'string' ? body.etag : '' }
   }

@@ -163,7 +163,11 @@ export class Http {
         if (code === 'EDEADLINE') {
           // A create still in flight at the deadline may have happened: its caller must look before saying so.
           if (spec.idempotent) throw this.deadlineError(spec)
-          throw new OutcomeUnknownError(`${spec.what} got no answer before the step's ${this.options.timeoutSeconds} s deadline (timeout-seconds), so it is unknown whether it took effect`, 'no answer before the deadline', attempt)
+          throw new OutcomeUnknownError(
+            `${spec.what} got no answer before the step's ${this.options.timeoutSeconds} s deadline (timeout-seconds), so it is unknown whether it took effect`,
+            'no answer before the deadline',
+            attempt
+          )
         }
         const origin = new URL(spec.url).origin
         if (!RETRYABLE_CODES.has(code)) {

@@ -1,17 +1,7 @@
 // Every input, read and validated into one typed Settings object before any request is sent.
 // All problems are collected, so a user fixes them in one round instead of one per run.
 
-import {
-  type MysqlTarget,
-  type SslMode,
-  ConnectionStringError,
-  SSL_MODES,
-  coreKeyOf,
-  parseConnectionString,
-  parsePairs,
-  parsePort,
-  parseSslMode
-} from './connection-string.js'
+import { type MysqlTarget, ConnectionStringError, SSL_MODES, coreKeyOf, parseConnectionString, parsePairs, parsePort, parseSslMode } from './connection-string.js'
 
 export type IfExists = 'update' | 'reuse' | 'fail' | 'create'
 export type AuthType = 'connection-string' | 'basic'
@@ -336,7 +326,10 @@ function readTarget(read: ReadInput, problem: (input: string, message: string) =
   }
 
   if (authType === 'basic' && target.options && target.options.length > 0) {
-    return problem('connection-string', `holds options (${target.options.map(([key]) => key).join(', ')}) that auth-type: basic has no place for; remove them or use auth-type: connection-string.`)
+    return problem(
+      'connection-string',
+      `holds options (${target.options.map(([key]) => key).join(', ')}) that auth-type: basic has no place for; remove them or use auth-type: connection-string.`
+    )
   }
   const options = readOptions(read('connection-options'), problem)
   if (options && options.length > 0) {

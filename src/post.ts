@@ -7,7 +7,8 @@ import type { FlowService } from './flow-service.js'
 import { type Settings, readSettings } from './inputs.js'
 import type { Io } from './io.js'
 import { type Step, inSession } from './session.js'
-import { subjectOf, summaryTable } from './summary.js'
+import { redactedTable, summarise } from './report.js'
+import { subjectOf } from './summary.js'
 
 /** The state names the main step saves for the post step. */
 const STATE = { id: 'cleanup-connection-id', name: 'cleanup-name', token: 'cleanup-run-token' } as const
@@ -39,7 +40,7 @@ export function savedState(io: Io): Saved | undefined {
 }
 
 export async function cleanUp(saved: Saved, step: Step): Promise<void> {
-  const { io, log, redactor, clock } = step
+  const { io, log, clock } = step
   const what = saved.id !== '' ? `connection ${saved.id}` : `the connection named "${saved.name}" that carries ${saved.token}`
   let settings: Settings | undefined
   let result: string
@@ -54,7 +55,7 @@ export async function cleanUp(saved: Saved, step: Step): Promise<void> {
     log.warning(result)
   }
   const connection: [string, string] = saved.id !== '' ? ['Connection id', saved.id] : ['Connection', `named "${saved.name}", carrying ${saved.token}`]
-  io.appendSummary(redactor.redact(summaryTable(`Cleanup of ${subjectOf(settings)}`, [connection, ['Cleanup', result]])))
+  summarise(redactedTable(`Cleanup of ${subjectOf(settings)}`, [connection, ['Cleanup', result]], step), step)
 }
 
 /** By id when the step learned it; else the namesake carrying this run's token, never anyone else's. */

@@ -46,7 +46,7 @@ export function describeLoginFailure(error: unknown, target: MysqlTarget): strin
   const server = sqlMessage ? `MySQL ${errno}: ${sqlMessage.replace(/\s+/g, ' ').replace(/\.$/, '')}` : undefined
   switch (errno) {
     case 1045:
-      return `${server}. Check username and password${target.sslMode === 'None' ? ", and whether this user requires TLS (then set ssl-mode to Required)" : ''}.`
+      return `${server}. Check username and password${target.sslMode === 'None' ? ', and whether this user requires TLS (then set ssl-mode to Required)' : ''}.`
     case 1049:
       return `${server}: database "${target.database}" does not exist on ${where}. Check the database input.`
     case 1044:

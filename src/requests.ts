@@ -60,7 +60,10 @@ function flowBase(access: PlatformAccess): string {
   return `${access.platformUrl}${FLOW_SERVICE_PATH}`
 }
 
-function platform(access: PlatformAccess, request: { what: string; method: RequestSpec['method']; url: string; body?: unknown; headers?: Record<string, string>; idempotent?: boolean }): Request {
+function platform(
+  access: PlatformAccess,
+  request: { what: string; method: RequestSpec['method']; url: string; body?: unknown; headers?: Record<string, string>; idempotent?: boolean }
+): Request {
   const headers: Record<string, string> = {
     'x-api-key': access.clientId,
     'x-gw-ims-org-id': access.imsOrgId,

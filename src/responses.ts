@@ -82,7 +82,9 @@ function describeBody(response: Response): string {
 export function readJson(what: string, response: Response): unknown {
   const type = text(response.headers['content-type']) ?? ''
   if (!/[/+]json\b/i.test(type)) {
-    throw new ActionError(`${what} failed: HTTP ${response.status} came with ${describeBody(response)} instead of JSON. Check that platform-url and ims-url point at Adobe, not at a proxy or login page.`)
+    throw new ActionError(
+      `${what} failed: HTTP ${response.status} came with ${describeBody(response)} instead of JSON. Check that platform-url and ims-url point at Adobe, not at a proxy or login page.`
+    )
   }
   try {
     return JSON.parse(response.body)

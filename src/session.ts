@@ -30,7 +30,16 @@ export interface Session {
 export async function openSession(settings: Settings, step: Step, deadline: number): Promise<Session> {
   const { log, redactor, clock } = step
   const { transport, dispose } = step.openTransport(USER_AGENT)
-  const http = new Http({ maxAttempts: settings.maxAttempts, deadline, timeoutSeconds: settings.timeoutSeconds, clock, log: log.info, debug: log.debug, redact: (body) => redactor.redactBody(body), transport })
+  const http = new Http({
+    maxAttempts: settings.maxAttempts,
+    deadline,
+    timeoutSeconds: settings.timeoutSeconds,
+    clock,
+    log: log.info,
+    debug: log.debug,
+    redact: (body) => redactor.redactBody(body),
+    transport
+  })
   try {
     let token: string
     if (settings.credentials.kind === 'access-token') token = settings.credentials.accessToken

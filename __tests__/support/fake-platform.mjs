@@ -27,8 +27,7 @@ const SPEC_SCHEMA_ID = 'https://fake-platform.test/flow-service.json'
 
 // The pattern of `connectionString` in the MySQL "Connection String Based Authentication" auth spec,
 // as GET /connectionSpecs returns it (quoted in the reference notes that accompany the spec). Used verbatim.
-const MYSQL_CONNECTION_STRING_PATTERN =
-  '^([sS]erver=)(.*)( ?;[pP]ort=)(.*)(; ?[dD]atabase=)(.*)(; ?[uU]id=)(.*)(; ?[pP]wd=)(.*)(;)'
+const MYSQL_CONNECTION_STRING_PATTERN = '^([sS]erver=)(.*)( ?;[pP]ort=)(.*)(; ?[dD]atabase=)(.*)(; ?[uU]id=)(.*)(; ?[pP]wd=)(.*)(;)'
 
 const nonEmptyString = { type: 'string', minLength: 1 }
 
@@ -268,11 +267,13 @@ function present(/** @type {any} */ c) {
 
 /** JSON Pointer (RFC 6901) segments of a patch path. */
 const pointerSegments = (/** @type {string} */ path) =>
-  path.split('/').slice(1).map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'))
+  path
+    .split('/')
+    .slice(1)
+    .map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'))
 
 /** A patch op Flow Service refuses: a path that does not exist (1365-400) or a failed validation (1455-400). */
-const badPatchPath = (/** @type {string} */ path, /** @type {string} */ why) =>
-  new FlowError(400, '1365-400', 'Invalid patch path', `Path '${path}' ${why}`)
+const badPatchPath = (/** @type {string} */ path, /** @type {string} */ why) => new FlowError(400, '1365-400', 'Invalid patch path', `Path '${path}' ${why}`)
 
 /**
  * Applies one ADD/REPLACE/REMOVE op to `target` in place. A path whose parent does not exist gives
@@ -335,8 +336,7 @@ const lowerCaseHeaders = (/** @type {import('node:http').IncomingMessage} */ req
   return headers
 }
 
-const isJsonContentType = (/** @type {string | undefined} */ value) =>
-  /^application\/json\s*(;|$)/i.test(value ?? '')
+const isJsonContentType = (/** @type {string | undefined} */ value) => /^application\/json\s*(;|$)/i.test(value ?? '')
 
 /**
  * @param {import('./fake-platform.mjs').FakePlatformOptions} [options]
@@ -585,10 +585,7 @@ export async function startFakePlatform(options = {}) {
     }
     const ops = json.map((item, index) => {
       const op = { ...item, op: typeof item?.op === 'string' ? item.op.toUpperCase() : item?.op }
-      const validate =
-        op.op === 'REMOVE' ? validators.patchRemove
-        : TEXT_PATCH_PATHS.has(op.path) && typeof op.value === 'string' ? validators.patchText
-        : validators.patch
+      const validate = op.op === 'REMOVE' ? validators.patchRemove : TEXT_PATCH_PATHS.has(op.path) && typeof op.value === 'string' ? validators.patchText : validators.patch
       // A connection's spec cannot be changed (1414-400); other paths outside name, description and auth
       // do not exist for a patch (1365-400); both from help/sources/tutorials/api/update.md.
       if (typeof op.path !== 'string') throw invalidBody(ctx.method, ctx.path, `body[${index}].path must be a string`)

@@ -26,7 +26,7 @@ export default function buildOnce() {
     execFileSync(process.execPath, [join(ROOT, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js'), ...args], { cwd: ROOT, stdio: 'pipe' })
   } catch (error) {
     rmSync(out, { recursive: true, force: true })
-    throw new Error(`Building src/ for the end-to-end suites failed (${build}):\n${error.stderr ?? ''}${error.stdout ?? ''}`)
+    throw new Error(`Building src/ for the end-to-end suites failed (${build}):\n${error.stderr ?? ''}${error.stdout ?? ''}`, { cause: error })
   }
   process.env[BUNDLE_VARIABLE] = out
   process.env[FRESH_BUILD_VARIABLE] = out

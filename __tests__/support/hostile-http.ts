@@ -75,7 +75,14 @@ export function endlessPages(options: EndlessPagesOptions): EndlessPages {
   const description = 'x'.repeat(options.descriptionBytes)
   // Built once: every page is the same items and a different next link.
   const items = Array.from({ length: options.itemsPerPage }, (_, i) =>
-    JSON.stringify({ id: `endless-${i}`, name: options.name, description, etag: '"e"', connectionSpec: { id: MYSQL_SPEC_ID, version: '1.0' }, auth: { specName: 'Basic Authentication', params: {} } })
+    JSON.stringify({
+      id: `endless-${i}`,
+      name: options.name,
+      description,
+      etag: '"e"',
+      connectionSpec: { id: MYSQL_SPEC_ID, version: '1.0' },
+      auth: { specName: 'Basic Authentication', params: {} }
+    })
   ).join(',')
   const script: Script = (request, response) => {
     if (request.method !== 'GET' || !/\/connections(\?|$)/.test(request.url ?? '')) {

@@ -61,16 +61,53 @@ async function freePort(): Promise<number> {
 async function makeCertificates(openssl: string, dir: string): Promise<{ ca: string; cert: string; key: string }> {
   const file = (name: string) => join(dir, name)
   const opts = { timeout: TOOL_TIMEOUT_MS }
-  await run(openssl, ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=preflight test CA',
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
-    '-keyout', file('ca-key.pem'), '-out', file('ca.pem')], opts)
-  await run(openssl, ['req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost',
-    '-keyout', file('server-key.pem'), '-out', file('server.csr')], opts)
+  await run(
+    openssl,
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=preflight test CA',
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
+      '-keyout',
+      file('ca-key.pem'),
+      '-out',
+      file('ca.pem')
+    ],
+    opts
+  )
+  await run(openssl, ['req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-keyout', file('server-key.pem'), '-out', file('server.csr')], opts)
   // An extfile rather than -copy_extensions, which OpenSSL 1.1 lacks.
-  writeFileSync(file('server.ext'),
-    'basicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1,DNS:localhost\n')
-  await run(openssl, ['x509', '-req', '-days', '2', '-in', file('server.csr'), '-CA', file('ca.pem'),
-    '-CAkey', file('ca-key.pem'), '-CAcreateserial', '-extfile', file('server.ext'), '-out', file('server.pem')], opts)
+  writeFileSync(file('server.ext'), 'basicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1,DNS:localhost\n')
+  await run(
+    openssl,
+    [
+      'x509',
+      '-req',
+      '-days',
+      '2',
+      '-in',
+      file('server.csr'),
+      '-CA',
+      file('ca.pem'),
+      '-CAkey',
+      file('ca-key.pem'),
+      '-CAcreateserial',
+      '-extfile',
+      file('server.ext'),
+      '-out',
+      file('server.pem')
+    ],
+    opts
+  )
   return { ca: file('ca.pem'), cert: file('server.pem'), key: file('server-key.pem') }
 }
 
@@ -81,10 +118,7 @@ function exited(child: ChildProcess): boolean {
 async function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
   if (exited(child)) return true
   let timer: NodeJS.Timeout | undefined
-  const done = await Promise.race([
-    once(child, 'exit').then(() => true),
-    new Promise<boolean>((resolve) => (timer = setTimeout(resolve, ms, false)))
-  ])
+  const done = await Promise.race([once(child, 'exit').then(() => true), new Promise<boolean>((resolve) => (timer = setTimeout(resolve, ms, false)))])
   clearTimeout(timer)
   return done
 }
@@ -137,7 +171,7 @@ async function connectWhenReady(child: ChildProcess, connect: () => Promise<Conn
       return await connect()
     } catch (error) {
       if (Date.now() > deadline) {
-        throw new Error(`mariadbd did not accept connections within ${READY_TIMEOUT_MS} ms: ${(error as Error).message}`)
+        throw new Error(`mariadbd did not accept connections within ${READY_TIMEOUT_MS} ms: ${(error as Error).message}`, { cause: error })
       }
     }
     await sleep(100)
@@ -181,8 +215,7 @@ export async function startMariaDb(options: StartOptions = {}): Promise<MariaDb 
   const asRoot = process.getuid?.() === 0 ? ['--user=root'] : []
   // Small InnoDB files (the default 96 MB redo log alone costs more than the whole test) and no
   // fsyncs: the data is thrown away, and the same flags keep mariadb-install-db fast too.
-  const innodb = ['--innodb-buffer-pool-size=16M', '--innodb-log-file-size=8M', '--innodb-flush-method=nosync',
-    '--innodb-flush-log-at-trx-commit=0', '--innodb-doublewrite=0']
+  const innodb = ['--innodb-buffer-pool-size=16M', '--innodb-log-file-size=8M', '--innodb-flush-method=nosync', '--innodb-flush-log-at-trx-commit=0', '--innodb-doublewrite=0']
 
   let child: ChildProcess | undefined
   // mariadb-install-db's output, then mariadbd's stderr: shown when the start fails.
@@ -195,9 +228,19 @@ export async function startMariaDb(options: StartOptions = {}): Promise<MariaDb 
   }
 
   try {
-    const initDataDir = run(installDb, ['--no-defaults', `--datadir=${datadir}`, ...asRoot, '--skip-test-db',
-      // root@localhost with an empty password: mysql2 cannot speak the unix_socket auth plugin.
-      '--auth-root-authentication-method=normal', ...innodb], { timeout: TOOL_TIMEOUT_MS }).catch((error) => {
+    const initDataDir = run(
+      installDb,
+      [
+        '--no-defaults',
+        `--datadir=${datadir}`,
+        ...asRoot,
+        '--skip-test-db',
+        // root@localhost with an empty password: mysql2 cannot speak the unix_socket auth plugin.
+        '--auth-root-authentication-method=normal',
+        ...innodb
+      ],
+      { timeout: TOOL_TIMEOUT_MS }
+    ).catch((error) => {
       const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string }
       log = `${stdout}${stderr}`
       throw new Error(`mariadb-install-db failed: ${(error as Error).message.split('\n')[0]}`)
@@ -206,14 +249,27 @@ export async function startMariaDb(options: StartOptions = {}): Promise<MariaDb 
     const sslArgs = certs ? [`--ssl-ca=${certs.ca}`, `--ssl-cert=${certs.cert}`, `--ssl-key=${certs.key}`] : []
 
     const port = await freePort()
-    child = spawn(mariadbd, [
-      '--no-defaults', // must come first
-      `--datadir=${datadir}`, `--socket=${socket}`, `--pid-file=${join(dir, 'mysqld.pid')}`, `--tmpdir=${dir}`,
-      `--port=${port}`, '--bind-address=127.0.0.1,127.0.0.2', '--skip-name-resolve', ...asRoot, ...innodb, ...sslArgs,
-      '--skip-log-bin',
-      // Debian's my.cnf sets utf8mb4, but --no-defaults would leave the compiled-in latin1.
-      '--character-set-server=utf8mb4', '--collation-server=utf8mb4_unicode_ci'
-    ], { stdio: ['ignore', 'ignore', 'pipe'] })
+    child = spawn(
+      mariadbd,
+      [
+        '--no-defaults', // must come first
+        `--datadir=${datadir}`,
+        `--socket=${socket}`,
+        `--pid-file=${join(dir, 'mysqld.pid')}`,
+        `--tmpdir=${dir}`,
+        `--port=${port}`,
+        '--bind-address=127.0.0.1,127.0.0.2',
+        '--skip-name-resolve',
+        ...asRoot,
+        ...innodb,
+        ...sslArgs,
+        '--skip-log-bin',
+        // Debian's my.cnf sets utf8mb4, but --no-defaults would leave the compiled-in latin1.
+        '--character-set-server=utf8mb4',
+        '--collation-server=utf8mb4_unicode_ci'
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] }
+    )
     // A failed spawn (EACCES, …) is reported by the bounded wait below rather than crashing the tests.
     child.on('error', (error) => (log += `\nspawn failed: ${error.message}`))
     if (child.pid !== undefined) watchdog.guard(child.pid)
@@ -222,8 +278,7 @@ export async function startMariaDb(options: StartOptions = {}): Promise<MariaDb 
     })
 
     const server = child
-    const root = await connectWhenReady(server, () =>
-      mysql.createConnection({ socketPath: socket, user: 'root', password: '', connectTimeout: 2000 }))
+    const root = await connectWhenReady(server, () => mysql.createConnection({ socketPath: socket, user: 'root', password: '', connectTimeout: 2000 }))
 
     let stopped = false
     return {
@@ -243,7 +298,7 @@ export async function startMariaDb(options: StartOptions = {}): Promise<MariaDb 
     }
   } catch (error) {
     await cleanup()
-    throw new Error(`could not start MariaDB: ${(error as Error).message}\n--- log tail ---\n${log.slice(-4000)}`)
+    throw new Error(`could not start MariaDB: ${(error as Error).message}\n--- log tail ---\n${log.slice(-4000)}`, { cause: error })
   }
 }
 

@@ -128,8 +128,7 @@ function greeting(connectionId: number, version: string): Buffer {
 
 const ok = (): Buffer => Buffer.concat([Buffer.from([0x00, 0x00, 0x00]), u16(SERVER_STATUS_AUTOCOMMIT), u16(0)])
 const eof = (): Buffer => Buffer.concat([Buffer.from([0xfe]), u16(0), u16(SERVER_STATUS_AUTOCOMMIT)])
-const error = (errno: number, message: string): Buffer =>
-  Buffer.concat([Buffer.from([0xff]), u16(errno), Buffer.from('#28000', 'latin1'), Buffer.from(message, 'utf8')])
+const error = (errno: number, message: string): Buffer => Buffer.concat([Buffer.from([0xff]), u16(errno), Buffer.from('#28000', 'latin1'), Buffer.from(message, 'utf8')])
 
 function columnDefinition(name: string, type: number): Buffer {
   const numeric = type === TYPE_LONGLONG

@@ -59,10 +59,6 @@ export declare function findLeaks(output: string, secrets: string[]): string[]
 /** The runner's environment for one step, with its command files created empty in `dir`. */
 export declare function runnerEnv(dir: string, inputs: Record<string, string>, options?: RunnerEnvOptions): Record<string, string>
 /** Runs a command to its end (SIGKILL after timeoutMs, default 20 s), timed from spawn to close. */
-export declare function timedRun(
-  command: string,
-  argv: string[],
-  options?: { env?: Record<string, string>; cwd?: string; timeoutMs?: number }
-): Promise<TimedRun>
+export declare function timedRun(command: string, argv: string[], options?: { env?: Record<string, string>; cwd?: string; timeoutMs?: number }): Promise<TimedRun>
 /** Runs the action once; throws when it printed a secret input or one of `options.secrets`. */
 export declare function runAction(inputs: Record<string, string>, options?: RunOptions): Promise<RunResult>
