@@ -192,12 +192,6 @@ describe('Http.send', () => {
     expect(logs[0]).toContain('attempt 1/5')
   })
 
-  test('a socket timeout reported by message only is retried', async () => {
-    const { http, calls } = setup([new Error('Request timeout: /data/connections'), response(200)])
-    expect((await http.send(GET)).status).toBe(200)
-    expect(calls).toHaveLength(2)
-  })
-
   test.each([['ECONNREFUSED'], ['EAI_AGAIN']])('%s never reached the server: retried, but not marked repeated', async (code) => {
     const { http } = setup([networkError(code), networkError(code), response(200)])
     expect(await http.send(GET)).toMatchObject({ status: 200, repeated: false })

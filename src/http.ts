@@ -91,10 +91,7 @@ export function retryAfterMs(value: string | string[] | undefined, now: number):
 
 function errorCode(error: unknown): string {
   const code = (error as { code?: unknown }).code
-  if (typeof code === 'string') return code
-  // @actions/http-client reports its socket timeout with a message only.
-  if (error instanceof Error && error.message.startsWith('Request timeout')) return 'ETIMEOUT'
-  return 'EUNKNOWN'
+  return typeof code === 'string' ? code : 'EUNKNOWN'
 }
 
 const UNTRUSTED = "the server's TLS certificate is not trusted (behind a TLS-inspecting proxy, point NODE_EXTRA_CA_CERTS at the proxy's CA certificate)"
