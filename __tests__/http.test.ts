@@ -242,11 +242,13 @@ describe('Http.send', () => {
     expect(calls).toHaveLength(2)
   })
 
-  test('pause logs the standard line and waits by the policy', async () => {
-    const { http, logs, clock } = setup([])
-    await http.pause('Creating the connection', 'HTTP 503', 2, 5, 'checking whether it took effect')
-    expect(clock.waits).toEqual([backoffDelay(2, 0.5)])
-    expect(logs).toEqual([`Creating the connection: HTTP 503, attempt 2/5; checking whether it took effect in ${(backoffDelay(2, 0.5) / 1000).toFixed(1)} s`])
+  test('wait logs its line with the time and waits that long; fits says whether a wait ends before the deadline', async () => {
+    const { http, logs, clock } = setup([], { timeoutSeconds: 30 })
+    expect(http.fits(29_999)).toBe(true)
+    expect(http.fits(30_000)).toBe(false)
+    await http.wait(2000, 'Creating the connection: HTTP 503, attempt 2/5; checking again')
+    expect(clock.waits).toEqual([2000])
+    expect(logs).toEqual(['Creating the connection: HTTP 503, attempt 2/5; checking again in 2.0 s'])
   })
 
   describe('a non-idempotent POST', () => {

@@ -3,6 +3,7 @@
 
 import type { Plan } from '../src/plan.js'
 import { hasChanges, planJson, planLines, planMarkdown } from '../src/plan-report.js'
+import { cell } from '../src/summary.js'
 
 const update: Plan = {
   action: 'update',
@@ -43,7 +44,7 @@ test('an update: a Terraform-style table, cells kept on one line and escaped', (
       '| | Field | Now | After apply |',
       '| --- | --- | --- | --- |',
       '| ~ | description | Old &#124; &#60;b&#62;bold&#60;/b&#62; | New line |',
-      '| + | ssl-mode | — | Required |',
+      '| ~ | ssl-mode | (not shown) | Required |',
       '| ~ | credentials | (hidden) | (replaced) |',
       '',
       'Plan: 0 to add, 1 to change, 0 to destroy.',
@@ -79,8 +80,12 @@ test('the log lines: the headline, one line per change with JSON-quoted values, 
   expect(planLines(update)).toEqual([
     'Plan: ~ update connection conn-1 in place, in sandbox "prod".',
     '  ~ description: "Old | <b>bold</b>" -> "New\\nline"',
-    '  + ssl-mode: null -> "Required"',
+    '  ~ ssl-mode: null -> "Required"',
     '  ~ credentials: "(hidden)" -> "(replaced)"',
     'Plan: 0 to add, 1 to change, 0 to destroy.'
   ])
+})
+
+test('a cell mentions no one and links nowhere: plan-markdown becomes a pull-request comment', () => {
+  expect(cell('ping @octo-org/admins, see [here](https://evil.example)')).toBe('ping &#64;octo-org/admins, see &#91;here&#93;(https://evil.example)')
 })

@@ -2,6 +2,7 @@
 // change. Every test checks that the server received no write: only GETs and the IMS token POST.
 
 import { secretForms } from '../src/secrets.js'
+import { MYSQL_SPEC_ID, startFakePlatform } from './support/fake-platform.mjs'
 import { type RunResult, findLeaks, runAction } from './support/run-action.mjs'
 import { DATABASE, FLOW_BASE, calls as callsOf, platformInputs } from './support/scenario.mjs'
 import { suitePlatform } from './support/suite-platform.js'
@@ -15,7 +16,9 @@ const platform = suitePlatform({ clientSecret: CLIENT_SECRET })
 const database = { ...DATABASE, password: PASSWORD }
 const inputs = (overrides: Record<string, string>) => platformInputs(platform, CLIENT_SECRET, { plan: 'true', ...overrides })
 const run = (overrides: Record<string, string> = {}) => runAction(inputs({ ...database, ...overrides }), { secrets: [platform.accessToken] })
-const calls = () => callsOf(platform)
+/** A plan of an upsert also reads the organisation's MySQL spec, alongside the lookup (in either order): checked once, apart. */
+const SPEC_READ = `GET /connectionSpecs/${MYSQL_SPEC_ID}`
+const calls = () => callsOf(platform).filter((call) => call !== SPEC_READ)
 
 /** No POST, PATCH or DELETE reached Flow Service, and nothing was explored. */
 function expectReadsOnly(): void {
@@ -46,6 +49,7 @@ describe('plan: true for an upsert', () => {
 
     expect(result.code).toBe(0)
     expect(calls()).toEqual(['POST /ims/token/v3', 'GET /connections'])
+    expect(callsOf(platform).filter((call) => call === SPEC_READ)).toHaveLength(1)
     expectReadsOnly()
     expect(result.outputs).toEqual({ plan: 'create', 'has-changes': 'true', changes: expect.any(String), 'plan-markdown': expect.any(String), outcome: 'planned' })
     expect(result.outputs.changes).toBe(
@@ -307,5 +311,46 @@ describe('no secret in the plan', () => {
     const parsed = JSON.parse(changes) as PlanOutput
     expect(parsed.changes.filter((change) => change.field === 'credentials')).toEqual([{ field: 'credentials', from: '(hidden)', to: '(replaced)' }])
     expect(parsed.changes.find((change) => change.field === 'description')).toEqual({ field: 'description', from: '***', to: 'Uses ***' })
+  })
+})
+
+test('on Experience Platform on AWS, a plan of connection-string auth fails as applying would, and says what the spec offers', async () => {
+  const aws = await startFakePlatform({ clientSecret: CLIENT_SECRET, profile: 'aws' })
+  try {
+    const result = await runAction(platformInputs(aws, CLIENT_SECRET, { plan: 'true', ...database }), { secrets: [PASSWORD, CLIENT_SECRET, aws.accessToken] })
+
+    expect(result.code).toBe(1)
+    expect(result.outputs).toMatchObject({ plan: 'fail', 'has-changes': 'false', outcome: 'planned' })
+    expect(result.errors).toEqual([
+      'This organisation\'s MySQL connection spec offers only "Basic Authentication", not "Connection String Based Authentication" (auth-type: connection-string): set auth-type: basic.'
+    ])
+    expect(aws.requests.every((request) => request.method === 'GET' || request.path === '/ims/token/v3')).toBe(true)
+  } finally {
+    await aws.close()
+  }
+})
+
+describe('a plan of a delete by id says absent wherever applying would', () => {
+  test.each(['1102-404', '1003-404', '1439-404'] as const)('Platform answers "Resource not found" as %s', async (notFoundCode) => {
+    const other = await startFakePlatform({ clientSecret: CLIENT_SECRET, notFoundCode })
+    try {
+      const result = await runAction(platformInputs(other, CLIENT_SECRET, { plan: 'true', operation: 'delete', 'connection-id': 'c0ffee-gone' }), {
+        secrets: [CLIENT_SECRET, other.accessToken]
+      })
+
+      expect(result.code).toBe(0)
+      expect(result.outputs).toMatchObject({ plan: 'absent', 'has-changes': 'false', outcome: 'planned' })
+    } finally {
+      await other.close()
+    }
+  })
+
+  test('the connection is already being deleted (state delete-finalizing)', async () => {
+    const lingering = platform.addConnection({ name: 'Orders DB', state: 'delete-finalizing' })
+
+    const result = await run({ operation: 'delete', 'connection-id': lingering.id })
+
+    expect(result.code).toBe(0)
+    expect(result.outputs).toMatchObject({ plan: 'absent', 'has-changes': 'false', outcome: 'planned' })
   })
 })

@@ -63,6 +63,11 @@ function scripted(answers: RawResponse[]): { openTransport: () => { transport: T
   return { openTransport: () => ({ transport, dispose: () => (disposed = true) }), sent, disposed: () => disposed }
 }
 
+/** The organisation's MySQL connection spec, which a plan reads: connection-string auth, as on Azure. */
+const SPEC = json(200, {
+  items: [{ authSpec: [{ name: 'Connection String Based Authentication', spec: { type: 'object', properties: { connectionString: { type: 'string' } } } }] }]
+})
+
 const clock: Clock = { now: () => 0, sleep: async () => undefined, random: () => 0 }
 
 test('an upsert that creates: outputs, summary, and no secret in any line', async () => {
@@ -119,11 +124,16 @@ test('plan: reads only, and the outputs, log and summary tell the same plan', as
     description: 'old',
     auth: { specName: 'Connection String Based Authentication', params: { connectionString: 'Server=old-db;Port=3306;Database=shop;Uid=etl;Pwd=****;' } }
   }
-  const network = scripted([json(200, { access_token: TOKEN }), json(200, { items: [existing] }), json(200, { items: [shown] })])
+  const network = scripted([json(200, { access_token: TOKEN }), SPEC, json(200, { items: [existing] }), json(200, { items: [shown] })])
 
   await run(recorded.io, { clock, openTransport: network.openTransport })
 
-  expect(network.sent).toEqual(['POST /ims/token/v3', 'GET /data/foundation/flowservice/connections', 'GET /data/foundation/flowservice/connections/conn-9'])
+  expect(network.sent).toEqual([
+    'POST /ims/token/v3',
+    'GET /data/foundation/flowservice/connectionSpecs/26d738e0-8963-47ea-aadf-c60de735468a',
+    'GET /data/foundation/flowservice/connections',
+    'GET /data/foundation/flowservice/connections/conn-9'
+  ])
   expect(recorded.outputs).toMatchObject({ plan: 'update', 'has-changes': 'true', 'connection-id': 'conn-9', outcome: 'planned' })
   expect(JSON.parse(recorded.outputs.changes ?? '').changes).toContainEqual({ field: 'host', from: 'old-db', to: 'db.example.com' })
   expect(recorded.lines).toContain('  ~ host: "old-db" -> "db.example.com"')
@@ -136,7 +146,7 @@ test('server text with line breaks of every kind: each log line stays one line',
   const existing = { id: 'conn-9', name: 'MySQL shop on db.example.com', etag: '"e9"', connectionSpec: { id: '26d738e0-8963-47ea-aadf-c60de735468a' } }
   const description = 'old\r\n::warning::a\u0085::warning::b\u2028::warning::c\u2029::stop-commands::d\u001b[2K'
   const shown = { ...existing, description, auth: { specName: 'Connection String Based Authentication', params: {} } }
-  const network = scripted([json(200, { access_token: TOKEN }), json(200, { items: [existing] }), json(200, { items: [shown] })])
+  const network = scripted([json(200, { access_token: TOKEN }), SPEC, json(200, { items: [existing] }), json(200, { items: [shown] })])
 
   await run(recorded.io, { clock, openTransport: network.openTransport })
 

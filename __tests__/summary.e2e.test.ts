@@ -49,6 +49,18 @@ test('a failure writes what failed, in one line', async () => {
   expect(errorRows[0]).toMatch(/^\| Error \| Creating the connection failed: HTTP 403, 403027/)
 })
 
+test('a verify that fails after a create: the summary keeps the connection it made, and says why verify failed', async () => {
+  platform.inject({ method: 'GET', path: /\/explore$/, status: 400, body: { type: 'https://ns.adobe.com/aep/errors/FLOW-1302-400', title: 'Login failed', status: 400 } })
+
+  const result = await run({ ...database, name: 'Orders DB', verify: 'true' })
+
+  expect(result.code).toBe(1)
+  expect(result.outputs).toMatchObject({ outcome: 'created', 'connection-id': expect.any(String) })
+  expect(result.summary).toContain(`| Connection id | ${result.outputs['connection-id']} |`)
+  expect(result.summary).toContain('| Outcome | created |')
+  expect(result.summary.split('\n').filter((line) => line.startsWith('| Verify |'))).toEqual([`| Verify | failed: ${result.errors[0]} |`])
+})
+
 test('bad inputs: the summary names them, in one line', async () => {
   const result = await run({ ...database, port: '0', 'max-attempts': '99' })
 

@@ -1,7 +1,7 @@
 // Applying the settings to Platform: create, update or reuse the connection (creating it exactly
 // once), or delete it.
 
-import { authFor } from './auth-params.js'
+import { SpecRefusal, authFor } from './auth-params.js'
 import { decideDeleteByName, decideUpsert } from './decide.js'
 import { type CreateDraft, type DraftSource, withRunToken } from './draft.js'
 import { ActionError, OutcomeUnknownError, RefusedError, describeError } from './errors.js'
@@ -67,7 +67,7 @@ async function explained<T>(write: Promise<T>, settings: UpsertSettings, flow: F
       authFor(settings.target, settings.authType, specs)
     } catch (explanation) {
       const code = error.code ? `, FLOW-${error.code}` : ''
-      if (explanation instanceof ActionError) throw new ActionError(`${error.what} was refused (HTTP ${error.status}${code}): ${explanation.message}`)
+      if (explanation instanceof SpecRefusal) throw new ActionError(`${error.what} was refused (HTTP ${error.status}${code}): ${explanation.message}`)
     }
     throw error
   }
@@ -95,12 +95,13 @@ async function createOnce(settings: UpsertSettings, draft: CreateDraft, platform
       unknown = error
     }
     used += unknown.attempts
-    let adopted: Connection | undefined
+    let adopted: Connection | 'no time' | undefined
     try {
       adopted = await settle(settings, draft, unknown, used, platform)
     } catch (error) {
       throw mayExist(`${unknown.message}, and looking for it failed: ${describeError(error, log.debug).replace(/\.$/, '')}`, settings, draft)
     }
+    if (adopted === 'no time') throw mayExist(`${unknown.message}, and the deadline leaves no time to look for it`, settings, draft)
     if (adopted) {
       log.info(`The create did take effect: adopting connection ${adopted.id}.`)
       return { id: adopted.id, etag: adopted.etag }
@@ -109,12 +110,23 @@ async function createOnce(settings: UpsertSettings, draft: CreateDraft, platform
   }
 }
 
-/** Looks for the connection carrying this run's token, with growing waits, until found or SETTLE_MS have passed. */
-async function settle(settings: UpsertSettings, draft: CreateDraft, unknown: OutcomeUnknownError, used: number, { flow, http }: Platform): Promise<Connection | undefined> {
+/**
+ * Looks for the connection carrying this run's token, with growing waits, until found or
+ * SETTLE_MS have passed; 'no time' when the deadline comes before the next look.
+ */
+async function settle(
+  settings: UpsertSettings,
+  draft: CreateDraft,
+  unknown: OutcomeUnknownError,
+  used: number,
+  { flow, http }: Platform
+): Promise<Connection | 'no time' | undefined> {
   const started = http.now()
   let wait = unknown.retryAfterMs ?? FIRST_LOOK_MS
   for (let look = 1; ; look++) {
-    await http.pause('Creating the connection', unknown.reason, used, settings.maxAttempts, look === 1 ? 'checking whether it took effect' : 'checking again', wait)
+    if (!http.fits(wait)) return 'no time'
+    const next = look === 1 ? 'checking whether it took effect' : 'checking again'
+    await http.wait(wait, `Creating the connection: ${unknown.reason}, attempt ${used}/${settings.maxAttempts}; ${next}`)
     const ours = (await flow.findByName(settings.name)).find((connection) => connection.description.includes(draft.token))
     const left = SETTLE_MS - (http.now() - started)
     if (ours || left <= 0) return ours

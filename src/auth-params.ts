@@ -6,6 +6,9 @@
 
 import { type MysqlTarget, type SslMode, buildConnectionString, coreKeyOf, parsePairs } from './connection-string.js'
 import { ActionError } from './errors.js'
+
+/** The organisation's MySQL spec refuses what would be written: known before anything is sent. */
+export class SpecRefusal extends ActionError {}
 import type { AuthType } from './inputs.js'
 import type { ConnectionAuth } from './requests.js'
 import { isObject } from './responses.js'
@@ -19,6 +22,7 @@ export interface Schema {
   required?: unknown
   enum?: unknown
   pattern?: unknown
+  default?: unknown
 }
 
 /** One auth spec the organisation's MySQL connection spec offers. */
@@ -58,13 +62,21 @@ const INPUT_OF: Record<string, string> = {
 const typeOf = (schema: Schema | undefined): string | undefined => (typeof schema?.type === 'string' ? schema.type : undefined)
 const enumOf = (schema: Schema | undefined): unknown[] => (Array.isArray(schema?.enum) ? schema.enum : [])
 
-/** sslMode in the form the spec declares: the Azure enum, a JSON boolean, or the string "true"/"false". */
-function sslModeParam(mode: SslMode, schema: Schema | undefined): string | boolean {
+/**
+ * sslMode in the form the spec declares: a JSON boolean, the string "true"/"false", or the Azure
+ * enum. A plain string type alone does not say which: it is read as AWS's boolean string only
+ * with a sign of it (a true/false default, or no connection-string auth offered, as on AWS).
+ */
+function sslModeParam(mode: SslMode, schema: Schema | undefined, onAws: boolean): string | boolean {
   const azure = AZURE_SSL_MODES[mode]
-  if (!schema || enumOf(schema).includes(azure)) return azure
+  const allowed = enumOf(schema)
+  if (!schema || allowed.includes(azure)) return azure
   if (typeOf(schema) === 'boolean') return ENFORCED[mode]
-  if (typeOf(schema) === 'string' && !enumOf(schema).some((value) => Object.values(AZURE_SSL_MODES).includes(String(value)))) return String(ENFORCED[mode])
-  return azure
+  const booleanStrings =
+    allowed.length > 0
+      ? allowed.every((value) => value === 'true' || value === 'false')
+      : typeOf(schema) === 'string' && (onAws || [true, false, 'true', 'false'].includes(schema.default as never))
+  return booleanStrings ? String(ENFORCED[mode]) : azure
 }
 
 /**
@@ -76,6 +88,7 @@ export function authFor(target: MysqlTarget, authType: AuthType, specs?: AuthSpe
   const specName = AUTH_SPEC_NAMES[authType]
   const spec = specs && offered(specs, authType)
   const properties = spec?.schema.properties ?? {}
+  const onAws = specs !== undefined && !specs.some((candidate) => candidate.name === AUTH_SPEC_NAMES['connection-string'])
   const params: ConnectionAuth['params'] =
     authType === 'basic'
       ? {
@@ -84,13 +97,18 @@ export function authFor(target: MysqlTarget, authType: AuthType, specs?: AuthSpe
           [BASIC_PARAMS.database]: target.database,
           [BASIC_PARAMS.username]: target.username,
           password: target.password,
-          ...(target.sslMode ? { [BASIC_PARAMS.sslMode]: sslModeParam(target.sslMode, properties.sslMode) } : {})
+          ...(target.sslMode ? { [BASIC_PARAMS.sslMode]: sslModeParam(target.sslMode, properties.sslMode, onAws) } : {})
         }
       : { connectionString: buildConnectionString(target) }
   const auth = { specName, params }
   if (spec) {
-    const problem = schemaProblems(spec.schema, params)[0]
-    if (problem) throw new ActionError(`This organisation's MySQL connection spec refuses the params of "${specName}": ${problem}; check that input.`)
+    // Every problem at once, so one run shows all there is to fix.
+    const problems = schemaProblems(spec.schema, params)
+    if (problems.length > 0) {
+      throw new SpecRefusal(
+        `This organisation's MySQL connection spec refuses the params of "${specName}": ${problems.join('; ')}; check ${problems.length === 1 ? 'that input' : 'those inputs'}.`
+      )
+    }
   }
   return auth
 }
@@ -102,13 +120,13 @@ function offered(specs: AuthSpec[], authType: AuthType): AuthSpec {
   const names = specs.map((candidate) => `"${candidate.name}"`).join(', ')
   const other = (Object.keys(AUTH_SPEC_NAMES) as AuthType[]).find((type) => specs.some((candidate) => candidate.name === AUTH_SPEC_NAMES[type]))
   const advice = other ? `set auth-type: ${other}` : 'this action cannot create a MySQL connection here'
-  throw new ActionError(
+  throw new SpecRefusal(
     `This organisation's MySQL connection spec offers ${names ? `only ${names}` : 'no auth spec'}, not "${AUTH_SPEC_NAMES[authType]}" (auth-type: ${authType}): ${advice}.`
   )
 }
 
 /** What breaks the schema, one phrase per field; never a value (they are credentials). */
-export function schemaProblems(schema: Schema, params: ConnectionAuth['params']): string[] {
+function schemaProblems(schema: Schema, params: ConnectionAuth['params']): string[] {
   const problems: string[] = []
   const named = (field: string): string => `"${field}"${INPUT_OF[field] ? ` (from the ${INPUT_OF[field]} input)` : ''}`
   const required = Array.isArray(schema.required) ? schema.required.filter((field): field is string => typeof field === 'string') : []

@@ -30,8 +30,8 @@ export type UpdateChange = Pick<ConnectionDraft, 'auth' | 'description'>
 type Values = Partial<Record<Field, string | null>>
 
 /** Markers in place of credentials, which are never shown. */
-export const HIDDEN = '(hidden)'
-export const REPLACED = '(replaced)'
+const HIDDEN = '(hidden)'
+const REPLACED = '(replaced)'
 export const SET = '(set)'
 
 function authValues(auth: { specName: string; params: Record<string, unknown> }): Values {

@@ -20,11 +20,13 @@ export function draftFor(settings: UpsertSettings, env: Record<string, string | 
 export type DraftSource = () => Promise<ConnectionDraft>
 
 /**
- * For basic auth the params take the form the organisation's MySQL spec declares (AWS differs
- * from Azure): the read starts at once, so it runs alongside the lookup and costs no time.
+ * With `readSpec`, the params take the form the organisation's MySQL spec declares (AWS differs
+ * from Azure) and are checked against it: the read starts at once, so it runs alongside the
+ * lookup and costs no time. Basic auth needs it; a plan reads it for every auth type, so that it
+ * fails where the write would.
  */
-export function draftSource(settings: UpsertSettings, env: Record<string, string | undefined>, flow: Pick<FlowService, 'authSpecs'>): DraftSource {
-  const specs = settings.authType === 'basic' ? flow.authSpecs() : undefined
+export function draftSource(settings: UpsertSettings, env: Record<string, string | undefined>, flow: Pick<FlowService, 'authSpecs'>, readSpec: boolean): DraftSource {
+  const specs = readSpec ? flow.authSpecs() : undefined
   specs?.catch(() => undefined) // awaited by the caller, unless it reuses or fails first
   return async () => draftFor(settings, env, await specs)
 }
@@ -36,7 +38,7 @@ export function withRunToken(draft: ConnectionDraft): CreateDraft {
 }
 
 /** From the variables the runner sets for every job. */
-export function defaultDescription(env: Record<string, string | undefined>): string {
+function defaultDescription(env: Record<string, string | undefined>): string {
   const repository = env.GITHUB_REPOSITORY
   if (!repository) return 'Managed by a GitHub Actions workflow.'
   const server = env.GITHUB_SERVER_URL || 'https://github.com'

@@ -10,6 +10,7 @@ import {
   type Existing,
   MYSQL_SPEC_ID,
   type PlatformAccess,
+  isPlainId,
   connectionSpecRequest,
   createRequest,
   deleteRequest,
@@ -56,16 +57,6 @@ function toConnection(item: unknown): Connection | undefined {
   }
 }
 
-/**
- * A connection id goes into URLs, outputs and log lines as it is, so it must be a plain id:
- * no whitespace, control character, slash or backslash, and not "." or "..", which would
- * address the collection or the service above it.
- */
-export function isPlainId(id: string): boolean {
-  // eslint-disable-next-line no-control-regex -- control characters are what it looks for
-  return id !== '' && id !== '.' && id !== '..' && !/[\s\u0000-\u001f\u007f-\u009f/\\]/.test(id)
-}
-
 /** The connection, once its id is known to be plain: any other id makes the whole answer invalid. */
 function plain<T extends { id: string }>(connection: T, what: string): T {
   if (!isPlainId(connection.id)) {
@@ -82,6 +73,11 @@ function hasId(response: Response): boolean {
   } catch {
     return false
   }
+}
+
+/** A deleted connection lingers in state delete-finalizing: it is on its way out, not one to use or delete. */
+export function deleting(connection: Connection): boolean {
+  return connection.state === 'delete-finalizing'
 }
 
 function refused(what: string, response: Response, hint?: string): RefusedError {
@@ -132,8 +128,7 @@ export class FlowService {
       for (const item of body.items) {
         const connection = toConnection(item)
         const specId = isObject(item) && isObject(item.connectionSpec) ? item.connectionSpec.id : undefined
-        // A deleted connection lingers in state delete-finalizing: it is on its way out, not a match.
-        if (connection && connection.name === name && specId === MYSQL_SPEC_ID && connection.state !== 'delete-finalizing') found.push(plain(connection, what))
+        if (connection && connection.name === name && specId === MYSQL_SPEC_ID && !deleting(connection)) found.push(plain(connection, what))
       }
       request = this.nextPage(body, lookup)
     }
@@ -156,7 +151,7 @@ export class FlowService {
     const request = getRequest(this.access, id)
     const response = await this.send(request)
     // Any other 404 (an unknown sandbox, say) is a failure, not an absent connection.
-    if (response.status === 404 && flowErrorCode(response) === '1101-404') return undefined
+    if (response.status === 404 && NOT_FOUND_CODES.has(flowErrorCode(response) ?? '')) return undefined
     if (response.status !== 200) throw new ActionError(describeFailure(request.what, response))
     const body = readJson(request.what, response)
     const connection = isObject(body) && Array.isArray(body.items) ? toConnection(body.items[0]) : undefined
@@ -167,7 +162,7 @@ export class FlowService {
   /** The connection, which must exist: it was found a moment ago. */
   async get(id: string): Promise<Connection> {
     const connection = await this.find(id)
-    if (!connection) throw new ActionError(`${getRequest(this.access, id).what} failed: FLOW-1101-404, the connection was deleted while this step ran. Run the step again.`)
+    if (!connection) throw new ActionError(`Reading connection ${id} failed: Platform no longer knows it, so it was deleted while this step ran. Run the step again.`)
     return connection
   }
 
@@ -201,7 +196,6 @@ export class FlowService {
       throw refused(request.what, response, advice)
     }
     throw refused(request.what, response)
-    return this.written(request.what, response)
   }
 
   /** Deletes; "absent" only when Flow Service says no connection has this id. */

@@ -188,21 +188,32 @@ export class Http {
     return this.options.clock.now()
   }
 
+  /** Whether a wait of `ms` still ends before the deadline. */
+  fits(ms: number): boolean {
+    return this.options.clock.now() + ms < this.options.deadline
+  }
+
   /**
-   * Waits as the retry policy says before the next step (`next` names it in the log line), or
-   * fails when the wait would pass the deadline. Also for callers that repeat a step themselves.
+   * Waits before the next step (`next` names it in the log line): as long as the server asked
+   * (`asked`), or as the retry policy says; fails when the wait would pass the deadline.
    */
-  async pause(what: string, reason: string, attempt: number, maxAttempts: number, next: string, waitMs?: number): Promise<void> {
-    const { clock, deadline, timeoutSeconds } = this.options
-    const delay = waitMs ?? backoffDelay(attempt, clock.random())
-    if (clock.now() + delay >= deadline) {
-      const asked = waitMs === undefined ? '' : ` (the server asked to wait ${Math.ceil(waitMs / 1000)} s)`
+  private async pause(what: string, reason: string, attempt: number, maxAttempts: number, next: string, asked?: number): Promise<void> {
+    const { clock, timeoutSeconds } = this.options
+    const delay = asked ?? backoffDelay(attempt, clock.random())
+    if (!this.fits(delay)) {
+      const request = asked === undefined ? '' : ` (the server asked to wait ${Math.ceil(asked / 1000)} s)`
       throw new ActionError(
-        `${what} failed: ${reason} on attempt ${attempt}/${maxAttempts}, and waiting to try again${asked} would pass the ${timeoutSeconds} s deadline (timeout-seconds). Try again later, or raise timeout-seconds.`
+        `${what} failed: ${reason} on attempt ${attempt}/${maxAttempts}, and waiting to try again${request} would pass the ${timeoutSeconds} s deadline (timeout-seconds). Try again later, or raise timeout-seconds.`
       )
     }
     this.options.log(`${what}: ${reason}, attempt ${attempt}/${maxAttempts}; ${next} in ${(delay / 1000).toFixed(1)} s`)
     await clock.sleep(delay)
+  }
+
+  /** Waits `ms` (the caller checked that it fits), saying why in one log line. */
+  async wait(ms: number, line: string): Promise<void> {
+    this.options.log(`${line} in ${(ms / 1000).toFixed(1)} s`)
+    await this.options.clock.sleep(ms)
   }
 
   /** One attempt, abandoned after ATTEMPT_TIMEOUT_MS (retryable) or at the deadline (final), whichever is first. */

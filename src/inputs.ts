@@ -2,6 +2,8 @@
 // All problems are collected, so a user fixes them in one round instead of one per run.
 
 import { type MysqlTarget, ConnectionStringError, SSL_MODES, coreKeyOf, parseConnectionString, parsePairs, parsePort, parseSslMode } from './connection-string.js'
+import { LINE_BREAK } from './io.js'
+import { isPlainId } from './requests.js'
 
 export type IfExists = 'update' | 'reuse' | 'fail' | 'create'
 export type AuthType = 'connection-string' | 'basic'
@@ -99,9 +101,6 @@ const SINGLE_LINE = [
   'cleanup',
   'preflight'
 ]
-
-// Java's and JavaScript's regular expressions (Platform's pattern uses `.`) also end lines at these.
-const LINE_BREAK = /[\r\n\u0085\u2028\u2029]/
 
 // Sent as HTTP headers, which carry only visible ASCII.
 const HEADER_INPUTS = new Set(['client-id', 'ims-org-id', 'sandbox-name', 'access-token'])
@@ -204,7 +203,7 @@ export function readSettings(readRaw: ReadInput): { settings?: Settings; problem
   const connectionId = read('connection-id')
   // It becomes a path segment: ".", "..", a slash or a blank would address another resource.
   const alreadyRefused = problems.some((known) => known.input === 'connection-id')
-  if (connectionId !== '' && !alreadyRefused && (/^\.{1,2}$/.test(connectionId) || /[/\\\s\p{Cc}]/u.test(connectionId))) {
+  if (connectionId !== '' && !alreadyRefused && !isPlainId(connectionId)) {
     problem('connection-id', 'must be a plain connection id, as Platform shows it (letters, digits and "-"): no "/", ".", "..", spaces or control characters.')
   }
 
@@ -285,7 +284,7 @@ function normalizeScopes(scopes: string): string {
 
 function readTarget(read: ReadInput, problem: (input: string, message: string) => undefined, authType: AuthType): MysqlTarget | undefined {
   const given = read('connection-string')
-  let target: Partial<MysqlTarget> | undefined
+  let target: MysqlTarget
   if (given !== '') {
     const mixed = PARTS.filter((part) => read(part) !== '')
     const [first] = mixed
@@ -325,7 +324,7 @@ function readTarget(read: ReadInput, problem: (input: string, message: string) =
     else target.sslMode = sslMode
   }
 
-  if (authType === 'basic' && target.options && target.options.length > 0) {
+  if (authType === 'basic' && target.options.length > 0) {
     return problem(
       'connection-string',
       `holds options (${target.options.map(([key]) => key).join(', ')}) that auth-type: basic has no place for; remove them or use auth-type: connection-string.`
@@ -334,11 +333,11 @@ function readTarget(read: ReadInput, problem: (input: string, message: string) =
   const options = readOptions(read('connection-options'), problem)
   if (options && options.length > 0) {
     if (authType === 'basic') return problem('connection-options', 'only applies to auth-type: connection-string; Basic Authentication has no place for extra options.')
-    const merged = new Map((target.options ?? []).map((pair) => [pair[0].toLowerCase(), pair]))
+    const merged = new Map(target.options.map((pair) => [pair[0].toLowerCase(), pair]))
     for (const pair of options) merged.set(pair[0].toLowerCase(), pair)
     target.options = [...merged.values()]
   }
-  return target as MysqlTarget
+  return target
 }
 
 function readOptions(text: string, problem: (input: string, message: string) => undefined): Array<[string, string]> | undefined {

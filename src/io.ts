@@ -23,6 +23,9 @@ export interface Io extends Log {
   env: Record<string, string | undefined>
 }
 
+/** What ends a line in a log, a Markdown table, or a regular expression of Java or JavaScript. */
+export const LINE_BREAK = /[\r\n\u0085\u2028\u2029]/
+
 /**
  * Characters after which a runner or a log viewer may start a new line (CR, LF, NEL, LINE and
  * PARAGRAPH SEPARATOR), and every other control character but tab: on a line of its own, server

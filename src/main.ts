@@ -6,6 +6,7 @@ import { deleteConnection, upsert } from './apply.js'
 import { buildConnectionString } from './connection-string.js'
 import { type CreateDraft, draftFor, draftSource, withRunToken } from './draft.js'
 import { describeDelete, describeUpsert } from './dry-run.js'
+import { describeError } from './errors.js'
 import { sleepingClock } from './http.js'
 import { type DeleteSettings, type Settings, type UpsertSettings, readSettings } from './inputs.js'
 import { type Io, redactingLog } from './io.js'
@@ -76,7 +77,9 @@ async function runUpsert(settings: UpsertSettings, step: Step, deadline: number)
     }
     case 'plan':
       if (settings.verify) log.info('Verify skipped: a plan sends no explore request, so Platform does not log in to the database.')
-      return inSession(settings, step, deadline, async ({ flow }) => reportPlan(await planUpsert(settings, draftSource(settings, io.env, flow), { flow, log }), settings, step))
+      return inSession(settings, step, deadline, async ({ flow }) =>
+        reportPlan(await planUpsert(settings, draftSource(settings, io.env, flow, true), { flow, log }), settings, step)
+      )
     case 'apply':
       return inSession(settings, step, deadline, (session) => applyUpsert(settings, session, step))
   }
@@ -85,20 +88,26 @@ async function runUpsert(settings: UpsertSettings, step: Step, deadline: number)
 async function applyUpsert(settings: UpsertSettings, session: Session, step: Step): Promise<void> {
   const { io, log } = step
   const beforeCreate = (create: CreateDraft): void => {
-    if (settings.cleanup) saveBeforeCreate(io, create)
+    if (settings.cleanup && !step.redactor.touches(create.name)) saveBeforeCreate(io, create)
   }
-  const result = await upsert(settings, draftSource(settings, io.env, session.flow), { ...session, log }, beforeCreate)
+  const result = await upsert(settings, draftSource(settings, io.env, session.flow, settings.authType === 'basic'), { ...session, log }, beforeCreate)
   // Saved before anything else can fail, so the post step still removes what this step made.
   // Not an id holding a masked secret: the state file must not hold one either (post finds it by its token then).
   if (settings.cleanup && result.outcome === 'created' && !step.redactor.touches(result.id)) saveCreated(io, result.id)
   reportResult(result, step)
-  let tableCount: number | undefined
-  if (settings.verify) {
-    tableCount = await session.flow.explore(result.id)
-    log.info(`Verified: Platform reached the database and sees ${tableCount} table${tableCount === 1 ? '' : 's'}.`)
-    setOutput('table-count', String(tableCount), step)
+  if (!settings.verify) return writeSummary(settings, result, step)
+  let tables: number
+  try {
+    tables = await session.flow.explore(result.id)
+  } catch (error) {
+    // The connection is in place and its outputs are set: the summary says so, and why verify failed.
+    const message = describeError(error, log.debug)
+    log.error(message)
+    return writeSummary(settings, result, step, { failed: message })
   }
-  writeSummary(settings, result, step, tableCount)
+  log.info(`Verified: Platform reached the database and sees ${tables} table${tables === 1 ? '' : 's'}.`)
+  setOutput('table-count', String(tables), step)
+  writeSummary(settings, result, step, { tables })
 }
 
 async function runDelete(settings: DeleteSettings, step: Step, deadline: number): Promise<void> {
@@ -112,7 +121,7 @@ async function runDelete(settings: DeleteSettings, step: Step, deadline: number)
       return inSession(settings, step, deadline, async (session) => {
         const result = await deleteConnection(settings, { ...session, log })
         reportResult(result, step)
-        writeSummary(settings, result, step, undefined)
+        writeSummary(settings, result, step)
       })
   }
 }

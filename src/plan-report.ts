@@ -16,15 +16,17 @@ export function planJson(plan: Plan): string {
   return JSON.stringify({ action, connectionId, name, sandbox, changes })
 }
 
-/** Terraform's markers: + a value appears, - it goes, ~ it changes. */
-function marker(change: Change): string {
+/** Terraform's markers: + a value appears, - it goes, ~ it changes (in an update, also one Platform hides now). */
+function marker(change: Change, action: Plan['action']): string {
+  if (action === 'update') return '~'
   if (change.from === null) return '+'
   if (change.to === null) return '-'
   return '~'
 }
 
-function shown(value: string | null): string {
-  if (value === null) return '—'
+/** In an update, a missing current value is one Platform does not show (hidden, or not set): not a new field. */
+function shown(value: string | null, action: Plan['action']): string {
+  if (value === null) return action === 'update' ? '(not shown)' : '—'
   return value === '' ? '(empty)' : value
 }
 
@@ -57,7 +59,8 @@ export function planMarkdown(plan: Plan, heading: string): string {
   const lines = [`### ${cell(heading)}`, '', `**${cell(headline(plan))}**`, '']
   if (plan.changes.length > 0) {
     lines.push('| | Field | Now | After apply |', '| --- | --- | --- | --- |')
-    for (const change of plan.changes) lines.push(`| ${marker(change)} | ${cell(change.field)} | ${cell(shown(change.from))} | ${cell(shown(change.to))} |`)
+    for (const change of plan.changes)
+      lines.push(`| ${marker(change, plan.action)} | ${cell(change.field)} | ${cell(shown(change.from, plan.action))} | ${cell(shown(change.to, plan.action))} |`)
     lines.push('')
   }
   const total = tally(plan)
@@ -69,7 +72,7 @@ export function planMarkdown(plan: Plan, heading: string): string {
 export function planLines(plan: Plan): string[] {
   const quoted = (value: string | null): string => (value === null ? 'null' : JSON.stringify(value))
   const lines = [`Plan: ${headline(plan)}`]
-  for (const change of plan.changes) lines.push(`  ${marker(change)} ${change.field}: ${quoted(change.from)} -> ${quoted(change.to)}`)
+  for (const change of plan.changes) lines.push(`  ${marker(change, plan.action)} ${change.field}: ${quoted(change.from)} -> ${quoted(change.to)}`)
   const total = tally(plan)
   if (total) lines.push(total)
   return lines

@@ -4,10 +4,12 @@
 
 import { type Change, createChanges, deleteChanges, updateChanges } from './changes.js'
 import { decideDeleteByName, decideUpsert } from './decide.js'
-import type { Connection, FlowService } from './flow-service.js'
+import { type Connection, type FlowService, deleting } from './flow-service.js'
 import type { DeleteSettings, UpsertSettings } from './inputs.js'
 import type { Log } from './io.js'
 import type { DraftSource } from './draft.js'
+import { SpecRefusal } from './auth-params.js'
+import type { ConnectionDraft } from './requests.js'
 
 export type PlanAction = 'create' | 'update' | 'reuse' | 'fail' | 'delete' | 'absent'
 
@@ -32,17 +34,27 @@ interface Reader {
 export async function planUpsert(settings: UpsertSettings, draft: DraftSource, { flow, log }: Reader): Promise<Plan> {
   const decision = await decideUpsert(settings, { flow, log })
   const about = { name: settings.name, sandbox: settings.sandboxName }
+  const failed = (reason: string, connectionId: string | null): Plan => ({ ...about, action: 'fail', connectionId, changes: [], reason })
   switch (decision.action) {
-    case 'create':
-      return { ...about, action: 'create', connectionId: null, changes: createChanges(await draft()) }
     case 'reuse':
       return { ...about, action: 'reuse', connectionId: decision.existing.id, changes: [] }
     case 'fail':
-      return { ...about, action: 'fail', connectionId: decision.existing?.id ?? null, changes: [], reason: decision.reason }
+      return failed(decision.reason, decision.existing?.id ?? null)
+    case 'create':
     case 'update': {
+      const existing = decision.action === 'update' ? decision.existing : undefined
+      let change: ConnectionDraft
+      try {
+        change = await draft()
+      } catch (error) {
+        // The organisation's MySQL spec refuses what would be written: the write would fail too.
+        if (error instanceof SpecRefusal) return failed(error.message, existing?.id ?? null)
+        throw error
+      }
+      if (!existing) return { ...about, action: 'create', connectionId: null, changes: createChanges(change) }
       // Read as Platform holds it now, not as the list abbreviates it: this is what the update replaces.
-      const current = await flow.get(decision.existing.id)
-      return { ...about, action: 'update', connectionId: current.id, changes: updateChanges(current, await draft()) }
+      const current = await flow.get(existing.id)
+      return { ...about, action: 'update', connectionId: current.id, changes: updateChanges(current, change) }
     }
   }
 }
@@ -57,6 +69,7 @@ export async function planDelete(settings: DeleteSettings, { flow, log }: Reader
     if (decision.action === 'fail') return { action: 'fail', connectionId: null, name: connection.name, sandbox, changes: [], reason: decision.reason }
     if (decision.action === 'delete') existing = await flow.get(decision.existing.id)
   }
-  if (!existing) return { action: 'absent', connectionId: null, name: connection.by === 'name' ? connection.name : null, sandbox, changes: [] }
+  // As apply's delete would find it: already on its way out.
+  if (!existing || deleting(existing)) return { action: 'absent', connectionId: null, name: connection.by === 'name' ? connection.name : null, sandbox, changes: [] }
   return { action: 'delete', connectionId: existing.id, name: existing.name, sandbox, changes: deleteChanges(existing) }
 }

@@ -97,7 +97,7 @@ export function describeTimeout(stage: PreflightStage, target: MysqlTarget, budg
   if (stage === 'login') {
     return `no answer from ${where} within ${seconds(budgetMs)}, the preflight's share of timeout-seconds; a database that admits only Adobe's IP ranges cannot be reached from the runner, where preflight: warn keeps this a warning and off skips the login.`
   }
-  // Not "raise timeout-seconds": the share is at most 10 s (main.ts), so that may not help.
+  // Not "raise timeout-seconds": the share is at most 10 s (preflight-step.ts), so that may not help.
   return `${where} accepted the login but did not answer the preflight's queries within ${seconds(budgetMs)}, the preflight's share of timeout-seconds; check the database's load, or set preflight: warn to go on without this check.`
 }
 

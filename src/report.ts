@@ -81,13 +81,14 @@ function redactedPlan(plan: Plan, redact: (text: string) => string): Plan {
   }
 }
 
-export function writeSummary(settings: Settings, result: Upserted | Deleted, step: Step, tableCount: number | undefined): void {
+/** `verify`: what Platform saw when it explored the database, or why it could not. */
+export function writeSummary(settings: Settings, result: Upserted | Deleted, step: Step, verify?: { tables: number } | { failed: string }): void {
   const rows: Array<[string, string]> = [
     ['Connection id', result.id],
     ['Outcome', result.outcome],
     ['Sandbox', settings.sandboxName]
   ]
-  if (tableCount !== undefined) rows.push(['Tables Platform sees', String(tableCount)])
+  if (verify) rows.push('tables' in verify ? ['Tables Platform sees', String(verify.tables)] : ['Verify', `failed: ${verify.failed}`])
   summarise(redactedTable(subjectOf(settings), rows, step), step)
 }
 

@@ -5,7 +5,7 @@
 import type { RequestSpec } from './http.js'
 
 export const MYSQL_SPEC_ID = '26d738e0-8963-47ea-aadf-c60de735468a'
-export const FLOW_SERVICE_PATH = '/data/foundation/flowservice'
+const FLOW_SERVICE_PATH = '/data/foundation/flowservice'
 
 /** Who asks, and where: everything a Platform request needs but the token. */
 export interface PlatformAccess {
@@ -76,6 +76,16 @@ function platform(
   return { what: request.what, method: request.method, url: request.url, headers, ...(body === undefined ? {} : { body }), idempotent: request.idempotent ?? true }
 }
 
+/**
+ * A connection id goes into URLs, outputs and log lines as it is, so it must be a plain id:
+ * no whitespace, control character, slash or backslash, and not "." or "..", which would
+ * address the collection or the service above it.
+ */
+export function isPlainId(id: string): boolean {
+  // eslint-disable-next-line no-control-regex -- control characters are what it looks for
+  return id !== '' && id !== '.' && id !== '..' && !/[\s\u0000-\u001f\u007f-\u009f/\\]/.test(id)
+}
+
 function connectionUrl(access: PlatformAccess, id: string, suffix = ''): string {
   return `${flowBase(access)}/connections/${encodeURIComponent(id)}${suffix}`
 }
@@ -88,7 +98,7 @@ const FILTER_SYNTAX = /[,=!<>~"']/
  * `+` (a server that reads `+` literally would match nothing, and every run would create a
  * duplicate), and every reserved character is encoded, also those encodeURIComponent leaves.
  */
-export function encodeQueryValue(value: string): string {
+function encodeQueryValue(value: string): string {
   return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
 }
 

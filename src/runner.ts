@@ -4,7 +4,7 @@
 // exports only its aggregate module, which at import time also loads its OIDC client, and with
 // it @actions/http-client, undici and node:https: about 85 ms of start-up on a 2-core runner that
 // this action never uses. Its command modules carry the whole protocol (escaping, masking, the
-// GITHUB_OUTPUT/GITHUB_STATE file format). A test (runner-internals) names the files and fails
+// GITHUB_OUTPUT/GITHUB_STATE file format). A test (__tests__/structure.test.ts) names the files and fails
 // with a clear sentence when an update of @actions/core moves them.
 
 import { appendFileSync } from 'node:fs'

@@ -27,7 +27,7 @@ export interface Session {
   close(): void
 }
 
-export async function openSession(settings: Settings, step: Step, deadline: number): Promise<Session> {
+async function openSession(settings: Settings, step: Step, deadline: number): Promise<Session> {
   const { log, redactor, clock } = step
   const { transport, dispose } = step.openTransport(USER_AGENT)
   const http = new Http({

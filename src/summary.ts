@@ -2,10 +2,17 @@
 // connection, so two uses of the action in one job can be told apart.
 
 import type { Settings } from './inputs.js'
+import { LINE_BREAK } from './io.js'
 
-/** A table cell: one line, with the characters that would end the cell or open HTML escaped. */
+const LINE_BREAKS = new RegExp(`${LINE_BREAK.source}+`, 'g')
+
+/**
+ * A table cell: one line, with the characters that would end the cell or open HTML escaped, and
+ * those that would mention someone or make a link (`@`, `[`, `]`): plan-markdown becomes a
+ * pull-request comment, and much of it is text from Platform.
+ */
 export function cell(value: string): string {
-  return value.replace(/[\r\n\u0085\u2028\u2029]+/g, ' ').replace(/[|\\<>&]/g, (c) => `&#${c.charCodeAt(0)};`)
+  return value.replace(LINE_BREAKS, ' ').replace(/[|\\<>&@[\]]/g, (c) => `&#${c.charCodeAt(0)};`)
 }
 
 export function summaryTable(heading: string, rows: Array<[string, string]>): string {
