@@ -142,7 +142,8 @@ withMariaDb('preflight.e2e.test.ts', 'preflight against real MariaDB', () => {
 
       expect(result.code).toBe(0)
       expect(result.outputs).toMatchObject({ outcome: 'planned', plan: 'create', 'mysql-table-count': '3' })
-      expect(platform.requests.map((r) => r.method)).toEqual(['POST', 'GET'])
+      // The token, the lookup and the organisation's MySQL spec: reads only.
+      expect(platform.requests.map((r) => r.method)).toEqual(['POST', 'GET', 'GET'])
     })
 
     test('plan stops at a failed preflight with preflight: fail, before any Platform request', async () => {
