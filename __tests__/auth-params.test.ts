@@ -2,17 +2,10 @@ import { type AuthSpec, authFor, readAuthSpecs, shownParts } from '../src/auth-p
 import type { MysqlTarget } from '../src/connection-string.js'
 import { ActionError } from '../src/errors.js'
 import { thrownBy } from './support/expect-failure.js'
+import { mysqlTarget } from './support/targets.js'
 
 const PASSWORD = 'auth-Params-pass;1'
-const target = (overrides: Partial<MysqlTarget> = {}): MysqlTarget => ({
-  host: 'db.example.com',
-  port: 3306,
-  database: 'shop',
-  username: 'etl',
-  password: PASSWORD,
-  options: [],
-  ...overrides
-})
+const target = (overrides: Partial<MysqlTarget> = {}): MysqlTarget => mysqlTarget(PASSWORD, overrides)
 
 const CONNECTION_STRING_SPEC: AuthSpec = {
   name: 'Connection String Based Authentication',

@@ -1,12 +1,11 @@
 import { ConnectionStringError, type MysqlTarget, buildConnectionString, coreKeyOf, parseConnectionString, parsePairs, quoteValue } from '../src/connection-string.js'
 import { thrownBy } from './support/expect-failure.js'
+import { mysqlTarget } from './support/targets.js'
 
 /** The validation pattern of the MySQL connection spec in Flow Service. */
 const SPEC_PATTERN = /^([sS]erver=)(.*)( ?;[pP]ort=)(.*)(; ?[dD]atabase=)(.*)(; ?[uU]id=)(.*)(; ?[pP]wd=)(.*)(;)/
 
-function target(overrides: Partial<MysqlTarget> = {}): MysqlTarget {
-  return { host: 'db.example.com', port: 3306, database: 'shop', username: 'etl', password: 'pw', options: [], ...overrides }
-}
+const target = (overrides: Partial<MysqlTarget> = {}): MysqlTarget => mysqlTarget('pw', overrides)
 
 const errorOf = (fn: () => unknown): string => thrownBy(ConnectionStringError, fn)
 

@@ -3,17 +3,10 @@
 
 import type { MysqlTarget } from '../src/connection-string.js'
 import { describeLoginFailure, describeTimeout, seconds, tlsFor } from '../src/preflight.js'
+import { mysqlTarget } from './support/targets.js'
 
 const PASSWORD = 'pre;flight "pw"'
-const target = (overrides: Partial<MysqlTarget> = {}): MysqlTarget => ({
-  host: 'db.example.com',
-  port: 3306,
-  database: 'shop',
-  username: 'etl',
-  password: PASSWORD,
-  options: [],
-  ...overrides
-})
+const target = (overrides: Partial<MysqlTarget> = {}): MysqlTarget => mysqlTarget(PASSWORD, overrides)
 
 describe('tlsFor', () => {
   test.each<[MysqlTarget['sslMode'], unknown]>([
