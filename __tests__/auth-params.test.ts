@@ -96,3 +96,10 @@ test('shownParts reads back what authFor wrote, never the password', () => {
   expect(shownParts(written)).toEqual({ host: 'db.example.com', port: '3306', database: 'shop', username: 'etl', sslMode: 'Verify-Ca' })
   expect(JSON.stringify(shownParts(authFor(target(), 'connection-string')))).not.toContain(PASSWORD)
 })
+
+test('a pattern that backtracks for ever is left to the server, within a bounded time', () => {
+  const redos: AuthSpec = { name: 'Basic Authentication', schema: { properties: { password: { type: 'string', pattern: '^([\\s\\S]|[\\s\\S])*\\u0000$' } } } }
+  const started = Date.now()
+  expect(authFor(target({ password: 'x'.repeat(40) }), 'basic', [redos]).params.password).toBe('x'.repeat(40))
+  expect(Date.now() - started).toBeLessThan(2000)
+})

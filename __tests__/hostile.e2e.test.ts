@@ -527,8 +527,8 @@ describe('7 bounded memory across pages', () => {
     ...overrides
   })
 
-  test(`endless pages of namesakes, 4 MB each, on a ${CHILD_HEAP_MB} MB heap: an ::error:: line at the cap, never a crash`, async () => {
-    const pages = endlessPages({ name: NAME, itemsPerPage: 2000, descriptionBytes: 2048 })
+  test(`endless pages of namesakes, 3 MB each, on a ${CHILD_HEAP_MB} MB heap: an ::error:: line at the cap, never a crash`, async () => {
+    const pages = endlessPages({ name: NAME, itemsPerPage: 400, descriptionBytes: 8192 })
     const server = await scriptedServer(pages.script)
 
     const result = await timed(() =>

@@ -252,6 +252,15 @@ describe('Http.send', () => {
   })
 
   describe('a non-idempotent POST', () => {
+    test.each([['HPE_INVALID_CONTENT_LENGTH'], ['HPE_HEADER_OVERFLOW'], ['EUNKNOWN']])(
+      'an answer the parser could not read (%s) is an unknown outcome, not a plain failure',
+      async (code) => {
+        const { http, calls } = setup([networkError(code)])
+        expect(await rejection(http.send(CREATE))).toBeInstanceOf(OutcomeUnknownError)
+        expect(calls).toHaveLength(1)
+      }
+    )
+
     test('HTTP 503 on the last attempt is still an unknown outcome, not a plain failure', async () => {
       const { http } = setup([response(429), response(503)], { maxAttempts: 2 })
       expect(await rejection(http.send(CREATE))).toBeInstanceOf(OutcomeUnknownError)
@@ -394,4 +403,22 @@ describe('Http.send', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(40)
     expect(Date.now() - started).toBeLessThan(5000)
   })
+})
+
+test("a failed answer's headers are redacted too, after their UTF-8 bytes are read as such", async () => {
+  const secret = 'wörd-sekret-7'
+  const latin1 = Buffer.from(secret, 'utf8').toString('latin1')
+  const transport: Transport = async () => response(400, { 'x-request-id': `rq-${latin1}`, location: `https://elsewhere.example/?pw=${latin1}` })
+  const http = new Http({
+    maxAttempts: 1,
+    deadline: START + 60_000,
+    timeoutSeconds: 60,
+    clock: fakeClock(),
+    log: () => undefined,
+    debug: () => undefined,
+    redact: (text) => text.replaceAll(secret, '***'),
+    transport
+  })
+  const answer = await http.send(GET)
+  expect(answer.headers).toMatchObject({ 'x-request-id': 'rq-***', location: 'https://elsewhere.example/?pw=***' })
 })

@@ -112,8 +112,10 @@ describe('cleanup: true', () => {
 
     expect(post.code).toBe(0)
     expect(post.warnings).toEqual([])
-    expect(calls()).toEqual(['POST /ims/token/v3', `DELETE /connections/${id}`])
+    // The lookup finds every connection carrying this run's token: a repeated create may have made two.
+    expect(calls()).toEqual(['POST /ims/token/v3', 'GET /connections', `DELETE /connections/${id}`])
     expect(platform.requests[1]!.headers['x-sandbox-name']).toBe('pr-42')
+    expect(platform.requests[2]!.headers['x-sandbox-name']).toBe('pr-42')
     expect(platform.connections.size).toBe(0)
   })
 
@@ -181,4 +183,41 @@ describe('cleanup: true', () => {
     expect(post.stdout).toBe('')
     expect(platform.requests).toEqual([])
   })
+})
+
+test('cleanup: post deletes every connection carrying this run token, also one a repeated create made', async () => {
+  const step = { ...database, cleanup: 'true', name: 'Orders DB' }
+  const main = await run(step)
+  const token = main.state['cleanup-run-token'] ?? ''
+  // A second connection of this run, as a create repeated after a lost answer would leave it.
+  const twin = platform.addConnection({ name: 'Orders DB', description: `Managed by GitHub Actions ${token}` })
+  const stranger = platform.addConnection({ name: 'Orders DB', description: 'made by another job' })
+
+  const post = await runPost(step, main)
+
+  expect(token).toMatch(/^\[run-token [0-9a-f-]{36}\]$/)
+  expect(post.code).toBe(0)
+  expect([...platform.connections.keys()]).toEqual([stranger.id])
+  expect(platform.connections.has(twin.id)).toBe(false)
+})
+
+test('the post step hides the password of a connection-string input too, when Platform echoes it', async () => {
+  const secret = 'Tr0ub4dor&3-horse'
+  const step = { 'connection-string': `Server=db.example.com;Database=shop;Uid=loader;Pwd=${secret};`, cleanup: 'true', name: 'Orders DB' }
+  const main = await run(step)
+  platform.inject({
+    method: 'DELETE',
+    status: 400,
+    body: {
+      type: 'https://ns.adobe.com/aep/errors/FLOW-1302-400',
+      title: 'Bad request',
+      status: 400,
+      report: { 'detailed-message': `login for loader with password ${secret} failed` }
+    }
+  })
+
+  const post = await runAction(inputs(step), { secrets: [...secrets(), secret], state: main.state })
+
+  expect(post.code).toBe(0)
+  expect(post.warnings).toEqual([expect.stringMatching(/^Cleanup could not delete .*password \*\*\* failed/)])
 })

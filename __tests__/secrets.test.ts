@@ -11,19 +11,19 @@ function redactorWith(...secrets: string[]): { redactor: Redactor; registered: s
 }
 
 describe('secretForms', () => {
-  test('a value with nothing to escape has one form', () => {
-    expect(secretForms('Plain123')).toEqual(['Plain123'])
+  test('a value with nothing to escape has itself and its base64 forms', () => {
+    expect(secretForms('Plain123')).toEqual(['Plain123', 'UGxhaW4xMjM=', 'UGxhaW4xMjM'])
   })
 
   test.each<[string, string, string[]]>([
-    ['space', 'a b', ['a b', 'a%20b', 'a+b', '"a b"']],
-    ['double quote', 'x"y', ['x"y', 'x\\"y', 'x%22y', `'x"y'`]],
-    ['both quotes', `a'b"c`, [`a'b"c`, `a'b\\"c`, "a'b%22c", 'a%27b%22c', `"a'b""c"`]],
-    ['semicolon and equals', 'k=v;', ['k=v;', 'k%3Dv%3B', '"k=v;"']],
-    ['backslash and tab', 'a\\b\tc', ['a\\b\tc', 'a\\\\b\\tc', 'a%5Cb%09c', '"a\\b\tc"']],
-    ['unicode', 'pässwörd', ['pässwörd', 'p%C3%A4ssw%C3%B6rd']],
-    ['plus and ampersand', 'a+b&c', ['a+b&c', 'a%2Bb%26c']],
-    ['NUL (no quoted form exists)', 'a\0b', ['a\0b', 'a\\u0000b', 'a%00b']]
+    ['space', 'a b', ['a b', 'a%20b', 'a+b', 'YSBi', '"a b"']],
+    ['double quote', 'x"y', ['x"y', 'x\\"y', 'x%22y', 'x&quot;y', 'eCJ5', `'x"y'`]],
+    ['both quotes', `a'b"c`, [`a'b"c`, `a'b\\"c`, "a'b%22c", 'a%27b%22c', 'a&#39;b&quot;c', 'YSdiImM=', 'YSdiImM', `"a'b""c"`]],
+    ['semicolon and equals', 'k=v;', ['k=v;', 'k%3Dv%3B', 'k%3dv%3b', 'az12Ow==', 'az12Ow', '"k=v;"']],
+    ['backslash and tab', 'a\\b\tc', ['a\\b\tc', 'a\\\\b\\tc', 'a%5Cb%09c', 'a%5cb%09c', 'YVxiCWM=', 'YVxiCWM', '"a\\b\tc"']],
+    ['unicode, also misread as Latin-1', 'pässwörd', ['pässwörd', 'p%C3%A4ssw%C3%B6rd', 'p%c3%a4ssw%c3%b6rd', 'cMOkc3N3w7ZyZA==', 'cMOkc3N3w7ZyZA', 'pÃ¤sswÃ¶rd']],
+    ['plus and ampersand', 'a+b&c', ['a+b&c', 'a%2Bb%26c', 'a%2bb%26c', 'a+b&amp;c', 'YStiJmM=', 'YStiJmM']],
+    ['NUL (no quoted form exists)', 'a\0b', ['a\0b', 'a\\u0000b', 'a%00b', 'YQBi']]
   ])('%s: the forms are exactly the distinct spellings', (_, value, expected) => {
     expect(new Set(secretForms(value))).toEqual(new Set(expected))
     expect(secretForms(value)).toHaveLength(expected.length)
@@ -285,5 +285,33 @@ describe('weakSecretWarning', () => {
 
   test.each([['Zq9xW1'], ['correct-horse-battery-staple'], ['Tr0ub4dor&3'], ['passwords'], ['localhost1']])('%j is fine', (value) => {
     expect(weakSecretWarning({ label, value })).toBeUndefined()
+  })
+})
+
+describe('echoes in the spellings other servers use', () => {
+  const PASSWORD = "p@ss wörd/+42'x"
+  const bytes = Buffer.from(PASSWORD, 'utf8')
+  test.each([
+    ['percent-encoded with lower-case hex', encodeURIComponent(PASSWORD).replace(/%[0-9A-F]{2}/g, (e) => e.toLowerCase())],
+    ["percent-encoded as RFC 3986 wants (' encoded too)", encodeURIComponent(PASSWORD).replace(/'/g, '%27')],
+    ['HTML-escaped', PASSWORD.replace(/'/g, '&#39;')],
+    ['base64', bytes.toString('base64')],
+    ['base64url', bytes.toString('base64url')],
+    ['UTF-8 read as Latin-1', bytes.toString('latin1')]
+  ])('%s', (_, echoed) => {
+    const { redactor } = redactorWith(PASSWORD)
+    expect(redactor.redact(`Invalid password: ${echoed}`)).toBe('Invalid password: ***')
+    expect(redactor.touches(`"${echoed}"`)).toBe(true)
+  })
+
+  test('a JSON error wrapped as a string inside another JSON body is decoded before it is redacted', () => {
+    const { redactor } = redactorWith(PASSWORD)
+    const inner = JSON.stringify({ message: `Access denied for password ${PASSWORD}` })
+      .replace(/ö/g, '\\u00f6')
+      .replace(/\//g, '\\/')
+    const body = JSON.stringify({ title: 'Bad request', detail: inner })
+    const redacted = redactor.redactBody(body)
+    expect(redacted).not.toContain('p@ss')
+    expect(JSON.parse(JSON.parse(redacted).detail)).toEqual({ message: 'Access denied for password ***' })
   })
 })

@@ -145,11 +145,18 @@ function schemaProblems(schema: Schema, params: ConnectionAuth['params']): strin
   return problems
 }
 
+/** How long one server pattern may take: a pattern can backtrack for ever, and the check runs on the only thread. */
+const PATTERN_TIMEOUT_MS = 100
+const MAX_PATTERN_LENGTH = 2000
+
 function matches(pattern: string, value: string): boolean {
+  if (pattern.length > MAX_PATTERN_LENGTH) return true
   try {
-    return new RegExp(pattern, 'u').test(value)
+    // In a context with a timeout, which interrupts a backtracking pattern; the deadline's timers could not.
+    const vm = process.getBuiltinModule('node:vm')
+    return vm.runInNewContext('new RegExp(pattern, "u").test(value)', { pattern, value }, { timeout: PATTERN_TIMEOUT_MS }) === true
   } catch {
-    // A pattern this engine cannot read is the server's to check.
+    // A pattern this engine cannot read, or one that takes too long, is the server's to check.
     return true
   }
 }

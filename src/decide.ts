@@ -43,6 +43,14 @@ export async function decideDeleteByName(name: string, sandboxName: string, { fl
   return existing ? { action: 'delete', existing } : { action: 'absent' }
 }
 
+/** Ids named in the message: enough to find them, never a line too long to read or to keep. */
+const LISTED_IDS = 10
+
 function ambiguous(found: Connection[], name: string, advice: string): string {
-  return `${found.length} MySQL connections are named "${name}" (${found.map((c) => c.id).join(', ')}), so it is unclear which one to use. ${advice}`
+  const more = found.length > LISTED_IDS ? ` and ${found.length - LISTED_IDS} more` : ''
+  const ids = found
+    .slice(0, LISTED_IDS)
+    .map((c) => c.id)
+    .join(', ')
+  return `${found.length} MySQL connections are named "${name}" (${ids}${more}), so it is unclear which one to use. ${advice}`
 }

@@ -119,16 +119,16 @@ export class FlowService {
       const response = await this.send(request)
       if (response.status !== 200) throw new ActionError(describeFailure(what, response))
       read += Buffer.byteLength(response.body)
-      if (read > MAX_LOOKUP_BYTES || found.length > MAX_MATCHES) {
-        const kept = found.length > MAX_MATCHES ? `more than ${MAX_MATCHES} connections of this name` : `more than ${MAX_LOOKUP_BYTES / 1024 / 1024} MB`
-        throw new ActionError(`${what} failed: Platform returned ${kept} over ${page + 1} pages, more than this action reads. Check platform-url, or delete the extra connections.`)
-      }
+      const tooMuch = (kept: string): ActionError =>
+        new ActionError(`${what} failed: Platform returned ${kept} over ${page + 1} pages, more than this action reads. Check platform-url, or delete the extra connections.`)
+      if (read > MAX_LOOKUP_BYTES) throw tooMuch(`more than ${MAX_LOOKUP_BYTES / 1024 / 1024} MB`)
       const body = readJson(what, response)
       if (!isObject(body) || !Array.isArray(body.items)) throw new ActionError(`${what} failed: the answer has no "items" list. Check platform-url.`)
       for (const item of body.items) {
         const connection = toConnection(item)
         const specId = isObject(item) && isObject(item.connectionSpec) ? item.connectionSpec.id : undefined
         if (connection && connection.name === name && specId === MYSQL_SPEC_ID && !deleting(connection)) found.push(plain(connection, what))
+        if (found.length > MAX_MATCHES) throw tooMuch(`more than ${MAX_MATCHES} connections of this name`)
       }
       request = this.nextPage(body, lookup)
     }

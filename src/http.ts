@@ -167,6 +167,10 @@ export class Http {
           )
         }
         const origin = new URL(spec.url).origin
+        // An answer the HTTP parser could not read came after the request went out: a create may have happened.
+        if (!spec.idempotent && (code.startsWith('HPE_') || code === 'EUNKNOWN')) {
+          throw new OutcomeUnknownError(`${spec.what} got an answer that could not be read (${code}), so it is unknown whether it took effect`, describeCode(code), attempt)
+        }
         if (!RETRYABLE_CODES.has(code)) {
           throw new ActionError(`${spec.what} failed: ${describeCode(code)} (${origin}). Check the URL inputs and the runner's network.`)
         }
@@ -222,7 +226,16 @@ export class Http {
     const response = await this.race(spec)
     this.options.debug(`${spec.method} ${spec.url} -> ${response.status} in ${Math.round(this.options.clock.now() - started)} ms`)
     const success = response.status >= 200 && response.status < 300
-    return success ? response : { ...response, body: this.options.redact(response.body) }
+    return success ? response : { ...response, headers: this.redactHeaders(response.headers), body: this.options.redact(response.body) }
+  }
+
+  /**
+   * A failed answer's headers (its request id, a redirect's Location) reach messages too. Node
+   * reads header bytes as Latin-1: UTF-8 text is decoded as such before it is redacted.
+   */
+  private redactHeaders(headers: IncomingHttpHeaders): IncomingHttpHeaders {
+    const redact = (value: string): string => this.options.redact(Buffer.from(value, 'latin1').toString('utf8'))
+    return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, typeof value === 'string' ? redact(value) : Array.isArray(value) ? value.map(redact) : value]))
   }
 
   private async race(spec: RequestSpec): Promise<RawResponse> {

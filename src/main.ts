@@ -3,7 +3,6 @@
 // hand its id to the rest of the workflow.
 
 import { deleteConnection, upsert } from './apply.js'
-import { buildConnectionString } from './connection-string.js'
 import { type CreateDraft, draftFor, draftSource, withRunToken } from './draft.js'
 import { describeDelete, describeUpsert } from './dry-run.js'
 import { describeError } from './errors.js'
@@ -16,7 +15,7 @@ import { cleanUp, saveBeforeCreate, saveCreated, savedState } from './post.js'
 import { reportDryRun, reportFailure, reportPlan, reportResult, setOutput, summariseFailure, writeSummary } from './report.js'
 import { runnerIo } from './runner.js'
 import { Redactor, weakSecretWarning } from './secrets.js'
-import { type Session, type Step, inSession } from './session.js'
+import { type Session, type Step, inSession, maskSettingsSecrets } from './session.js'
 import { runnerTransport } from './transport.js'
 
 const SECRET_INPUTS = ['password', 'client-secret', 'access-token', 'connection-string']
@@ -48,16 +47,13 @@ function maskSecretInputs({ io, redactor }: Step): void {
 }
 
 async function runMain(step: Step): Promise<void> {
-  const { io, log, redactor, clock } = step
+  const { io, log, clock } = step
   const { settings, problems } = readSettings(io.input)
   // One ::error:: line per problem, so each bad input is named on its own.
   for (const problem of problems) log.error(problem.message)
   if (!settings) return summariseFailure(undefined, problems.map((problem) => problem.message).join(' '), step)
   try {
-    if (settings.operation === 'upsert') {
-      redactor.add(settings.target.password, io.mask)
-      redactor.add(buildConnectionString(settings.target), io.mask)
-    }
+    maskSettingsSecrets(settings, step)
     warnAboutWeakSecrets(settings, step)
     const deadline = clock.now() + settings.timeoutSeconds * 1000
     await (settings.operation === 'upsert' ? runUpsert(settings, step, deadline) : runDelete(settings, step, deadline))

@@ -6,7 +6,7 @@ import { ActionError, describeError } from './errors.js'
 import type { FlowService } from './flow-service.js'
 import { type Settings, readSettings } from './inputs.js'
 import type { Io } from './io.js'
-import { type Step, inSession } from './session.js'
+import { type Step, inSession, maskSettingsSecrets } from './session.js'
 import { redactedTable, summarise } from './report.js'
 import { subjectOf } from './summary.js'
 
@@ -47,6 +47,7 @@ export async function cleanUp(saved: Saved, step: Step): Promise<void> {
   try {
     settings = readSettings(io.input).settings
     if (!settings) throw new ActionError('the inputs are no longer valid.')
+    maskSettingsSecrets(settings, step)
     const outcome = await inSession(settings, step, clock.now() + settings.timeoutSeconds * 1000, ({ flow }) => removeSaved(saved, flow))
     result = outcome === 'deleted' ? 'deleted' : 'already gone'
     log.info(outcome === 'deleted' ? `Cleanup: deleted ${what}.` : `Cleanup: ${what} was already gone, or never made.`)
@@ -58,9 +59,14 @@ export async function cleanUp(saved: Saved, step: Step): Promise<void> {
   summarise(redactedTable(`Cleanup of ${subjectOf(settings)}`, [connection, ['Cleanup', result]], step), step)
 }
 
-/** By id when the step learned it; else the namesake carrying this run's token, never anyone else's. */
+/**
+ * Every connection this run made: by id when the step learned it, and each namesake carrying
+ * this run's token (a create repeated after a lost answer may have made two), never anyone else's.
+ */
 async function removeSaved(saved: Saved, flow: FlowService): Promise<'deleted' | 'absent'> {
-  if (saved.id !== '') return flow.remove(saved.id)
-  const ours = (await flow.findByName(saved.name)).find((connection) => connection.description.includes(saved.token))
-  return ours ? flow.remove(ours.id) : 'absent'
+  const ours = saved.token === '' ? [] : (await flow.findByName(saved.name)).filter((connection) => connection.description.includes(saved.token)).map((connection) => connection.id)
+  const ids = new Set([...(saved.id === '' ? [] : [saved.id]), ...ours])
+  let outcome: 'deleted' | 'absent' = 'absent'
+  for (const id of ids) if ((await flow.remove(id)) === 'deleted') outcome = 'deleted'
+  return outcome
 }

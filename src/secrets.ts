@@ -9,10 +9,32 @@ export interface NamedSecret {
   value: string
 }
 
-/** The spellings a secret can appear in: as given, inside JSON, quoted in a connection string, form- and URL-encoded. */
+/**
+ * The spellings a secret can appear in on the way out or echoed back: as given, inside JSON,
+ * quoted in a connection string, form- and URL-encoded (with upper- or lower-case hex, and with
+ * the reserved characters encodeURIComponent leaves), HTML-escaped, base64-encoded, and as UTF-8
+ * misread as Latin-1.
+ */
 export function secretForms(value: string): string[] {
   if (value === '') return []
-  const forms = new Set([value, JSON.stringify(value).slice(1, -1), encodeURIComponent(value), new URLSearchParams({ v: value }).toString().slice(2)])
+  const percent = encodeURIComponent(value)
+  const reserved = percent.replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+  const lower = (text: string): string => text.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase())
+  const html = value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c)
+  const bytes = Buffer.from(value, 'utf8')
+  const forms = new Set([
+    value,
+    JSON.stringify(value).slice(1, -1),
+    percent,
+    lower(percent),
+    reserved,
+    lower(reserved),
+    new URLSearchParams({ v: value }).toString().slice(2),
+    html,
+    bytes.toString('base64'),
+    bytes.toString('base64url'),
+    bytes.toString('latin1')
+  ])
   try {
     forms.add(quoteValue(value))
   } catch {
@@ -111,19 +133,25 @@ export class Redactor {
 
   /**
    * A body as a server sent it, redacted after decoding: every string of a JSON body is
-   * redacted as JSON.parse reads it (so \u escapes of any dialect are undone first) and the body
-   * written back as JSON; a body that is not JSON is redacted as text. Object keys are left as
-   * they are: nothing reads them into a message.
+   * redacted as JSON.parse reads it (so \u escapes of any dialect are undone first), a string
+   * that holds JSON itself likewise, and the body written back as JSON; a body that is not JSON
+   * is redacted as text. Object keys are left as they are: nothing reads them into a message.
    */
   redactBody(body: string): string {
     if (!this.pattern) return body
-    let parsed: unknown
-    try {
-      parsed = JSON.parse(body, (_key, value: unknown) => (typeof value === 'string' ? this.redact(value) : value))
-    } catch {
-      return this.redact(body)
+    return this.redactString(body, 0)
+  }
+
+  /** A string that may itself hold JSON (a gateway wrapping a backend's error): decoded, up to a few levels deep, then redacted. */
+  private redactString(text: string, depth: number): string {
+    if (depth < 3 && /^\s*[[{]/.test(text)) {
+      try {
+        return JSON.stringify(JSON.parse(text, (_key, value: unknown) => (typeof value === 'string' ? this.redactString(value, depth + 1) : value)))
+      } catch {
+        // Not JSON after all: redacted as text below.
+      }
     }
-    return JSON.stringify(parsed)
+    return this.redact(text)
   }
 
   /** True when `text` holds any spelling redact would hide: the runner would drop an output holding a secret. */

@@ -1,6 +1,7 @@
 // Signing in to Platform for one step: the transport and retrying Http it shares, the access
 // token, and the Flow Service client that uses them.
 
+import { buildConnectionString } from './connection-string.js'
 import { FlowService } from './flow-service.js'
 import { type Clock, Http, type Transport } from './http.js'
 import { fetchAccessToken } from './ims.js'
@@ -18,6 +19,16 @@ export interface Step {
   redactor: Redactor
   clock: Clock
   openTransport: (userAgent: string) => { transport: Transport; dispose: () => void }
+}
+
+/**
+ * The secrets the settings hold beyond the inputs as given: the password a connection string
+ * held, and the connection string as built. Both steps register them before any request.
+ */
+export function maskSettingsSecrets(settings: Settings, { io, redactor }: Step): void {
+  if (settings.operation !== 'upsert') return
+  redactor.add(settings.target.password, io.mask)
+  redactor.add(buildConnectionString(settings.target), io.mask)
 }
 
 export interface Session {
