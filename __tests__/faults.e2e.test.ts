@@ -1,7 +1,7 @@
 // Faults a real gateway produces, and bad input: exactly one connection, no leaked secret,
 // one clear error line every time.
 
-import { type FakePlatform, startFakePlatform } from './support/fake-platform.mjs'
+import { type FakePlatform, flowErrorBody, startFakePlatform } from './support/fake-platform.mjs'
 import { expectFailure, expectFailures } from './support/expect-failure.js'
 import { runAction } from './support/run-action.mjs'
 import { DATABASE, FLOW_BASE, calls as callsOf, platformInputs } from './support/scenario.mjs'
@@ -197,12 +197,7 @@ describe('secrets echoed back in errors', () => {
       method: 'POST',
       path: CONNECTIONS,
       status: 400,
-      body: {
-        type: 'https://ns.adobe.com/aep/errors/FLOW-1302-400',
-        title: 'Bad request',
-        status: 400,
-        report: { 'detailed-message': `Login failed with password ${password}`, 'request-id': 'req-9' }
-      }
+      body: flowErrorBody('1302-400', 'Bad request', `Login failed with password ${password}`, 'req-9')
     })
 
     const result = await run({ 'auth-type': 'basic', password })

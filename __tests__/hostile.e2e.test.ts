@@ -6,7 +6,7 @@
 // issue's "What must hold" items 1 to 9.
 
 import { type ConnectProxy, type ProxyMode, startConnectProxy } from './support/connect-proxy.js'
-import { type FakePlatform, MYSQL_SPEC_ID, startFakePlatform } from './support/fake-platform.mjs'
+import { type FakePlatform, MYSQL_SPEC_ID, flowErrorBody, startFakePlatform } from './support/fake-platform.mjs'
 import { type Script, endlessPages, slowDrip, startScriptedServer } from './support/hostile-http.js'
 import { type JsonDialect, LINE_BREAKS, type LineBreakName, foreignCommands, jsonString, secretSpellings, spellingsIn, withInjectedCommands } from './support/hostile-text.js'
 import { type LateCommit, type LateCommitOptions, commitLater, drainFaults } from './support/late-commit.js'
@@ -363,12 +363,12 @@ describe('4 server text is never a workflow command', () => {
       method: 'POST',
       path: CONNECTIONS,
       status: 400,
-      body: {
-        type: 'https://ns.adobe.com/aep/errors/FLOW-1302-400',
-        title: `Bad request${LINE_BREAKS.LS}::warning::pwned`,
-        status: 400,
-        report: { 'detailed-message': `Rejected${LINE_BREAKS.NEL}::set-output name=x::y`, 'request-id': `req-10${LINE_BREAKS.PS}::stop-commands::tok` }
-      }
+      body: flowErrorBody(
+        '1302-400',
+        `Bad request${LINE_BREAKS.LS}::warning::pwned`,
+        `Rejected${LINE_BREAKS.NEL}::set-output name=x::y`,
+        `req-10${LINE_BREAKS.PS}::stop-commands::tok`
+      )
     })
 
     const result = await run()
