@@ -1,9 +1,9 @@
 // The bundled action, run as the runner runs it, against the local IMS + Flow Service server.
 
-import { type FakePlatform, MYSQL_SPEC_ID, startFakePlatform } from './support/fake-platform.mjs'
+import { type FakePlatform, MYSQL_SPEC_ID, startFakePlatform } from '../testing/fake-platform.mjs'
 import { expectFailure, expectFailures } from './support/expect-failure.js'
-import { runAction } from './support/run-action.mjs'
-import { DATABASE, FLOW_BASE, calls as callsOf, platformInputs } from './support/scenario.mjs'
+import { runAction } from '../testing/run-action.mjs'
+import { DATABASE, FLOW_BASE, calls as callsOf, platformInputs } from '../testing/scenario.mjs'
 
 const PASSWORD = `p;a'ss"wo=rd 密码 `
 const CLIENT_SECRET = 'e2e-client-secret-5f1d9a'

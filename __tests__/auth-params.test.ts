@@ -1,6 +1,6 @@
-import { type AuthSpec, authFor, readAuthSpecs, shownParts } from '../src/auth-params.js'
-import type { MysqlTarget } from '../src/connection-string.js'
-import { ActionError } from '../src/errors.js'
+import { type AuthSpec, authFor, readAuthSpecs, shownParts } from '../src/connection/auth-params.js'
+import type { MysqlTarget } from '../src/mysql/connection-string.js'
+import { ActionError } from '../src/runner/errors.js'
 import { thrownBy } from './support/expect-failure.js'
 import { mysqlTarget } from './support/targets.js'
 

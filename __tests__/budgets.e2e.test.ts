@@ -4,9 +4,9 @@
 import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { type FakePlatform, startFakePlatform } from './support/fake-platform.mjs'
-import { freshBundle, runAction } from './support/run-action.mjs'
-import { DATABASE, calls as callsOf, platformInputs } from './support/scenario.mjs'
+import { type FakePlatform, startFakePlatform } from '../testing/fake-platform.mjs'
+import { freshBundle, runAction } from '../testing/run-action.mjs'
+import { DATABASE, calls as callsOf, platformInputs } from '../testing/scenario.mjs'
 
 const BUNDLE_BUDGET_BYTES = 650 * 1000
 const CLIENT_SECRET = 'budget-client-secret-19'

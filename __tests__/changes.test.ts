@@ -1,10 +1,10 @@
 // The pure diff of plan mode: the non-secret parts read back from an auth, and the changes a
 // create, an update or a delete would make.
 
-import { authFor, shownParts } from '../src/auth-params.js'
-import { type ShownConnection, createChanges, deleteChanges, updateChanges } from '../src/changes.js'
-import type { MysqlTarget } from '../src/connection-string.js'
-import { secretForms } from '../src/secrets.js'
+import { authFor, shownParts } from '../src/connection/auth-params.js'
+import { type ShownConnection, createChanges, deleteChanges, updateChanges } from '../src/connection/changes.js'
+import type { MysqlTarget } from '../src/mysql/connection-string.js'
+import { secretForms } from '../src/runner/secrets.js'
 
 const PASSWORD = `Sh0wn-n"ever;'pw=1 `
 const TARGET: MysqlTarget = { host: 'db.example.com', port: 3307, database: 'shop', username: 'etl', password: PASSWORD, sslMode: 'Required', options: [['CharSet', 'utf8mb4']] }

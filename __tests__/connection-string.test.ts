@@ -1,4 +1,4 @@
-import { ConnectionStringError, type MysqlTarget, buildConnectionString, coreKeyOf, parseConnectionString, parsePairs, quoteValue } from '../src/connection-string.js'
+import { ConnectionStringError, type MysqlTarget, buildConnectionString, coreKeyOf, parseConnectionString, parsePairs, quoteValue } from '../src/mysql/connection-string.js'
 import { thrownBy } from './support/expect-failure.js'
 import { mysqlTarget } from './support/targets.js'
 

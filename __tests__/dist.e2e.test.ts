@@ -3,7 +3,7 @@
 
 import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { COMMITTED_DIST, FRESH_BUILD_VARIABLE, freshBundle } from './support/run-action.mjs'
+import { COMMITTED_DIST, FRESH_BUILD_VARIABLE, freshBundle } from '../testing/run-action.mjs'
 
 const TO_FIX = 'run "npm run build" and commit dist/.'
 

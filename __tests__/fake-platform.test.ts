@@ -1,5 +1,5 @@
 // Checks the local IMS + Flow Service stand-in that the end-to-end tests and benchmarks run against.
-import { MYSQL_SPEC_ID, flowErrorBody, mysqlAuthSpecs, startFakePlatform, type FakePlatform, type FakePlatformOptions } from './support/fake-platform.mjs'
+import { MYSQL_SPEC_ID, flowErrorBody, mysqlAuthSpecs, startFakePlatform, type FakePlatform, type FakePlatformOptions } from '../testing/fake-platform.mjs'
 
 const BASE = '/data/foundation/flowservice'
 // The password contains ';' on purpose: masking must not leak the part after it.

@@ -1,10 +1,10 @@
 // Faults a real gateway produces, and bad input: exactly one connection, no leaked secret,
 // one clear error line every time.
 
-import { type FakePlatform, flowErrorBody, startFakePlatform } from './support/fake-platform.mjs'
+import { type FakePlatform, flowErrorBody, startFakePlatform } from '../testing/fake-platform.mjs'
 import { expectFailure, expectFailures } from './support/expect-failure.js'
-import { runAction } from './support/run-action.mjs'
-import { DATABASE, FLOW_BASE, calls as callsOf, platformInputs } from './support/scenario.mjs'
+import { runAction } from '../testing/run-action.mjs'
+import { DATABASE, FLOW_BASE, calls as callsOf, platformInputs } from '../testing/scenario.mjs'
 
 const PASSWORD = 'Fault-pass;word 9'
 const CLIENT_SECRET = 'fault-client-secret-77a1'

@@ -6,13 +6,13 @@
 // issue's "What must hold" items 1 to 9.
 
 import { type ConnectProxy, type ProxyMode, startConnectProxy } from './support/connect-proxy.js'
-import { type FakePlatform, MYSQL_SPEC_ID, flowErrorBody, startFakePlatform } from './support/fake-platform.mjs'
+import { type FakePlatform, MYSQL_SPEC_ID, flowErrorBody, startFakePlatform } from '../testing/fake-platform.mjs'
 import { type Script, endlessPages, slowDrip, startScriptedServer } from './support/hostile-http.js'
 import { type JsonDialect, LINE_BREAKS, type LineBreakName, foreignCommands, jsonString, secretSpellings, spellingsIn, withInjectedCommands } from './support/hostile-text.js'
 import { type LateCommit, type LateCommitOptions, commitLater, drainFaults } from './support/late-commit.js'
 import { DEFAULT_MYSQL_VERSION, type MysqlStandIn, type MysqlStandInOptions, startMysqlStandIn } from './support/mysql-stand-in.js'
-import { type RunOptions, type RunResult, findLeaks, runAction } from './support/run-action.mjs'
-import { FLOW_BASE, calls as callsOf, platformInputs } from './support/scenario.mjs'
+import { type RunOptions, type RunResult, findLeaks, runAction } from '../testing/run-action.mjs'
+import { FLOW_BASE, calls as callsOf, platformInputs } from '../testing/scenario.mjs'
 
 // ---------------------------------------------------------------------------------------------
 // ASSUMPTIONS about names and words the implementation has yet to choose. Change them here.
@@ -46,7 +46,7 @@ const HANG_TIMEOUT_S = 8
 const SLOW_TIMEOUT_S = 10
 const SLOW_PHASE_MS = 4800
 /**
- * Items 1 and 2: the debug line of the last-resort guard (src/linger.ts), which ends a process that
+ * Items 1 and 2: the debug line of the last-resort guard (src/runner/exit-guard.ts), which ends a process that
  * something still holds after the step has finished. These promises must hold without it.
  */
 const LINGERED = /still held the process/

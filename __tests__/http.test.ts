@@ -1,6 +1,6 @@
 import { jest } from '@jest/globals'
-import { ATTEMPT_TIMEOUT_MS, type Clock, Http, type RawResponse, type RequestSpec, type Transport, backoffDelay, retryAfterMs, sleepingClock } from '../src/http.js'
-import { ActionError, OutcomeUnknownError } from '../src/errors.js'
+import { ATTEMPT_TIMEOUT_MS, type Clock, Http, type RawResponse, type RequestSpec, type Transport, backoffDelay, retryAfterMs, sleepingClock } from '../src/platform/sender.js'
+import { ActionError, OutcomeUnknownError } from '../src/runner/errors.js'
 
 const START = Date.UTC(2025, 0, 1, 0, 0, 0)
 

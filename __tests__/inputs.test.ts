@@ -1,4 +1,4 @@
-import { DEFAULTS, type DeleteSettings, type InputProblem, type Settings, type UpsertSettings, isLoopback, readSettings } from '../src/inputs.js'
+import { DEFAULTS, type DeleteSettings, type InputProblem, type Settings, type UpsertSettings, isLoopback, readSettings } from '../src/settings/inputs.js'
 
 const PASSWORD = 'Zx9!qQ#pw-Secretive'
 const CLIENT_SECRET = 'p8e-ClientSecret-77'

@@ -1,4 +1,4 @@
-import { type Log, oneLine, redactingLog } from '../src/io.js'
+import { type Log, oneLine, redactingLog } from '../src/runner/io.js'
 
 describe('oneLine', () => {
   test.each([

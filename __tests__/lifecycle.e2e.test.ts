@@ -1,10 +1,10 @@
 // Deleting connections, and the post step that cleans up what a job created. Main and post
 // run as the runner runs them: post sees the same inputs and the state main saved.
 
-import { type FakePlatform, startFakePlatform } from './support/fake-platform.mjs'
+import { type FakePlatform, startFakePlatform } from '../testing/fake-platform.mjs'
 import { expectFailure } from './support/expect-failure.js'
-import { type RunResult, runAction } from './support/run-action.mjs'
-import { DATABASE, calls as callsOf, platformInputs } from './support/scenario.mjs'
+import { type RunResult, runAction } from '../testing/run-action.mjs'
+import { DATABASE, calls as callsOf, platformInputs } from '../testing/scenario.mjs'
 
 const PASSWORD = 'Lifecycle-pass;1'
 const CLIENT_SECRET = 'lifecycle-client-secret-3c'

@@ -1,7 +1,7 @@
 // The last-resort guard after main or post: it never holds the process itself, and ends it only
 // after stdout is flushed, when something else still holds it.
 
-import { type Ending, LINGER_MS, endWhenDone } from '../src/linger.js'
+import { type Ending, LINGER_MS, endWhenDone } from '../src/runner/exit-guard.js'
 
 /** An Ending that records what the guard did, in order, and runs timers and flushes on demand. */
 function recorded(resources: string[] = ['TCPSocketWrap']) {

@@ -1,9 +1,9 @@
 // A plan written out: the changes JSON, the Markdown of the pull-request comment and the job
 // summary, and the log lines.
 
-import type { Plan } from '../src/plan.js'
-import { hasChanges, planJson, planLines, planMarkdown } from '../src/plan-report.js'
-import { cell } from '../src/summary.js'
+import type { Plan } from '../src/connection/plan.js'
+import { hasChanges, planJson, planLines, planMarkdown } from '../src/report/plan-markdown.js'
+import { cell } from '../src/report/summary.js'
 
 const update: Plan = {
   action: 'update',

@@ -1,10 +1,10 @@
 // plan: true, run as the runner runs it: the action reads Platform and says what applying would
 // change. Every test checks that the server received no write: only GETs and the IMS token POST.
 
-import { secretForms } from '../src/secrets.js'
-import { MYSQL_SPEC_ID, startFakePlatform } from './support/fake-platform.mjs'
-import { type RunResult, findLeaks, runAction } from './support/run-action.mjs'
-import { DATABASE, FLOW_BASE, calls as callsOf, platformInputs } from './support/scenario.mjs'
+import { secretForms } from '../src/runner/secrets.js'
+import { MYSQL_SPEC_ID, startFakePlatform } from '../testing/fake-platform.mjs'
+import { type RunResult, findLeaks, runAction } from '../testing/run-action.mjs'
+import { DATABASE, FLOW_BASE, calls as callsOf, platformInputs } from '../testing/scenario.mjs'
 import { suitePlatform } from './support/suite-platform.js'
 
 const PASSWORD = `Plan-pa"ss;wo rd'1`

@@ -2,9 +2,9 @@
 // each numbered item of the issue against the local server's strict reading and, where the
 // readings differ, its lenient one. Experience Platform on AWS is a server profile of its own.
 
-import { type FakePlatform, type FakePlatformOptions, MYSQL_SPEC_ID, flowErrorBody, mysqlAuthSpecs, startFakePlatform } from './support/fake-platform.mjs'
-import { type RunOptions, runAction } from './support/run-action.mjs'
-import { FLOW_BASE, calls as callsOf, platformInputs } from './support/scenario.mjs'
+import { type FakePlatform, type FakePlatformOptions, MYSQL_SPEC_ID, flowErrorBody, mysqlAuthSpecs, startFakePlatform } from '../testing/fake-platform.mjs'
+import { type RunOptions, runAction } from '../testing/run-action.mjs'
+import { FLOW_BASE, calls as callsOf, platformInputs } from '../testing/scenario.mjs'
 
 const PASSWORD = 'Behaviour-pass;7'
 const CLIENT_SECRET = 'behaviour-client-secret-5d'

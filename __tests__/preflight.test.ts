@@ -1,8 +1,8 @@
 // The pure part of preflight: TLS options per ssl-mode and the sentences for failed logins.
 // (The logins themselves run against a real MariaDB in preflight.e2e.test.ts.)
 
-import type { MysqlTarget } from '../src/connection-string.js'
-import { describeLoginFailure, describeTimeout, seconds, tlsFor } from '../src/preflight.js'
+import type { MysqlTarget } from '../src/mysql/connection-string.js'
+import { describeLoginFailure, describeTimeout, seconds, tlsFor } from '../src/mysql/preflight.js'
 import { mysqlTarget } from './support/targets.js'
 
 const PASSWORD = 'pre;flight "pw"'

@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http'
-import { ActionError } from '../src/errors.js'
-import type { Response } from '../src/http.js'
-import { describeFailure, errorDetails, flowErrorCode, isObject, readJson } from '../src/responses.js'
+import { ActionError } from '../src/runner/errors.js'
+import type { Response } from '../src/platform/sender.js'
+import { describeFailure, errorDetails, flowErrorCode, isObject, readJson } from '../src/platform/answers.js'
 import { thrownBy } from './support/expect-failure.js'
 
 function answer(status: number, body: unknown, headers: IncomingHttpHeaders = { 'content-type': 'application/json' }, attempts = 1): Response {

@@ -1,9 +1,9 @@
 // run() in-process, on a recording Io and a scripted network: the same plan the end-to-end
 // suites drive through the bundle, seen from inside.
 
-import type { Clock, RawResponse, Transport } from '../src/http.js'
-import type { Io } from '../src/io.js'
-import { run } from '../src/main.js'
+import type { Clock, RawResponse, Transport } from '../src/platform/sender.js'
+import type { Io } from '../src/runner/io.js'
+import { run } from '../src/run/main.js'
 
 const PASSWORD = 'in-process-Pass;word-1'
 const CLIENT_SECRET = 'in-process-client-secret-9'

@@ -1,5 +1,5 @@
-import { quoteValue } from '../src/connection-string.js'
-import { Redactor, matchedSpellings, normalise, secretForms, weakSecretWarning } from '../src/secrets.js'
+import { quoteValue } from '../src/mysql/connection-string.js'
+import { Redactor, matchedSpellings, normalise, secretForms, weakSecretWarning } from '../src/runner/secrets.js'
 import { JSON_DIALECTS, jsonString, secretSpellings, spellingsIn } from './support/hostile-text.js'
 
 /** A Redactor with these secrets added, and every form it handed to setSecret. */

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parse } from 'yaml'
-import { ROOT, runAction } from './support/run-action.mjs'
+import { ROOT, runAction } from '../testing/run-action.mjs'
 
 interface Step {
   id?: string

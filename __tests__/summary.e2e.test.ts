@@ -1,8 +1,8 @@
 // The job summary, as the runner collects it: written for every run (applied, dry-run, failed,
 // and the post step's cleanup), under a heading that names the connection.
 
-import { runAction } from './support/run-action.mjs'
-import { DATABASE, platformInputs } from './support/scenario.mjs'
+import { runAction } from '../testing/run-action.mjs'
+import { DATABASE, platformInputs } from '../testing/scenario.mjs'
 import { suitePlatform } from './support/suite-platform.js'
 
 const PASSWORD = 'Summary-pass;word-7'

@@ -5,7 +5,7 @@
 import { EventEmitter } from 'node:events'
 import type { Agent, ClientRequest } from 'node:http'
 import { type AddressInfo, type Server, type Socket, createServer } from 'node:net'
-import { runnerTransport, watchTunnels } from '../src/transport.js'
+import { runnerTransport, watchTunnels } from '../src/platform/transport.js'
 
 const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY', 'no_proxy', 'NO_PROXY']
 const saved = Object.fromEntries(PROXY_VARIABLES.map((name) => [name, process.env[name]]))

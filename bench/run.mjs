@@ -16,9 +16,9 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { parseArgs } from 'node:util'
-import { startFakePlatform } from '../__tests__/support/fake-platform.mjs'
-import { COMMITTED_DIST, COMMITTED_ENTRY, ROOT, runAction, timedRun } from '../__tests__/support/run-action.mjs'
-import { DATABASE, platformInputs } from '../__tests__/support/scenario.mjs'
+import { startFakePlatform } from '../testing/fake-platform.mjs'
+import { COMMITTED_DIST, COMMITTED_ENTRY, ROOT, runAction, timedRun } from '../testing/run-action.mjs'
+import { DATABASE, platformInputs } from '../testing/scenario.mjs'
 
 const { values: args } = parseArgs({
   options: { runs: { type: 'string', default: '25' }, latency: { type: 'string', default: '50' }, write: { type: 'boolean', default: false } }

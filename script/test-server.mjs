@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { startFakePlatform } from '../__tests__/support/fake-platform.mjs'
+import { startFakePlatform } from '../testing/fake-platform.mjs'
 
 const CREDENTIALS = { clientId: 'test-client-id', clientSecret: 'test-client-secret', imsOrgId: 'TESTORG@AdobeOrg' }
 

@@ -1,7 +1,7 @@
 // How an end-to-end suite checks a failed run: the action fails as the runner expects it to, and
 // the test goes on with what it said.
 
-import type { RunResult } from './run-action.mjs'
+import type { RunResult } from '../../testing/run-action.mjs'
 
 /**
  * Asserts that the run failed cleanly: exit code 1, at least one `::error::` line, nothing on

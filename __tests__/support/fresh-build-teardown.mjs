@@ -1,7 +1,7 @@
 // globalTeardown of the e2e project: removes the build fresh-build.mjs made, never a given bundle.
 
 import { rmSync } from 'node:fs'
-import { BUNDLE_VARIABLE, FRESH_BUILD_VARIABLE } from './run-action.mjs'
+import { BUNDLE_VARIABLE, FRESH_BUILD_VARIABLE } from '../../testing/run-action.mjs'
 
 export default function removeBuild() {
   const out = process.env[FRESH_BUILD_VARIABLE]

@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { BUNDLE_VARIABLE, FRESH_BUILD_VARIABLE, ROOT } from './run-action.mjs'
+import { BUNDLE_VARIABLE, FRESH_BUILD_VARIABLE, ROOT } from '../../testing/run-action.mjs'
 
 export default function buildOnce() {
   if (process.env[BUNDLE_VARIABLE]) {

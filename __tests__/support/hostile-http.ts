@@ -3,7 +3,7 @@
 // byte at a time. The action reaches it with `access-token` (no IMS call) and `platform-url`.
 
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http'
-import { MYSQL_SPEC_ID } from './fake-platform.mjs'
+import { MYSQL_SPEC_ID } from '../../testing/fake-platform.mjs'
 import { listenOnLoopback } from './loopback.js'
 
 export interface ScriptedRequest {

@@ -2,8 +2,8 @@
 // after the gateway already answered (504, 503, or no answer at all), and stop failing once a
 // test no longer wants it to. Both work from outside the fake, through its public API.
 
-import type { Connection, FakePlatform } from './fake-platform.mjs'
-import { FLOW_BASE } from './scenario.mjs'
+import type { Connection, FakePlatform } from '../../testing/fake-platform.mjs'
+import { FLOW_BASE } from '../../testing/scenario.mjs'
 
 const CONNECTIONS = `${FLOW_BASE}/connections`
 const POLL_MS = 10

@@ -1,7 +1,7 @@
 // The local IMS + Flow Service server for one e2e suite: started before its tests, emptied
 // before each, closed after them.
 
-import { type FakePlatform, type FakePlatformOptions, startFakePlatform } from './fake-platform.mjs'
+import { type FakePlatform, type FakePlatformOptions, startFakePlatform } from '../../testing/fake-platform.mjs'
 
 /**
  * Registers the suite's hooks and returns the server as a stand-in that forwards to the one the

@@ -1,12 +1,12 @@
 // What a run tells the workflow: its outputs, its log of a plan or dry run, and the job summary.
 // Everything here is redacted first: much of it is server text, which may echo a secret.
 
-import type { Deleted, Upserted } from './apply.js'
-import { describeError } from './errors.js'
-import type { Settings } from './inputs.js'
-import { hasChanges, planJson, planLines, planMarkdown } from './plan-report.js'
-import type { Plan } from './plan.js'
-import type { Step } from './session.js'
+import type { Deleted, Upserted } from '../connection/apply.js'
+import { describeError } from '../runner/errors.js'
+import type { Settings } from '../settings/inputs.js'
+import { hasChanges, planJson, planLines, planMarkdown } from './plan-markdown.js'
+import type { Plan } from '../connection/plan.js'
+import type { Step } from '../platform/session.js'
 import { subjectOf, summaryTable } from './summary.js'
 
 export function reportDryRun(description: string, settings: Settings, step: Step): void {

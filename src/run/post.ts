@@ -1,14 +1,14 @@
 // The post step: deletes the connection this job's step created, when cleanup is on. It never
 // fails the job: a problem becomes a warning that says what to delete by hand.
 
-import type { CreateDraft } from './draft.js'
-import { ActionError, describeError } from './errors.js'
-import type { FlowService } from './flow-service.js'
-import { type Settings, readSettings } from './inputs.js'
-import type { Io } from './io.js'
-import { type Step, inSession, maskSettingsSecrets } from './session.js'
-import { redactedTable, summarise } from './report.js'
-import { subjectOf } from './summary.js'
+import type { CreateDraft } from '../connection/draft.js'
+import { ActionError, describeError } from '../runner/errors.js'
+import type { FlowService } from '../platform/flow-service.js'
+import { type Settings, readSettings } from '../settings/inputs.js'
+import type { Io } from '../runner/io.js'
+import { type Step, inSession, maskSettingsSecrets } from '../platform/session.js'
+import { redactedTable, summarise } from '../report/outputs.js'
+import { subjectOf } from '../report/summary.js'
 
 /** The state names the main step saves for the post step. */
 const STATE = { id: 'cleanup-connection-id', name: 'cleanup-name', token: 'cleanup-run-token' } as const

@@ -1,9 +1,9 @@
 // The OAuth server-to-server token from Adobe IMS.
 
-import { ActionError } from './errors.js'
-import type { Http } from './http.js'
+import { ActionError } from '../runner/errors.js'
+import type { Http } from './sender.js'
 import { type TokenAccess, tokenRequest } from './requests.js'
-import { describeFailure, isObject, readJson } from './responses.js'
+import { describeFailure, isObject, readJson } from './answers.js'
 
 export async function fetchAccessToken(http: Http, access: TokenAccess): Promise<string> {
   const request = tokenRequest(access)

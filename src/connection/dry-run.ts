@@ -1,8 +1,8 @@
 // Dry run: the requests the step would send, described from the same builders the clients send,
 // so the description cannot drift from what is sent.
 
-import type { DeleteSettings, Settings, UpsertSettings } from './inputs.js'
-import { type ConnectionDraft, createRequest, deleteRequest, exploreRequest, lookupRequest, tokenRequest, updateRequest } from './requests.js'
+import type { DeleteSettings, Settings, UpsertSettings } from '../settings/inputs.js'
+import { type ConnectionDraft, createRequest, deleteRequest, exploreRequest, lookupRequest, tokenRequest, updateRequest } from '../platform/requests.js'
 
 /** Stands for a value only Platform would tell. */
 const placeholder = (name: string): string => `{${name}}`

@@ -2,7 +2,7 @@
 // step, over whichever transport it is given (transport.ts has the runner's).
 
 import type { IncomingHttpHeaders } from 'node:http'
-import { ActionError, OutcomeUnknownError } from './errors.js'
+import { ActionError, OutcomeUnknownError } from '../runner/errors.js'
 
 export interface Clock {
   now(): number

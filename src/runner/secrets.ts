@@ -1,7 +1,7 @@
 // Masking for the runner and redaction for our own messages. The runner only hides
 // exact strings, so every spelling a secret can take on the way out is registered.
 
-import { quoteValue } from './connection-string.js'
+import { quoteValue } from '../mysql/connection-string.js'
 
 export interface NamedSecret {
   /** Says what the secret is in warnings, e.g. "the password input". */

@@ -1,7 +1,7 @@
 // Reading answers from IMS and Platform, and turning failed ones into one sentence.
 
-import { ActionError } from './errors.js'
-import type { Response } from './http.js'
+import { ActionError } from '../runner/errors.js'
+import type { Response } from './sender.js'
 
 /** The parts of an error body worth showing, from whichever of the known shapes it has. */
 export interface ErrorDetails {

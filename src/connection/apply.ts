@@ -4,11 +4,11 @@
 import { SpecRefusal, authFor } from './auth-params.js'
 import { decideDeleteByName, decideUpsert } from './decide.js'
 import { type CreateDraft, type DraftSource, withRunToken } from './draft.js'
-import { ActionError, OutcomeUnknownError, RefusedError, describeError } from './errors.js'
-import type { Connection, FlowService, Written } from './flow-service.js'
-import { type Http, attempts } from './http.js'
-import type { DeleteSettings, UpsertSettings } from './inputs.js'
-import type { Log } from './io.js'
+import { ActionError, OutcomeUnknownError, RefusedError, describeError } from '../runner/errors.js'
+import type { Connection, FlowService, Written } from '../platform/flow-service.js'
+import { type Http, attempts } from '../platform/sender.js'
+import type { DeleteSettings, UpsertSettings } from '../settings/inputs.js'
+import type { Log } from '../runner/io.js'
 
 export interface Platform {
   flow: FlowService

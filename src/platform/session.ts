@@ -1,13 +1,13 @@
 // Signing in to Platform for one step: the transport and retrying Http it shares, the access
 // token, and the Flow Service client that uses them.
 
-import { buildConnectionString } from './connection-string.js'
+import { buildConnectionString } from '../mysql/connection-string.js'
 import { FlowService } from './flow-service.js'
-import { type Clock, Http, type Transport } from './http.js'
+import { type Clock, Http, type Transport } from './sender.js'
 import { fetchAccessToken } from './ims.js'
-import type { Settings } from './inputs.js'
-import type { Io, Log } from './io.js'
-import type { Redactor } from './secrets.js'
+import type { Settings } from '../settings/inputs.js'
+import type { Io, Log } from '../runner/io.js'
+import type { Redactor } from '../runner/secrets.js'
 
 const USER_AGENT = 'aep-mysql-connection-action'
 

@@ -4,12 +4,12 @@
 
 import { type Change, createChanges, deleteChanges, updateChanges } from './changes.js'
 import { decideDeleteByName, decideUpsert } from './decide.js'
-import { type Connection, type FlowService, deleting } from './flow-service.js'
-import type { DeleteSettings, UpsertSettings } from './inputs.js'
-import type { Log } from './io.js'
+import { type Connection, type FlowService, deleting } from '../platform/flow-service.js'
+import type { DeleteSettings, UpsertSettings } from '../settings/inputs.js'
+import type { Log } from '../runner/io.js'
 import type { DraftSource } from './draft.js'
 import { SpecRefusal } from './auth-params.js'
-import type { ConnectionDraft } from './requests.js'
+import type { ConnectionDraft } from '../platform/requests.js'
 
 export type PlanAction = 'create' | 'update' | 'reuse' | 'fail' | 'delete' | 'absent'
 

@@ -9,8 +9,8 @@
 
 import { appendFileSync } from 'node:fs'
 import { EOL } from 'node:os'
-import { issueCommand } from '../node_modules/@actions/core/lib/command.js'
-import { issueFileCommand, prepareKeyValueMessage } from '../node_modules/@actions/core/lib/file-command.js'
+import { issueCommand } from '../../node_modules/@actions/core/lib/command.js'
+import { issueFileCommand, prepareKeyValueMessage } from '../../node_modules/@actions/core/lib/file-command.js'
 import type { Io } from './io.js'
 
 export function runnerIo(): Io {

@@ -2,9 +2,9 @@
 
 import { randomUUID } from 'node:crypto'
 import { type AuthSpec, authFor } from './auth-params.js'
-import type { UpsertSettings } from './inputs.js'
-import type { FlowService } from './flow-service.js'
-import type { ConnectionDraft } from './requests.js'
+import type { UpsertSettings } from '../settings/inputs.js'
+import type { FlowService } from '../platform/flow-service.js'
+import type { ConnectionDraft } from '../platform/requests.js'
 
 export interface CreateDraft extends ConnectionDraft {
   /** Ends the description: tells the connection this run made from a namesake made by anyone else. */

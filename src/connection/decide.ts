@@ -1,9 +1,9 @@
 // What to do about the connections a name finds: the one decision that apply carries out and
 // plan reports, so a plan fails exactly where applying would, with the same message.
 
-import type { Connection, FlowService } from './flow-service.js'
-import type { UpsertSettings } from './inputs.js'
-import type { Log } from './io.js'
+import type { Connection, FlowService } from '../platform/flow-service.js'
+import type { UpsertSettings } from '../settings/inputs.js'
+import type { Log } from '../runner/io.js'
 
 /** `fail`: applying fails for a reason known before any write; `existing` when one connection is to blame. */
 export type UpsertDecision = { action: 'create' } | { action: 'update' | 'reuse'; existing: Connection } | { action: 'fail'; reason: string; existing?: Connection }

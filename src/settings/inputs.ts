@@ -1,9 +1,9 @@
 // Every input, read and validated into one typed Settings object before any request is sent.
 // All problems are collected, so a user fixes them in one round instead of one per run.
 
-import { type MysqlTarget, ConnectionStringError, SSL_MODES, coreKeyOf, parseConnectionString, parsePairs, parsePort, parseSslMode } from './connection-string.js'
-import { LINE_BREAK } from './io.js'
-import { isPlainId } from './requests.js'
+import { type MysqlTarget, ConnectionStringError, SSL_MODES, coreKeyOf, parseConnectionString, parsePairs, parsePort, parseSslMode } from '../mysql/connection-string.js'
+import { LINE_BREAK } from '../runner/io.js'
+import { isPlainId } from '../platform/requests.js'
 
 export type IfExists = 'update' | 'reuse' | 'fail' | 'create'
 export type AuthType = 'connection-string' | 'basic'

@@ -3,7 +3,7 @@
 // they are hidden or replaced: no secret is read into a change, so none can be shown.
 
 import { shownParts } from './auth-params.js'
-import type { ConnectionDraft } from './requests.js'
+import type { ConnectionDraft } from '../platform/requests.js'
 
 export type Field = 'name' | 'description' | 'auth-type' | 'host' | 'port' | 'database' | 'username' | 'ssl-mode'
 

@@ -1,10 +1,10 @@
 // The preflight as a step of the run: it logs in to the database from the runner, reports what
 // it saw, and warns or fails by the preflight input.
 
-import { describeError } from './errors.js'
-import type { UpsertSettings } from './inputs.js'
-import { setOutput } from './report.js'
-import type { Step } from './session.js'
+import { describeError } from '../runner/errors.js'
+import type { UpsertSettings } from '../settings/inputs.js'
+import { setOutput } from '../report/outputs.js'
+import type { Step } from '../platform/session.js'
 
 const PREFLIGHT_TIMEOUT_MS = 10_000
 
@@ -17,7 +17,7 @@ export async function preflight(settings: UpsertSettings, step: Step, deadline: 
   log.info(`Preflight: logging in to MySQL at ${target.host}:${target.port} as "${target.username}".`)
   try {
     // Loaded only here: the MySQL client, node:net and node:tls cost start-up time on every other path.
-    const { runPreflight } = await import('./preflight.js')
+    const { runPreflight } = await import('../mysql/preflight.js')
     const result = await runPreflight(target, timeoutMs)
     log.info(`Preflight: MySQL ${result.version} accepted the login; database "${target.database}" has ${result.tableCount} base table${result.tableCount === 1 ? '' : 's'}.`)
     setOutput('mysql-version', result.version, step)

@@ -1,8 +1,8 @@
 // The job summary: what the step did, as a small Markdown table under a heading that names the
 // connection, so two uses of the action in one job can be told apart.
 
-import type { Settings } from './inputs.js'
-import { LINE_BREAK } from './io.js'
+import type { Settings } from '../settings/inputs.js'
+import { LINE_BREAK } from '../runner/io.js'
 
 const LINE_BREAKS = new RegExp(`${LINE_BREAK.source}+`, 'g')
 

@@ -4,14 +4,14 @@
 // AWS, Basic Authentication takes a boolean sslMode, and connection-string auth may not exist.
 // Read back from such an auth: the parts of the target that are not secret.
 
-import { type MysqlTarget, type SslMode, buildConnectionString, coreKeyOf, parsePairs } from './connection-string.js'
-import { ActionError } from './errors.js'
+import { type MysqlTarget, type SslMode, buildConnectionString, coreKeyOf, parsePairs } from '../mysql/connection-string.js'
+import { ActionError } from '../runner/errors.js'
 
 /** The organisation's MySQL spec refuses what would be written: known before anything is sent. */
 export class SpecRefusal extends ActionError {}
-import type { AuthType } from './inputs.js'
-import type { ConnectionAuth } from './requests.js'
-import { isObject } from './responses.js'
+import type { AuthType } from '../settings/inputs.js'
+import type { ConnectionAuth } from '../platform/requests.js'
+import { isObject } from '../platform/answers.js'
 
 export const AUTH_SPEC_NAMES: Record<AuthType, string> = { 'connection-string': 'Connection String Based Authentication', basic: 'Basic Authentication' }
 

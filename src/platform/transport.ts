@@ -4,7 +4,7 @@
 import type { Agent, ClientRequest, IncomingMessage, RequestOptions } from 'node:http'
 import type { Socket } from 'node:net'
 import { getProxyUrl } from '@actions/http-client/lib/proxy'
-import { ATTEMPT_TIMEOUT_MS, type RawResponse, type Transport, describeCode } from './http.js'
+import { ATTEMPT_TIMEOUT_MS, type RawResponse, type Transport, describeCode } from './sender.js'
 
 const MAX_BODY_BYTES = 32 * 1024 * 1024
 

@@ -5,7 +5,7 @@ import { type Socket, connect as openSocket, isIP } from 'node:net'
 import { type TLSSocket, checkServerIdentity } from 'node:tls'
 import type { Connection, ConnectionOptions } from 'mysql2'
 import type { MysqlTarget } from './connection-string.js'
-import { ActionError } from './errors.js'
+import { ActionError } from '../runner/errors.js'
 
 export interface PreflightResult {
   version: string

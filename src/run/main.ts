@@ -2,21 +2,21 @@
 // update, reuse or delete the connection (or describe the requests, or plan), verify it, and
 // hand its id to the rest of the workflow.
 
-import { deleteConnection, upsert } from './apply.js'
-import { type CreateDraft, draftFor, draftSource, withRunToken } from './draft.js'
-import { describeDelete, describeUpsert } from './dry-run.js'
-import { describeError } from './errors.js'
-import { sleepingClock } from './http.js'
-import { type DeleteSettings, type Settings, type UpsertSettings, readSettings } from './inputs.js'
-import { type Io, redactingLog } from './io.js'
-import { planDelete, planUpsert } from './plan.js'
-import { preflight } from './preflight-step.js'
+import { deleteConnection, upsert } from '../connection/apply.js'
+import { type CreateDraft, draftFor, draftSource, withRunToken } from '../connection/draft.js'
+import { describeDelete, describeUpsert } from '../connection/dry-run.js'
+import { describeError } from '../runner/errors.js'
+import { sleepingClock } from '../platform/sender.js'
+import { type DeleteSettings, type Settings, type UpsertSettings, readSettings } from '../settings/inputs.js'
+import { type Io, redactingLog } from '../runner/io.js'
+import { planDelete, planUpsert } from '../connection/plan.js'
+import { preflight } from './preflight.js'
 import { cleanUp, saveBeforeCreate, saveCreated, savedState } from './post.js'
-import { reportDryRun, reportFailure, reportPlan, reportResult, setOutput, summariseFailure, writeSummary } from './report.js'
-import { runnerIo } from './runner.js'
-import { Redactor, weakSecretWarning } from './secrets.js'
-import { type Session, type Step, inSession, maskSettingsSecrets } from './session.js'
-import { runnerTransport } from './transport.js'
+import { reportDryRun, reportFailure, reportPlan, reportResult, setOutput, summariseFailure, writeSummary } from '../report/outputs.js'
+import { runnerIo } from '../runner/workflow-commands.js'
+import { Redactor, weakSecretWarning } from '../runner/secrets.js'
+import { type Session, type Step, inSession, maskSettingsSecrets } from '../platform/session.js'
+import { runnerTransport } from '../platform/transport.js'
 
 const SECRET_INPUTS = ['password', 'client-secret', 'access-token', 'connection-string']
 

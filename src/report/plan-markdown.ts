@@ -1,8 +1,8 @@
 // A plan, written out: the JSON of the changes output, the Markdown of the plan-markdown output
 // and the job summary (in the style of a Terraform plan), and the lines of the log. Pure.
 
-import type { Change } from './changes.js'
-import type { Plan } from './plan.js'
+import type { Change } from '../connection/changes.js'
+import type { Plan } from '../connection/plan.js'
 import { cell } from './summary.js'
 
 /** True when applying would write: create, update or delete. */

@@ -14,7 +14,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
 
-export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 export const COMMITTED_DIST = join(ROOT, 'dist')
 export const COMMITTED_ENTRY = join(COMMITTED_DIST, 'index.js')
 /** The variable through which globalSetup names the bundle's folder to the suites. */

@@ -1,9 +1,9 @@
 // A typed client for the few Flow Service calls this action needs: it sends the requests that
 // requests.ts builds, with the token, and reads their answers.
 
-import { type AuthSpec, readAuthSpecs } from './auth-params.js'
-import { ActionError, OutcomeUnknownError, RefusedError } from './errors.js'
-import type { Http, RequestSpec, Response } from './http.js'
+import { type AuthSpec, readAuthSpecs } from '../connection/auth-params.js'
+import { ActionError, OutcomeUnknownError, RefusedError } from '../runner/errors.js'
+import type { Http, RequestSpec, Response } from './sender.js'
 import {
   type ConnectionAuth,
   type ConnectionDraft,
@@ -20,7 +20,7 @@ import {
   nextPageRequest,
   updateRequest
 } from './requests.js'
-import { describeFailure, errorDetails, flowErrorCode, isObject, readJson } from './responses.js'
+import { describeFailure, errorDetails, flowErrorCode, isObject, readJson } from './answers.js'
 
 // Page links are followed until they end; these only stop a server that never ends them, before
 // what is read and kept across pages exhausts the runner's memory (one answer alone is capped

@@ -2,7 +2,7 @@
 // dry-run describes them. Pure: no I/O, and no access token (the client adds it when sending),
 // so a described request never holds one.
 
-import type { RequestSpec } from './http.js'
+import type { RequestSpec } from './sender.js'
 
 export const MYSQL_SPEC_ID = '26d738e0-8963-47ea-aadf-c60de735468a'
 const FLOW_SERVICE_PATH = '/data/foundation/flowservice'
