@@ -1,4 +1,5 @@
-import { type AuthSpec, authFor, readAuthSpecs, shownParts } from '../src/connection/auth-params.js'
+import { type AuthSpec, readAuthSpecs } from '../src/platform/connection-specs.js'
+import { authFor, shownParts } from '../src/connection/auth-params.js'
 import type { MysqlTarget } from '../src/mysql/connection-string.js'
 import { ActionError } from '../src/runner/errors.js'
 import { thrownBy } from './support/expect-failure.js'

@@ -1,5 +1,8 @@
 import { jest } from '@jest/globals'
-import { ATTEMPT_TIMEOUT_MS, type Clock, Http, type RawResponse, type RequestSpec, type Transport, backoffDelay, retryAfterMs, sleepingClock } from '../src/platform/sender.js'
+import { type Clock, systemClock } from '../src/runner/clock.js'
+import type { RawResponse, Transport } from '../src/runner/step.js'
+import { type RequestSpec, Sender, backoffDelay, retryAfterMs } from '../src/platform/sender.js'
+import { ATTEMPT_TIMEOUT_MS } from '../src/platform/transport.js'
 import { ActionError, OutcomeUnknownError } from '../src/runner/errors.js'
 
 const START = Date.UTC(2025, 0, 1, 0, 0, 0)
@@ -48,7 +51,7 @@ function setup(steps: Step[], options: { maxAttempts?: number; timeoutSeconds?: 
   const { transport, calls } = scripted(steps)
   const logs: string[] = []
   const debugs: string[] = []
-  const http = new Http({
+  const sender = new Sender({
     maxAttempts,
     deadline: options.deadline ?? START + timeoutSeconds * 1000,
     timeoutSeconds,
@@ -58,7 +61,7 @@ function setup(steps: Step[], options: { maxAttempts?: number; timeoutSeconds?: 
     redact: (text) => text.replaceAll('s3cret', '***'),
     transport
   })
-  return { http, clock, calls, logs, debugs }
+  return { sender, clock, calls, logs, debugs }
 }
 
 const GET: RequestSpec = { method: 'GET', url: 'https://platform.example.com/data/connections?x=1', headers: {}, what: 'Listing connections', idempotent: true }
@@ -106,10 +109,10 @@ describe('retryAfterMs', () => {
   })
 })
 
-describe('Http.send', () => {
+describe('Sender.send', () => {
   test('a 503 then 200 is retried once, with one log line', async () => {
-    const { http, calls, logs, clock } = setup([response(503), response(200, {}, '{"ok":true}')])
-    const result = await http.send(GET)
+    const { sender, calls, logs, clock } = setup([response(503), response(200, {}, '{"ok":true}')])
+    const result = await sender.send(GET)
     expect(result).toEqual({ status: 200, headers: {}, body: '{"ok":true}', repeated: true, attempts: 2 })
     expect(calls).toHaveLength(2)
     expect(logs).toEqual([`Listing connections: HTTP 503, attempt 1/5; retrying in ${(clock.waits[0]! / 1000).toFixed(1)} s`])
@@ -117,35 +120,35 @@ describe('Http.send', () => {
   })
 
   test('each attempt is one debug line with method, URL, status and time', async () => {
-    const { http, debugs } = setup([response(503), response(200)])
-    await http.send(GET)
+    const { sender, debugs } = setup([response(503), response(200)])
+    await sender.send(GET)
     expect(debugs).toEqual([`GET ${GET.url} -> 503 in 0 ms`, `GET ${GET.url} -> 200 in 0 ms`])
   })
 
   test('a first answer that needs no retry is returned as it is', async () => {
-    const { http, calls, logs, clock } = setup([response(200, { etag: '"1"' }, 'body')])
-    expect(await http.send(GET)).toEqual({ status: 200, headers: { etag: '"1"' }, body: 'body', repeated: false, attempts: 1 })
+    const { sender, calls, logs, clock } = setup([response(200, { etag: '"1"' }, 'body')])
+    expect(await sender.send(GET)).toEqual({ status: 200, headers: { etag: '"1"' }, body: 'body', repeated: false, attempts: 1 })
     expect(calls).toEqual([{ method: 'GET', url: GET.url, body: undefined }])
     expect(logs).toEqual([])
     expect(clock.waits).toEqual([])
   })
 
   test('429 with Retry-After: 2 waits 2000 ms', async () => {
-    const { http, clock, logs } = setup([response(429, { 'retry-after': '2' }), response(200)])
-    expect((await http.send(GET)).status).toBe(200)
+    const { sender, clock, logs } = setup([response(429, { 'retry-after': '2' }), response(200)])
+    expect((await sender.send(GET)).status).toBe(200)
     expect(clock.waits).toEqual([2000])
     expect(logs[0]).toContain('retrying in 2.0 s')
   })
 
   test('Retry-After as an HTTP date waits until then', async () => {
-    const { http, clock } = setup([response(503, { 'retry-after': 'Wed, 01 Jan 2025 00:00:04 GMT' }), response(200)])
-    expect((await http.send(GET)).status).toBe(200)
+    const { sender, clock } = setup([response(503, { 'retry-after': 'Wed, 01 Jan 2025 00:00:04 GMT' }), response(200)])
+    expect((await sender.send(GET)).status).toBe(200)
     expect(clock.waits).toEqual([4000])
   })
 
   test('Retry-After beyond the deadline fails at once, naming timeout-seconds', async () => {
-    const { http, calls, clock } = setup([response(429, { 'retry-after': '60' }), response(200)], { timeoutSeconds: 30 })
-    const error = await rejection(http.send(GET))
+    const { sender, calls, clock } = setup([response(429, { 'retry-after': '60' }), response(200)], { timeoutSeconds: 30 })
+    const error = await rejection(sender.send(GET))
     expect(error).toBeInstanceOf(ActionError)
     expect(error.message).toContain('the server asked to wait 60 s')
     expect(error.message).toContain('30 s deadline (timeout-seconds)')
@@ -155,16 +158,16 @@ describe('Http.send', () => {
   })
 
   test('a backoff that would pass the deadline fails at once too', async () => {
-    const { http, calls } = setup([response(502), response(200)], { deadline: START + 100, random: 0.5 })
-    const error = await rejection(http.send(GET))
+    const { sender, calls } = setup([response(502), response(200)], { deadline: START + 100, random: 0.5 })
+    const error = await rejection(sender.send(GET))
     expect(error).toBeInstanceOf(ActionError)
     expect(error.message).toMatch(/waiting to try again would pass the 300 s deadline/)
     expect(calls).toHaveLength(1)
   })
 
   test('when max-attempts is used up, the last 5xx answer is returned', async () => {
-    const { http, calls, clock, logs } = setup([response(500, {}, 'a'), response(502, {}, 'b'), response(504, {}, 'c')], { maxAttempts: 3 })
-    const result = await http.send(GET)
+    const { sender, calls, clock, logs } = setup([response(500, {}, 'a'), response(502, {}, 'b'), response(504, {}, 'c')], { maxAttempts: 3 })
+    const result = await sender.send(GET)
     expect(result).toMatchObject({ status: 504, body: 'c', repeated: true })
     expect(calls).toHaveLength(3)
     expect(clock.waits).toHaveLength(2)
@@ -172,39 +175,39 @@ describe('Http.send', () => {
   })
 
   test('max-attempts 1 never retries', async () => {
-    const { http, calls } = setup([response(503), response(200)], { maxAttempts: 1 })
-    expect((await http.send(GET)).status).toBe(503)
+    const { sender, calls } = setup([response(503), response(200)], { maxAttempts: 1 })
+    expect((await sender.send(GET)).status).toBe(503)
     expect(calls).toHaveLength(1)
   })
 
   test.each([[400], [401], [403], [404], [409], [412], [201], [204], [302]])('HTTP %i is never retried', async (status) => {
-    const { http, calls, clock } = setup([response(status), response(200)])
-    expect(await http.send(GET)).toMatchObject({ status, repeated: false })
+    const { sender, calls, clock } = setup([response(status), response(200)])
+    expect(await sender.send(GET)).toMatchObject({ status, repeated: false })
     expect(calls).toHaveLength(1)
     expect(clock.waits).toEqual([])
   })
 
   test.each([['ECONNRESET'], ['EPIPE'], ['ETIMEDOUT'], ['ECONNABORTED'], ['ETRUNCATED']])('%s is retried for an idempotent request and marks it repeated', async (code) => {
-    const { http, calls, logs } = setup([networkError(code), response(200)])
-    expect(await http.send(GET)).toMatchObject({ status: 200, repeated: true })
+    const { sender, calls, logs } = setup([networkError(code), response(200)])
+    expect(await sender.send(GET)).toMatchObject({ status: 200, repeated: true })
     expect(calls).toHaveLength(2)
     expect(logs).toHaveLength(1)
     expect(logs[0]).toContain('attempt 1/5')
   })
 
   test.each([['ECONNREFUSED'], ['EAI_AGAIN']])('%s never reached the server: retried, but not marked repeated', async (code) => {
-    const { http } = setup([networkError(code), networkError(code), response(200)])
-    expect(await http.send(GET)).toMatchObject({ status: 200, repeated: false })
+    const { sender } = setup([networkError(code), networkError(code), response(200)])
+    expect(await sender.send(GET)).toMatchObject({ status: 200, repeated: false })
   })
 
   test('repeated stays true once an attempt may have arrived', async () => {
-    const { http } = setup([response(503), networkError('ECONNREFUSED'), response(404)])
-    expect(await http.send(GET)).toMatchObject({ status: 404, repeated: true })
+    const { sender } = setup([response(503), networkError('ECONNREFUSED'), response(404)])
+    expect(await sender.send(GET)).toMatchObject({ status: 404, repeated: true })
   })
 
   test('network failures until max-attempts give an ActionError naming the attempts and origin', async () => {
-    const { http, calls } = setup([networkError('ECONNRESET'), networkError('ECONNRESET'), networkError('ECONNRESET')], { maxAttempts: 3 })
-    const error = await rejection(http.send(GET))
+    const { sender, calls } = setup([networkError('ECONNRESET'), networkError('ECONNRESET'), networkError('ECONNRESET')], { maxAttempts: 3 })
+    const error = await rejection(sender.send(GET))
     expect(error).toBeInstanceOf(ActionError)
     expect(error.message).toBe('Listing connections failed after 3 attempts: the connection was reset (https://platform.example.com). Try again later, or raise max-attempts.')
     expect(calls).toHaveLength(3)
@@ -215,8 +218,8 @@ describe('Http.send', () => {
     ['CERT_HAS_EXPIRED', "the server's TLS certificate has expired"],
     ['EWHATEVER', 'the request failed (EWHATEVER)']
   ])('%s fails at once with an ActionError', async (code, words) => {
-    const { http, calls } = setup([networkError(code), response(200)])
-    const error = await rejection(http.send(GET))
+    const { sender, calls } = setup([networkError(code), response(200)])
+    const error = await rejection(sender.send(GET))
     expect(error).toBeInstanceOf(ActionError)
     expect(error.message).toBe(`Listing connections failed: ${words} (https://platform.example.com). Check the URL inputs and the runner's network.`)
     expect(error.message).not.toContain('?x=1')
@@ -224,29 +227,29 @@ describe('Http.send', () => {
   })
 
   test('an error without a code fails at once', async () => {
-    const { http, calls } = setup([new Error('boom'), response(200)])
-    expect((await rejection(http.send(GET))).message).toContain('the request failed (EUNKNOWN)')
+    const { sender, calls } = setup([new Error('boom'), response(200)])
+    expect((await rejection(sender.send(GET))).message).toContain('the request failed (EUNKNOWN)')
     expect(calls).toHaveLength(1)
   })
 
   test('the body of a failed answer is redacted before anyone reads it; a success is left alone', async () => {
-    const { http } = setup([response(400, {}, 'bad value s3cret'), response(200, {}, 'token s3cret')])
-    expect((await http.send(GET)).body).toBe('bad value ***')
-    expect((await http.send(GET)).body).toBe('token s3cret')
+    const { sender } = setup([response(400, {}, 'bad value s3cret'), response(200, {}, 'token s3cret')])
+    expect((await sender.send(GET)).body).toBe('bad value ***')
+    expect((await sender.send(GET)).body).toBe('token s3cret')
   })
 
   test('a request may have fewer attempts than max-attempts', async () => {
-    const { http, calls } = setup([response(429), response(429), response(429)], { maxAttempts: 5 })
-    const result = await http.send({ ...CREATE, maxAttempts: 2 })
+    const { sender, calls } = setup([response(429), response(429), response(429)], { maxAttempts: 5 })
+    const result = await sender.send({ ...CREATE, maxAttempts: 2 })
     expect(result).toMatchObject({ status: 429, attempts: 2 })
     expect(calls).toHaveLength(2)
   })
 
   test('wait logs its line with the time and waits that long; fits says whether a wait ends before the deadline', async () => {
-    const { http, logs, clock } = setup([], { timeoutSeconds: 30 })
-    expect(http.fits(29_999)).toBe(true)
-    expect(http.fits(30_000)).toBe(false)
-    await http.wait(2000, 'Creating the connection: HTTP 503, attempt 2/5; checking again')
+    const { sender, logs, clock } = setup([], { timeoutSeconds: 30 })
+    expect(sender.fits(29_999)).toBe(true)
+    expect(sender.fits(30_000)).toBe(false)
+    await sender.wait(2000, 'Creating the connection: HTTP 503, attempt 2/5; checking again')
     expect(clock.waits).toEqual([2000])
     expect(logs).toEqual(['Creating the connection: HTTP 503, attempt 2/5; checking again in 2.0 s'])
   })
@@ -255,20 +258,20 @@ describe('Http.send', () => {
     test.each([['HPE_INVALID_CONTENT_LENGTH'], ['HPE_HEADER_OVERFLOW'], ['EUNKNOWN']])(
       'an answer the parser could not read (%s) is an unknown outcome, not a plain failure',
       async (code) => {
-        const { http, calls } = setup([networkError(code)])
-        expect(await rejection(http.send(CREATE))).toBeInstanceOf(OutcomeUnknownError)
+        const { sender, calls } = setup([networkError(code)])
+        expect(await rejection(sender.send(CREATE))).toBeInstanceOf(OutcomeUnknownError)
         expect(calls).toHaveLength(1)
       }
     )
 
     test('HTTP 503 on the last attempt is still an unknown outcome, not a plain failure', async () => {
-      const { http } = setup([response(429), response(503)], { maxAttempts: 2 })
-      expect(await rejection(http.send(CREATE))).toBeInstanceOf(OutcomeUnknownError)
+      const { sender } = setup([response(429), response(503)], { maxAttempts: 2 })
+      expect(await rejection(sender.send(CREATE))).toBeInstanceOf(OutcomeUnknownError)
     })
 
     test.each([[500], [502], [503], [504]])('HTTP %i throws OutcomeUnknownError without retrying', async (status) => {
-      const { http, calls, clock } = setup([response(status), response(201)])
-      const error = await rejection(http.send(CREATE))
+      const { sender, calls, clock } = setup([response(status), response(201)])
+      const error = await rejection(sender.send(CREATE))
       expect(error).toBeInstanceOf(OutcomeUnknownError)
       expect(error.message).toBe(`Creating the connection answered HTTP ${status}, so it is unknown whether it took effect`)
       expect(error).toMatchObject({ reason: `HTTP ${status}`, attempts: 1 })
@@ -277,30 +280,30 @@ describe('Http.send', () => {
     })
 
     test.each([['ECONNRESET'], ['ETIMEDOUT'], ['EPIPE']])('%s throws OutcomeUnknownError without retrying', async (code) => {
-      const { http, calls } = setup([networkError(code), response(201)])
-      const error = await rejection(http.send(CREATE))
+      const { sender, calls } = setup([networkError(code), response(201)])
+      const error = await rejection(sender.send(CREATE))
       expect(error).toBeInstanceOf(OutcomeUnknownError)
       expect(error.message).toMatch(/^Creating the connection failed: .*, so it is unknown whether it took effect$/)
       expect(calls).toHaveLength(1)
     })
 
     test('429 is retried (the gateway refused it before anything happened)', async () => {
-      const { http, calls, clock } = setup([response(429, { 'retry-after': '1' }), response(201, {}, '{"id":"x"}')])
-      expect(await http.send(CREATE)).toMatchObject({ status: 201, body: '{"id":"x"}' })
+      const { sender, calls, clock } = setup([response(429, { 'retry-after': '1' }), response(201, {}, '{"id":"x"}')])
+      expect(await sender.send(CREATE)).toMatchObject({ status: 201, body: '{"id":"x"}' })
       expect(calls).toHaveLength(2)
       expect(calls[1]).toEqual({ method: 'POST', url: CREATE.url, body: '{}' })
       expect(clock.waits).toEqual([1000])
     })
 
     test.each([['ECONNREFUSED'], ['EAI_AGAIN']])('%s is retried, and the result is not marked repeated', async (code) => {
-      const { http, calls } = setup([networkError(code), response(201)])
-      expect(await http.send(CREATE)).toMatchObject({ status: 201, repeated: false })
+      const { sender, calls } = setup([networkError(code), response(201)])
+      expect(await sender.send(CREATE)).toMatchObject({ status: 201, repeated: false })
       expect(calls).toHaveLength(2)
     })
 
     test('ENOTFOUND fails at once with an ActionError', async () => {
-      const { http, calls } = setup([networkError('ENOTFOUND'), response(201)])
-      const error = await rejection(http.send(CREATE))
+      const { sender, calls } = setup([networkError('ENOTFOUND'), response(201)])
+      const error = await rejection(sender.send(CREATE))
       expect(error).toBeInstanceOf(ActionError)
       expect(error).not.toBeInstanceOf(OutcomeUnknownError)
       expect(calls).toHaveLength(1)
@@ -308,8 +311,8 @@ describe('Http.send', () => {
   })
 
   test('a deadline that has already passed fails before sending', async () => {
-    const { http, calls } = setup([response(200)], { deadline: START, timeoutSeconds: 42 })
-    const error = await rejection(http.send(GET))
+    const { sender, calls } = setup([response(200)], { deadline: START, timeoutSeconds: 42 })
+    const error = await rejection(sender.send(GET))
     expect(error).toBeInstanceOf(ActionError)
     expect(error.message).toBe("Listing connections was not sent: the step's 42 s deadline (timeout-seconds) had already passed. Raise timeout-seconds.")
     expect(calls).toHaveLength(0)
@@ -317,8 +320,8 @@ describe('Http.send', () => {
 
   test.each([[0], [0.3], [0.999999]])('full-jitter waits stay within [0, min(15000, 500 * 2^(n-1))) with random %f', async (random) => {
     const steps: Step[] = [...Array<Step>(9).fill(response(503)), response(200)]
-    const { http, clock } = setup(steps, { maxAttempts: 10, timeoutSeconds: 3600, random })
-    expect((await http.send(GET)).status).toBe(200)
+    const { sender, clock } = setup(steps, { maxAttempts: 10, timeoutSeconds: 3600, random })
+    expect((await sender.send(GET)).status).toBe(200)
     expect(clock.waits).toHaveLength(9)
     clock.waits.forEach((wait, index) => {
       const cap = Math.min(15_000, 500 * 2 ** index)
@@ -337,7 +340,7 @@ describe('Http.send', () => {
         return new Promise((resolve) => setTimeout(() => resolve(response(201)), 60_000))
       }
       const logs: string[] = []
-      const http = new Http({
+      const sender = new Sender({
         maxAttempts: 3,
         deadline: START + 300_000,
         timeoutSeconds: 300,
@@ -347,7 +350,7 @@ describe('Http.send', () => {
         redact: (text) => text,
         transport
       })
-      const answer = http.send(GET)
+      const answer = sender.send(GET)
       await jest.advanceTimersByTimeAsync(60_000)
       expect((await answer).status).toBe(201)
       expect(sent).toBe(1)
@@ -364,7 +367,7 @@ describe('Http.send', () => {
       const transport: Transport = () => answers.shift()!
       const logs: string[] = []
       const clock = fakeClock()
-      const http = new Http({
+      const sender = new Sender({
         maxAttempts: 3,
         deadline: START + 300_000,
         timeoutSeconds: 300,
@@ -374,7 +377,7 @@ describe('Http.send', () => {
         redact: (text) => text,
         transport
       })
-      const sent = http.send(GET)
+      const sent = sender.send(GET)
       await jest.advanceTimersByTimeAsync(ATTEMPT_TIMEOUT_MS)
       expect((await sent).status).toBe(200)
       expect(logs).toEqual([expect.stringMatching(/^Listing connections: no answer within 65 s, attempt 1\/3; retrying in/)])
@@ -384,9 +387,9 @@ describe('Http.send', () => {
   })
 
   test('a hung attempt is abandoned at the deadline', async () => {
-    const clock = sleepingClock()
+    const clock = systemClock()
     const hung: Transport = () => new Promise<never>(() => undefined)
-    const http = new Http({
+    const sender = new Sender({
       maxAttempts: 5,
       deadline: clock.now() + 50,
       timeoutSeconds: 7,
@@ -397,7 +400,7 @@ describe('Http.send', () => {
       transport: hung
     })
     const started = Date.now()
-    const error = await rejection(http.send(GET))
+    const error = await rejection(sender.send(GET))
     expect(error).toBeInstanceOf(ActionError)
     expect(error.message).toMatch(/^Listing connections timed out: the step's 7 s deadline \(timeout-seconds\) passed without an answer/)
     expect(Date.now() - started).toBeGreaterThanOrEqual(40)
@@ -409,7 +412,7 @@ test("a failed answer's headers are redacted too, after their UTF-8 bytes are re
   const secret = 'wörd-sekret-7'
   const latin1 = Buffer.from(secret, 'utf8').toString('latin1')
   const transport: Transport = async () => response(400, { 'x-request-id': `rq-${latin1}`, location: `https://elsewhere.example/?pw=${latin1}` })
-  const http = new Http({
+  const sender = new Sender({
     maxAttempts: 1,
     deadline: START + 60_000,
     timeoutSeconds: 60,
@@ -419,6 +422,6 @@ test("a failed answer's headers are redacted too, after their UTF-8 bytes are re
     redact: (text) => text.replaceAll(secret, '***'),
     transport
   })
-  const answer = await http.send(GET)
+  const answer = await sender.send(GET)
   expect(answer.headers).toMatchObject({ 'x-request-id': 'rq-***', location: 'https://elsewhere.example/?pw=***' })
 })

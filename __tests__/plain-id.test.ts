@@ -1,4 +1,4 @@
-import { isPlainId } from '../src/platform/requests.js'
+import { isPlainId } from '../src/platform/ids.js'
 
 describe('isPlainId', () => {
   test.each(['c0ffee', '9f5c4b7e-1a2b-4c3d-8e9f-0a1b2c3d4e5f', 'conn_1.2', 'a..b'])('%j is a plain id', (id) => {

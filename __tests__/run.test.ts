@@ -1,7 +1,8 @@
 // run() in-process, on a recording Io and a scripted network: the same plan the end-to-end
 // suites drive through the bundle, seen from inside.
 
-import type { Clock, RawResponse, Transport } from '../src/platform/sender.js'
+import type { Clock } from '../src/runner/clock.js'
+import type { RawResponse, Transport } from '../src/runner/step.js'
 import type { Io } from '../src/runner/io.js'
 import { run } from '../src/run/main.js'
 

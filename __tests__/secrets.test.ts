@@ -6,7 +6,7 @@ import { JSON_DIALECTS, jsonString, secretSpellings, spellingsIn } from './suppo
 function redactorWith(...secrets: string[]): { redactor: Redactor; registered: string[] } {
   const redactor = new Redactor()
   const registered: string[] = []
-  for (const secret of secrets) redactor.add(secret, (form) => registered.push(form))
+  for (const secret of secrets) redactor.hide(secret, (form) => registered.push(form))
   return { redactor, registered }
 }
 
@@ -49,11 +49,11 @@ describe('Redactor', () => {
     const setSecret = (form: string): void => {
       calls.push(form)
     }
-    expect(redactor.add('my secret"', setSecret)).toBe(true)
+    expect(redactor.hide('my secret"', setSecret)).toBe(true)
     expect(calls).toEqual(secretForms('my secret"'))
-    expect(redactor.add('my secret"', setSecret)).toBe(true)
+    expect(redactor.hide('my secret"', setSecret)).toBe(true)
     expect(calls).toHaveLength(secretForms('my secret"').length)
-    expect(redactor.add('', setSecret)).toBe(false)
+    expect(redactor.hide('', setSecret)).toBe(false)
     expect(calls).toHaveLength(secretForms('my secret"').length)
   })
 

@@ -6,10 +6,16 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
 import { DEFAULTS } from '../src/settings/inputs.js'
+import { INPUT, OUTPUT } from '../src/settings/names.js'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 const SRC = join(ROOT, 'src')
-const action = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as { inputs: Record<string, { default?: string }> }
+const action = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as { inputs: Record<string, { default?: string }>; outputs: Record<string, unknown> }
+
+test('src/settings/names.ts names exactly the inputs and outputs action.yml declares', () => {
+  expect(Object.values(INPUT).sort()).toEqual(Object.keys(action.inputs).sort())
+  expect(Object.values(OUTPUT).sort()).toEqual(Object.keys(action.outputs).sort())
+})
 
 test('action.yml and src/settings/inputs.ts declare the same default for every input', () => {
   const declared = Object.fromEntries(

@@ -4,15 +4,15 @@
 import { SpecRefusal, authFor } from './auth-params.js'
 import { decideDeleteByName, decideUpsert } from './decide.js'
 import { type CreateDraft, type DraftSource, withRunToken } from './draft.js'
-import { ActionError, OutcomeUnknownError, RefusedError, describeError } from '../runner/errors.js'
+import { ActionError, OutcomeUnknownError, RefusedError, failureMessage } from '../runner/errors.js'
 import type { Connection, FlowService, Written } from '../platform/flow-service.js'
-import { type Http, attempts } from '../platform/sender.js'
+import { type Sender, attempts } from '../platform/sender.js'
 import type { DeleteSettings, UpsertSettings } from '../settings/inputs.js'
 import type { Log } from '../runner/io.js'
 
-export interface Platform {
+export interface SignedIn {
   flow: FlowService
-  http: Http
+  sender: Sender
   log: Log
 }
 
@@ -27,8 +27,8 @@ export interface Deleted {
 }
 
 /** `beforeCreate` learns the create's body (and its run token) before it is sent: the post step may have to find it. */
-export async function upsert(settings: UpsertSettings, draft: DraftSource, platform: Platform, beforeCreate: (create: CreateDraft) => void): Promise<Upserted> {
-  const { flow, log } = platform
+export async function upsert(settings: UpsertSettings, draft: DraftSource, signedIn: SignedIn, beforeCreate: (create: CreateDraft) => void): Promise<Upserted> {
+  const { flow, log } = signedIn
   const decision = await decideUpsert(settings, { flow, log })
   switch (decision.action) {
     case 'fail':
@@ -39,12 +39,12 @@ export async function upsert(settings: UpsertSettings, draft: DraftSource, platf
     case 'update': {
       const change = await draft()
       log.info(`Updating the credentials and description of connection ${decision.existing.id} (if-exists: update).`)
-      return { ...(await explained(flow.update(decision.existing, change), settings, flow)), outcome: 'updated' }
+      return { ...(await explainSpecRefusal(flow.update(decision.existing, change), settings, flow)), outcome: 'updated' }
     }
     case 'create': {
       const create = withRunToken(await draft())
       beforeCreate(create)
-      const written = await explained(createOnce(settings, create, platform), settings, flow)
+      const written = await explainSpecRefusal(createOnce(settings, create, signedIn), settings, flow)
       log.info(`Created connection ${written.id}.`)
       return { ...written, outcome: 'created' }
     }
@@ -56,7 +56,7 @@ export async function upsert(settings: UpsertSettings, draft: DraftSource, platf
  * on AWS offers no connection-string auth). Basic auth has read the spec already; otherwise it
  * is read now, to say precisely what it accepts, or Platform's own answer stands.
  */
-async function explained<T>(write: Promise<T>, settings: UpsertSettings, flow: FlowService): Promise<T> {
+async function explainSpecRefusal<T>(write: Promise<T>, settings: UpsertSettings, flow: FlowService): Promise<T> {
   try {
     return await write
   } catch (error) {
@@ -74,17 +74,17 @@ async function explained<T>(write: Promise<T>, settings: UpsertSettings, flow: F
 }
 
 /** How long a create of unknown outcome is looked for before it is sent again: a gateway may answer 5xx while the create commits a few seconds later. */
-const SETTLE_MS = 8_000
+const LOOK_AGAIN_MS = 8_000
 const FIRST_LOOK_MS = 1_000
 
 /**
  * Creates the connection exactly once. A create whose answer was lost may still have happened:
  * the connection is looked up by this run's token, with growing waits (the first as long as
- * Retry-After asks), until it is found and adopted or SETTLE_MS have passed; only then is the
+ * Retry-After asks), until it is found and adopted or LOOK_AGAIN_MS have passed; only then is the
  * create sent again. The creates share max-attempts.
  */
-async function createOnce(settings: UpsertSettings, draft: CreateDraft, platform: Platform): Promise<Written> {
-  const { flow, log } = platform
+async function createOnce(settings: UpsertSettings, draft: CreateDraft, signedIn: SignedIn): Promise<Written> {
+  const { flow, log } = signedIn
   let used = 0
   for (;;) {
     let unknown: OutcomeUnknownError
@@ -97,9 +97,9 @@ async function createOnce(settings: UpsertSettings, draft: CreateDraft, platform
     used += unknown.attempts
     let adopted: Connection | 'no time' | undefined
     try {
-      adopted = await settle(settings, draft, unknown, used, platform)
+      adopted = await lookForOwnCreate(settings, draft, unknown, used, signedIn)
     } catch (error) {
-      throw mayExist(`${unknown.message}, and looking for it failed: ${describeError(error, log.debug).replace(/\.$/, '')}`, settings, draft)
+      throw mayExist(`${unknown.message}, and looking for it failed: ${failureMessage(error, log.debug).replace(/\.$/, '')}`, settings, draft)
     }
     if (adopted === 'no time') throw mayExist(`${unknown.message}, and the deadline leaves no time to look for it`, settings, draft)
     if (adopted) {
@@ -112,23 +112,23 @@ async function createOnce(settings: UpsertSettings, draft: CreateDraft, platform
 
 /**
  * Looks for the connection carrying this run's token, with growing waits, until found or
- * SETTLE_MS have passed; 'no time' when the deadline comes before the next look.
+ * LOOK_AGAIN_MS have passed; 'no time' when the deadline comes before the next look.
  */
-async function settle(
+async function lookForOwnCreate(
   settings: UpsertSettings,
   draft: CreateDraft,
   unknown: OutcomeUnknownError,
   used: number,
-  { flow, http }: Platform
+  { flow, sender }: SignedIn
 ): Promise<Connection | 'no time' | undefined> {
-  const started = http.now()
+  const started = sender.now()
   let wait = unknown.retryAfterMs ?? FIRST_LOOK_MS
   for (let look = 1; ; look++) {
-    if (!http.fits(wait)) return 'no time'
+    if (!sender.fits(wait)) return 'no time'
     const next = look === 1 ? 'checking whether it took effect' : 'checking again'
-    await http.wait(wait, `Creating the connection: ${unknown.reason}, attempt ${used}/${settings.maxAttempts}; ${next}`)
+    await sender.wait(wait, `Creating the connection: ${unknown.reason}, attempt ${used}/${settings.maxAttempts}; ${next}`)
     const ours = (await flow.findByName(settings.name)).find((connection) => connection.description.includes(draft.token))
-    const left = SETTLE_MS - (http.now() - started)
+    const left = LOOK_AGAIN_MS - (sender.now() - started)
     if (ours || left <= 0) return ours
     wait = Math.min(wait * 2, left)
   }
@@ -139,7 +139,7 @@ function mayExist(cause: string, settings: UpsertSettings, draft: CreateDraft): 
   return new ActionError(`${cause}; the connection may exist: look in Platform for "${settings.name}" with ${draft.token} in its description before running the step again.`)
 }
 
-export async function deleteConnection(settings: DeleteSettings, { flow, log }: Platform): Promise<Deleted> {
+export async function deleteConnection(settings: DeleteSettings, { flow, log }: SignedIn): Promise<Deleted> {
   const { connection } = settings
   let id: string
   if (connection.by === 'id') id = connection.id

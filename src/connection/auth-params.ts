@@ -5,31 +5,16 @@
 // Read back from such an auth: the parts of the target that are not secret.
 
 import { type MysqlTarget, type SslMode, buildConnectionString, coreKeyOf, parsePairs } from '../mysql/connection-string.js'
+import type { AuthSpec, Schema } from '../platform/connection-specs.js'
+import type { ConnectionAuth } from '../platform/requests.js'
 import { ActionError } from '../runner/errors.js'
+import type { AuthType } from '../settings/inputs.js'
+import { INPUT } from '../settings/names.js'
 
 /** The organisation's MySQL spec refuses what would be written: known before anything is sent. */
 export class SpecRefusal extends ActionError {}
-import type { AuthType } from '../settings/inputs.js'
-import type { ConnectionAuth } from '../platform/requests.js'
-import { isObject } from '../platform/answers.js'
 
 export const AUTH_SPEC_NAMES: Record<AuthType, string> = { 'connection-string': 'Connection String Based Authentication', basic: 'Basic Authentication' }
-
-/** The part of JSON Schema that auth specs use for their params. */
-export interface Schema {
-  type?: unknown
-  properties?: Record<string, Schema>
-  required?: unknown
-  enum?: unknown
-  pattern?: unknown
-  default?: unknown
-}
-
-/** One auth spec the organisation's MySQL connection spec offers. */
-export interface AuthSpec {
-  name: string
-  schema: Schema
-}
 
 /** Basic Authentication's sslMode on Azure-hosted Platform, for each Connector/NET SslMode. */
 const AZURE_SSL_MODES: Record<SslMode, string> = { None: 'DISABLED', Preferred: 'PREFERRED', Required: 'REQUIRED', VerifyCA: 'Verify-Ca', VerifyFull: 'Verify Identity' }
@@ -50,13 +35,13 @@ const BASIC_PARAMS: Record<keyof ShownParts, string> = { host: 'server', port: '
 
 // Which input sets each param, for messages.
 const INPUT_OF: Record<string, string> = {
-  server: 'host',
-  port: 'port',
-  database: 'database',
-  username: 'username',
-  password: 'password',
-  sslMode: 'ssl-mode',
-  connectionString: 'connection-string'
+  server: INPUT.host,
+  port: INPUT.port,
+  database: INPUT.database,
+  username: INPUT.username,
+  password: INPUT.password,
+  sslMode: INPUT.sslMode,
+  connectionString: INPUT.connectionString
 }
 
 const typeOf = (schema: Schema | undefined): string | undefined => (typeof schema?.type === 'string' ? schema.type : undefined)
@@ -159,13 +144,6 @@ function matches(pattern: string, value: string): boolean {
     // A pattern this engine cannot read, or one that takes too long, is the server's to check.
     return true
   }
-}
-
-/** The auth specs in GET /connectionSpecs/{id}'s answer: {"items": [{"authSpec": [{"name", "spec"}]}]}. */
-export function readAuthSpecs(body: unknown): AuthSpec[] | undefined {
-  const item = isObject(body) && Array.isArray(body.items) ? body.items[0] : undefined
-  if (!isObject(item) || !Array.isArray(item.authSpec)) return undefined
-  return item.authSpec.flatMap((spec) => (isObject(spec) && typeof spec.name === 'string' ? [{ name: spec.name, schema: isObject(spec.spec) ? (spec.spec as Schema) : {} }] : []))
 }
 
 /** The connection-string key each part is read from, by its Connector/NET meaning. */

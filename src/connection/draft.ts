@@ -1,7 +1,8 @@
 // What an upsert writes: the name, the description and the credentials.
 
 import { randomUUID } from 'node:crypto'
-import { type AuthSpec, authFor } from './auth-params.js'
+import type { AuthSpec } from '../platform/connection-specs.js'
+import { authFor } from './auth-params.js'
 import type { UpsertSettings } from '../settings/inputs.js'
 import type { FlowService } from '../platform/flow-service.js'
 import type { ConnectionDraft } from '../platform/requests.js'

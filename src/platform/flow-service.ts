@@ -1,16 +1,14 @@
 // A typed client for the few Flow Service calls this action needs: it sends the requests that
 // requests.ts builds, with the token, and reads their answers.
 
-import { type AuthSpec, readAuthSpecs } from '../connection/auth-params.js'
 import { ActionError, OutcomeUnknownError, RefusedError } from '../runner/errors.js'
-import type { Http, RequestSpec, Response } from './sender.js'
+import type { Sender, RequestSpec, Response } from './sender.js'
 import {
   type ConnectionAuth,
   type ConnectionDraft,
   type Existing,
   MYSQL_SPEC_ID,
   type PlatformAccess,
-  isPlainId,
   connectionSpecRequest,
   createRequest,
   deleteRequest,
@@ -21,6 +19,8 @@ import {
   updateRequest
 } from './requests.js'
 import { describeFailure, errorDetails, flowErrorCode, isObject, readJson } from './answers.js'
+import { type AuthSpec, readAuthSpecs } from './connection-specs.js'
+import { isPlainId } from './ids.js'
 
 // Page links are followed until they end; these only stop a server that never ends them, before
 // what is read and kept across pages exhausts the runner's memory (one answer alone is capped
@@ -58,7 +58,7 @@ function toConnection(item: unknown): Connection | undefined {
 }
 
 /** The connection, once its id is known to be plain: any other id makes the whole answer invalid. */
-function plain<T extends { id: string }>(connection: T, what: string): T {
+function requirePlainId<T extends { id: string }>(connection: T, what: string): T {
   if (!isPlainId(connection.id)) {
     throw new ActionError(`${what} failed: the answer holds an invalid connection id, one with whitespace, a control character or a slash. Check platform-url.`)
   }
@@ -95,13 +95,13 @@ const PATCH_REFUSED_CODES = new Set(['1300-400', '1445-400', '1365-400'])
 
 export class FlowService {
   constructor(
-    private readonly http: Http,
+    private readonly sender: Sender,
     private readonly access: PlatformAccess,
     private readonly accessToken: string
   ) {}
 
   private send(request: RequestSpec): Promise<Response> {
-    return this.http.send({ ...request, headers: { Authorization: `Bearer ${this.accessToken}`, ...request.headers } })
+    return this.sender.send({ ...request, headers: { Authorization: `Bearer ${this.accessToken}`, ...request.headers } })
   }
 
   /** Every MySQL connection with exactly this name; the server filter narrows, the exact match is ours. */
@@ -127,7 +127,7 @@ export class FlowService {
       for (const item of body.items) {
         const connection = toConnection(item)
         const specId = isObject(item) && isObject(item.connectionSpec) ? item.connectionSpec.id : undefined
-        if (connection && connection.name === name && specId === MYSQL_SPEC_ID && !deleting(connection)) found.push(plain(connection, what))
+        if (connection && connection.name === name && specId === MYSQL_SPEC_ID && !deleting(connection)) found.push(requirePlainId(connection, what))
         if (found.length > MAX_MATCHES) throw tooMuch(`more than ${MAX_MATCHES} connections of this name`)
       }
       request = this.nextPage(body, lookup)
@@ -156,7 +156,7 @@ export class FlowService {
     const body = readJson(request.what, response)
     const connection = isObject(body) && Array.isArray(body.items) ? toConnection(body.items[0]) : undefined
     if (!connection) throw new ActionError(`${request.what} failed: the answer holds no connection. Check platform-url.`)
-    return plain(connection, request.what)
+    return requirePlainId(connection, request.what)
   }
 
   /** The connection, which must exist: it was found a moment ago. */

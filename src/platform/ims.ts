@@ -1,14 +1,14 @@
 // The OAuth server-to-server token from Adobe IMS.
 
 import { ActionError } from '../runner/errors.js'
-import type { Http } from './sender.js'
+import type { Sender } from './sender.js'
 import { type TokenAccess, tokenRequest } from './requests.js'
 import { describeFailure, isObject, readJson } from './answers.js'
 
-export async function fetchAccessToken(http: Http, access: TokenAccess): Promise<string> {
+export async function fetchAccessToken(sender: Sender, access: TokenAccess): Promise<string> {
   const request = tokenRequest(access)
   const what = request.what
-  const response = await http.send(request)
+  const response = await sender.send(request)
   if (response.status !== 200) {
     const hints: Record<number, string> = {
       400: 'Check client-id, client-secret and scopes against the OAuth Server-to-Server credential in the Adobe Developer Console.',

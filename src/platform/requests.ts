@@ -76,16 +76,6 @@ function platform(
   return { what: request.what, method: request.method, url: request.url, headers, ...(body === undefined ? {} : { body }), idempotent: request.idempotent ?? true }
 }
 
-/**
- * A connection id goes into URLs, outputs and log lines as it is, so it must be a plain id:
- * no whitespace, control character, slash or backslash, and not "." or "..", which would
- * address the collection or the service above it.
- */
-export function isPlainId(id: string): boolean {
-  // eslint-disable-next-line no-control-regex -- control characters are what it looks for
-  return id !== '' && id !== '.' && id !== '..' && !/[\s\u0000-\u001f\u007f-\u009f/\\]/.test(id)
-}
-
 function connectionUrl(access: PlatformAccess, id: string, suffix = ''): string {
   return `${flowBase(access)}/connections/${encodeURIComponent(id)}${suffix}`
 }

@@ -2,29 +2,16 @@
 // step, over whichever transport it is given (transport.ts has the runner's).
 
 import type { IncomingHttpHeaders } from 'node:http'
+import type { Clock } from '../runner/clock.js'
 import { ActionError, OutcomeUnknownError } from '../runner/errors.js'
-
-export interface Clock {
-  now(): number
-  sleep(ms: number): Promise<void>
-  /** In [0, 1): the jitter source. */
-  random(): number
-}
-
-export interface RawResponse {
-  status: number
-  headers: IncomingHttpHeaders
-  body: string
-}
+import type { RawResponse, Transport } from '../runner/step.js'
+import { ATTEMPT_TIMEOUT_MS, describeCode } from './transport.js'
 
 export interface Response extends RawResponse {
   /** True when an earlier attempt of this request may have reached the server. */
   repeated: boolean
   attempts: number
 }
-
-/** Sends one attempt; rejects with a Node network error (it has a `code`) when no answer came. */
-export type Transport = (method: string, url: string, headers: Record<string, string>, body: string | undefined) => Promise<RawResponse>
 
 export interface RequestSpec {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE'
@@ -46,14 +33,7 @@ const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'EAI_AGAIN'])
 
 const BASE_DELAY_MS = 500
 const MAX_DELAY_MS = 15_000
-/**
- * No single attempt may take longer than this, so one hung connection cannot eat the whole
- * deadline. Adobe's API gateway ends a request itself after 60 s, and a create or explore can
- * take tens of seconds: an attempt is never abandoned before the gateway would answer.
- */
-export const ATTEMPT_TIMEOUT_MS = 65_000
-
-export interface HttpOptions {
+export interface SenderOptions {
   maxAttempts: number
   /** Absolute time (clock.now()) by which everything must be done. */
   deadline: number
@@ -94,41 +74,8 @@ function errorCode(error: unknown): string {
   return typeof code === 'string' ? code : 'EUNKNOWN'
 }
 
-const UNTRUSTED = "the server's TLS certificate is not trusted (behind a TLS-inspecting proxy, point NODE_EXTRA_CA_CERTS at the proxy's CA certificate)"
-
-export function describeCode(code: string): string {
-  const words: Record<string, string> = {
-    ECONNRESET: 'the connection was reset',
-    ECONNREFUSED: 'the connection was refused',
-    EPIPE: 'the connection was closed while sending',
-    ETIMEDOUT: 'the connection timed out',
-    ETIMEOUT: `no answer within ${ATTEMPT_TIMEOUT_MS / 1000} s`,
-    EDEADLINE: "no answer before the step's deadline",
-    ECONNABORTED: 'the connection was aborted',
-    EAI_AGAIN: 'the host name could not be resolved for now',
-    ETRUNCATED: 'the answer was cut off',
-    ENOTFOUND: 'the host name does not exist',
-    CERT_HAS_EXPIRED: "the server's TLS certificate has expired",
-    DEPTH_ZERO_SELF_SIGNED_CERT: UNTRUSTED,
-    SELF_SIGNED_CERT_IN_CHAIN: UNTRUSTED,
-    UNABLE_TO_VERIFY_LEAF_SIGNATURE: UNTRUSTED,
-    UNABLE_TO_GET_ISSUER_CERT_LOCALLY: UNTRUSTED,
-    ERR_INVALID_CHAR: 'a header value holds a character HTTP cannot carry (check client-id, ims-org-id, sandbox-name and access-token)',
-    ERR_INVALID_HTTP_TOKEN: 'a header holds a character HTTP cannot carry (check client-id, ims-org-id, sandbox-name and access-token)'
-  }
-  return words[code] ?? `the request failed (${code})`
-}
-
-export function sleepingClock(): Clock {
-  return {
-    now: () => Date.now(),
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-    random: () => Math.random()
-  }
-}
-
-export class Http {
-  constructor(private readonly options: HttpOptions) {}
+export class Sender {
+  constructor(private readonly options: SenderOptions) {}
 
   /**
    * Sends the request, repeating it on 429, 5xx and network failures until it succeeds,

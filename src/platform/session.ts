@@ -1,50 +1,38 @@
-// Signing in to Platform for one step: the transport and retrying Http it shares, the access
-// token, and the Flow Service client that uses them.
+// Signing in to Platform for one step: the transport and the retrying Sender it shares, the
+// access token, and the Flow Service client that uses them.
 
-import { buildConnectionString } from '../mysql/connection-string.js'
+import type { Step } from '../runner/step.js'
 import { FlowService } from './flow-service.js'
-import { type Clock, Http, type Transport } from './sender.js'
 import { fetchAccessToken } from './ims.js'
-import type { Settings } from '../settings/inputs.js'
-import type { Io, Log } from '../runner/io.js'
-import type { Redactor } from '../runner/secrets.js'
+import type { PlatformAccess } from './requests.js'
+import { Sender } from './sender.js'
 
 const USER_AGENT = 'aep-mysql-connection-action'
 
-/** What a step runs on: the runner, the clock, the network, and its own redaction. */
-export interface Step {
-  io: Io
-  /** io's log, redacted. */
-  log: Log
-  redactor: Redactor
-  clock: Clock
-  openTransport: (userAgent: string) => { transport: Transport; dispose: () => void }
-}
+export type Credentials = { kind: 'client-secret'; clientSecret: string; scopes: string } | { kind: 'access-token'; accessToken: string }
 
-/**
- * The secrets the settings hold beyond the inputs as given: the password a connection string
- * held, and the connection string as built. Both steps register them before any request.
- */
-export function maskSettingsSecrets(settings: Settings, { io, redactor }: Step): void {
-  if (settings.operation !== 'upsert') return
-  redactor.add(settings.target.password, io.mask)
-  redactor.add(buildConnectionString(settings.target), io.mask)
+/** Everything signing in and sending needs: who asks, where, with what, and how patiently. */
+export interface SignIn extends PlatformAccess {
+  imsUrl: string
+  credentials: Credentials
+  maxAttempts: number
+  timeoutSeconds: number
 }
 
 export interface Session {
   flow: FlowService
-  http: Http
+  sender: Sender
   /** Ends every socket, also a hung one, so the process can exit. */
   close(): void
 }
 
-async function openSession(settings: Settings, step: Step, deadline: number): Promise<Session> {
+async function openSession(signIn: SignIn, step: Step, deadline: number): Promise<Session> {
   const { log, redactor, clock } = step
   const { transport, dispose } = step.openTransport(USER_AGENT)
-  const http = new Http({
-    maxAttempts: settings.maxAttempts,
+  const sender = new Sender({
+    maxAttempts: signIn.maxAttempts,
     deadline,
-    timeoutSeconds: settings.timeoutSeconds,
+    timeoutSeconds: signIn.timeoutSeconds,
     clock,
     log: log.info,
     debug: log.debug,
@@ -53,13 +41,13 @@ async function openSession(settings: Settings, step: Step, deadline: number): Pr
   })
   try {
     let token: string
-    if (settings.credentials.kind === 'access-token') token = settings.credentials.accessToken
+    if (signIn.credentials.kind === 'access-token') token = signIn.credentials.accessToken
     else {
-      token = await fetchAccessToken(http, { imsUrl: settings.imsUrl, clientId: settings.clientId, ...settings.credentials })
-      redactor.add(token, step.io.mask)
+      token = await fetchAccessToken(sender, { imsUrl: signIn.imsUrl, clientId: signIn.clientId, ...signIn.credentials })
+      redactor.hide(token, step.io.mask)
       log.info('Got an access token from IMS.')
     }
-    return { flow: new FlowService(http, settings, token), http, close: dispose }
+    return { flow: new FlowService(sender, signIn, token), sender, close: dispose }
   } catch (error) {
     dispose()
     throw error
@@ -67,8 +55,8 @@ async function openSession(settings: Settings, step: Step, deadline: number): Pr
 }
 
 /** Runs `work` signed in, and closes the session however it ends. */
-export async function inSession<T>(settings: Settings, step: Step, deadline: number, work: (session: Session) => Promise<T>): Promise<T> {
-  const session = await openSession(settings, step, deadline)
+export async function inSession<T>(signIn: SignIn, step: Step, deadline: number, work: (session: Session) => Promise<T>): Promise<T> {
+  const session = await openSession(signIn, step, deadline)
   try {
     return await work(session)
   } finally {

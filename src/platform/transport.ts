@@ -4,7 +4,39 @@
 import type { Agent, ClientRequest, IncomingMessage, RequestOptions } from 'node:http'
 import type { Socket } from 'node:net'
 import { getProxyUrl } from '@actions/http-client/lib/proxy'
-import { ATTEMPT_TIMEOUT_MS, type RawResponse, type Transport, describeCode } from './sender.js'
+import type { OpenTransport, RawResponse } from '../runner/step.js'
+
+/**
+ * No single attempt may take longer than this, so one hung connection cannot eat the whole
+ * deadline. Adobe's API gateway ends a request itself after 60 s, and a create or explore can
+ * take tens of seconds: an attempt is never abandoned before the gateway would answer.
+ */
+export const ATTEMPT_TIMEOUT_MS = 65_000
+
+const UNTRUSTED = "the server's TLS certificate is not trusted (behind a TLS-inspecting proxy, point NODE_EXTRA_CA_CERTS at the proxy's CA certificate)"
+
+export function describeCode(code: string): string {
+  const words: Record<string, string> = {
+    ECONNRESET: 'the connection was reset',
+    ECONNREFUSED: 'the connection was refused',
+    EPIPE: 'the connection was closed while sending',
+    ETIMEDOUT: 'the connection timed out',
+    ETIMEOUT: `no answer within ${ATTEMPT_TIMEOUT_MS / 1000} s`,
+    EDEADLINE: "no answer before the step's deadline",
+    ECONNABORTED: 'the connection was aborted',
+    EAI_AGAIN: 'the host name could not be resolved for now',
+    ETRUNCATED: 'the answer was cut off',
+    ENOTFOUND: 'the host name does not exist',
+    CERT_HAS_EXPIRED: "the server's TLS certificate has expired",
+    DEPTH_ZERO_SELF_SIGNED_CERT: UNTRUSTED,
+    SELF_SIGNED_CERT_IN_CHAIN: UNTRUSTED,
+    UNABLE_TO_VERIFY_LEAF_SIGNATURE: UNTRUSTED,
+    UNABLE_TO_GET_ISSUER_CERT_LOCALLY: UNTRUSTED,
+    ERR_INVALID_CHAR: 'a header value holds a character HTTP cannot carry (check client-id, ims-org-id, sandbox-name and access-token)',
+    ERR_INVALID_HTTP_TOKEN: 'a header holds a character HTTP cannot carry (check client-id, ims-org-id, sandbox-name and access-token)'
+  }
+  return words[code] ?? `the request failed (${code})`
+}
 
 const MAX_BODY_BYTES = 32 * 1024 * 1024
 
@@ -54,7 +86,7 @@ export function watchTunnels(agent: Agent, track: (socket: Socket) => void): voi
  * time otherwise. `dispose` destroys every socket any request used, the proxy's tunnels and a hung
  * one included, so the process can exit as soon as the step has finished or given up.
  */
-export function runnerTransport(userAgent: string): { transport: Transport; dispose: () => void } {
+export const runnerTransport: OpenTransport = (userAgent) => {
   const agents = new Map<string, Agent>()
   const proxyAgents = new Map<string, Agent>()
   const sockets = new Set<Socket>()

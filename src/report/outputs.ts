@@ -1,18 +1,19 @@
-// What a run tells the workflow: its outputs, its log of a plan or dry run, and the job summary.
+// What a run tells the workflow: its outputs, and its log and summary of a plan, a dry run or a failure.
 // Everything here is redacted first: much of it is server text, which may echo a secret.
 
 import type { Deleted, Upserted } from '../connection/apply.js'
-import { describeError } from '../runner/errors.js'
-import type { Settings } from '../settings/inputs.js'
-import { hasChanges, planJson, planLines, planMarkdown } from './plan-markdown.js'
 import type { Plan } from '../connection/plan.js'
-import type { Step } from '../platform/session.js'
-import { subjectOf, summaryTable } from './summary.js'
+import { failureMessage } from '../runner/errors.js'
+import type { Step } from '../runner/step.js'
+import type { Settings } from '../settings/inputs.js'
+import { OUTPUT, type OutputName } from '../settings/names.js'
+import { hasChanges, planJson, planLines, planMarkdown } from './plan-markdown.js'
+import { redactedTable, subjectOf, summarise, summariseFailure } from './summary.js'
 
 export function reportDryRun(description: string, settings: Settings, step: Step): void {
   // Line by line: each log call is one line (io.ts).
   for (const line of description.split('\n')) step.log.info(line)
-  setOutput('outcome', 'dry-run', step)
+  setOutput(OUTPUT.outcome, 'dry-run', step)
   summarise(
     redactedTable(
       subjectOf(settings),
@@ -34,12 +35,12 @@ export function reportPlan(plan: Plan, settings: Settings, step: Step): void {
   for (const line of planLines(shown)) log.info(line)
   log.info('Nothing was written: plan reads only.')
   const markdown = redactor.redact(planMarkdown(shown, `Plan for ${subjectOf(settings)}`))
-  setOutput('plan', plan.action, step)
-  setOutput('has-changes', String(hasChanges(plan)), step)
-  setOutput('changes', planJson(shown), step)
-  setOutput('plan-markdown', markdown, step)
-  if (plan.connectionId !== null) setOutput('connection-id', plan.connectionId, step)
-  setOutput('outcome', 'planned', step)
+  setOutput(OUTPUT.plan, plan.action, step)
+  setOutput(OUTPUT.hasChanges, String(hasChanges(plan)), step)
+  setOutput(OUTPUT.changes, planJson(shown), step)
+  setOutput(OUTPUT.planMarkdown, markdown, step)
+  if (plan.connectionId !== null) setOutput(OUTPUT.connectionId, plan.connectionId, step)
+  setOutput(OUTPUT.outcome, 'planned', step)
   summarise(markdown, step)
   // Not thrown: the summary above already says why, and a second one would repeat it.
   if (plan.reason !== undefined) log.error(plan.reason)
@@ -47,9 +48,9 @@ export function reportPlan(plan: Plan, settings: Settings, step: Step): void {
 
 /** Outputs go out as soon as the id is known, so a later failure (verify) still names the connection. */
 export function reportResult(result: Upserted | Deleted, step: Step): void {
-  setOutput('connection-id', result.id, step)
-  if ('etag' in result) setOutput('etag', result.etag, step)
-  setOutput('outcome', result.outcome, step)
+  setOutput(OUTPUT.connectionId, result.id, step)
+  if ('etag' in result) setOutput(OUTPUT.etag, result.etag, step)
+  setOutput(OUTPUT.outcome, result.outcome, step)
 }
 
 /**
@@ -57,7 +58,7 @@ export function reportResult(result: Upserted | Deleted, step: Step): void {
  * much of what the outputs carry is server text (ids, etags, versions, counts): one that holds a
  * secret in any spelling is left out, with a warning, rather than written down.
  */
-export function setOutput(name: string, value: string, { io, log, redactor }: Step): void {
+export function setOutput(name: OutputName, value: string, { io, log, redactor }: Step): void {
   if (redactor.touches(value)) {
     log.warning(
       `The ${name} value holds a masked secret, so there is no ${name} output for later jobs (the runner would drop it); if that is by chance, use a longer, less common secret.`
@@ -81,48 +82,8 @@ function redactedPlan(plan: Plan, redact: (text: string) => string): Plan {
   }
 }
 
-/** `verify`: what Platform saw when it explored the database, or why it could not. */
-export function writeSummary(settings: Settings, result: Upserted | Deleted, step: Step, verify?: { tables: number } | { failed: string }): void {
-  const rows: Array<[string, string]> = [
-    ['Connection id', result.id],
-    ['Outcome', result.outcome],
-    ['Sandbox', settings.sandboxName]
-  ]
-  if (verify) rows.push('tables' in verify ? ['Tables Platform sees', String(verify.tables)] : ['Verify', `failed: ${verify.failed}`])
-  summarise(redactedTable(subjectOf(settings), rows, step), step)
-}
-
-/** One line on what failed; `settings` is undefined when the inputs were not valid. */
-function failureSummary(settings: Settings | undefined, message: string, step: Step): string {
-  const rows: Array<[string, string]> = [
-    ['Outcome', 'failed'],
-    ['Error', message]
-  ]
-  if (settings) rows.push(['Sandbox', settings.sandboxName])
-  return redactedTable(subjectOf(settings), rows, step)
-}
-
 export function reportFailure(error: unknown, settings: Settings | undefined, step: Step): void {
-  const message = describeError(error, step.log.debug)
+  const message = failureMessage(error, step.log.debug)
   step.log.error(message)
   summariseFailure(settings, message, step)
-}
-
-/** The failure in one line of the summary (the log has said it already). */
-export function summariseFailure(settings: Settings | undefined, message: string, step: Step): void {
-  summarise(failureSummary(settings, message, step), step)
-}
-
-/** A summary table of redacted values: the Markdown escapes characters a secret may hold, after which redaction would no longer find it. */
-export function redactedTable(heading: string, rows: Array<[string, string]>, { redactor }: Step): string {
-  const redact = (text: string): string => redactor.redact(text)
-  return summaryTable(
-    redact(heading),
-    rows.map(([field, value]) => [field, redact(value)])
-  )
-}
-
-/** Every summary passes through the redactor too: an id or an API message could hold a secret. */
-export function summarise(markdown: string, { io, redactor }: Step): void {
-  io.appendSummary(redactor.redact(markdown))
 }

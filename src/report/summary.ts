@@ -1,8 +1,10 @@
 // The job summary: what the step did, as a small Markdown table under a heading that names the
 // connection, so two uses of the action in one job can be told apart.
 
-import type { Settings } from '../settings/inputs.js'
+import type { Deleted, Upserted } from '../connection/apply.js'
 import { LINE_BREAK } from '../runner/io.js'
+import type { Step } from '../runner/step.js'
+import type { Settings } from '../settings/inputs.js'
 
 const LINE_BREAKS = new RegExp(`${LINE_BREAK.source}+`, 'g')
 
@@ -26,4 +28,44 @@ export function subjectOf(settings: Settings | undefined): string {
   if (settings.operation === 'upsert') return `${kind} "${settings.name}"`
   const { connection } = settings
   return connection.by === 'id' ? `${kind} ${connection.id}` : `${kind} "${connection.name}"`
+}
+
+/** `verify`: what Platform saw when it explored the database, or why it could not. */
+export function writeSummary(settings: Settings, result: Upserted | Deleted, step: Step, verify?: { tables: number } | { failed: string }): void {
+  const rows: Array<[string, string]> = [
+    ['Connection id', result.id],
+    ['Outcome', result.outcome],
+    ['Sandbox', settings.sandboxName]
+  ]
+  if (verify) rows.push('tables' in verify ? ['Tables Platform sees', String(verify.tables)] : ['Verify', `failed: ${verify.failed}`])
+  summarise(redactedTable(subjectOf(settings), rows, step), step)
+}
+
+/** One line on what failed; `settings` is undefined when the inputs were not valid. */
+function failureSummary(settings: Settings | undefined, message: string, step: Step): string {
+  const rows: Array<[string, string]> = [
+    ['Outcome', 'failed'],
+    ['Error', message]
+  ]
+  if (settings) rows.push(['Sandbox', settings.sandboxName])
+  return redactedTable(subjectOf(settings), rows, step)
+}
+
+/** The failure in one line of the summary (the log has said it already). */
+export function summariseFailure(settings: Settings | undefined, message: string, step: Step): void {
+  summarise(failureSummary(settings, message, step), step)
+}
+
+/** A summary table of redacted values: the Markdown escapes characters a secret may hold, after which redaction would no longer find it. */
+export function redactedTable(heading: string, rows: Array<[string, string]>, { redactor }: Step): string {
+  const redact = (text: string): string => redactor.redact(text)
+  return summaryTable(
+    redact(heading),
+    rows.map(([field, value]) => [field, redact(value)])
+  )
+}
+
+/** Every summary passes through the redactor too: an id or an API message could hold a secret. */
+export function summarise(markdown: string, { io, redactor }: Step): void {
+  io.appendSummary(redactor.redact(markdown))
 }

@@ -5,44 +5,38 @@
 import { deleteConnection, upsert } from '../connection/apply.js'
 import { type CreateDraft, draftFor, draftSource, withRunToken } from '../connection/draft.js'
 import { describeDelete, describeUpsert } from '../connection/dry-run.js'
-import { describeError } from '../runner/errors.js'
-import { sleepingClock } from '../platform/sender.js'
+import { failureMessage } from '../runner/errors.js'
 import { type DeleteSettings, type Settings, type UpsertSettings, readSettings } from '../settings/inputs.js'
 import { type Io, redactingLog } from '../runner/io.js'
 import { planDelete, planUpsert } from '../connection/plan.js'
 import { preflight } from './preflight.js'
 import { cleanUp, saveBeforeCreate, saveCreated, savedState } from './post.js'
-import { reportDryRun, reportFailure, reportPlan, reportResult, setOutput, summariseFailure, writeSummary } from '../report/outputs.js'
+import { reportDryRun, reportFailure, reportPlan, reportResult, setOutput } from '../report/outputs.js'
+import { summariseFailure, writeSummary } from '../report/summary.js'
 import { runnerIo } from '../runner/workflow-commands.js'
 import { Redactor, weakSecretWarning } from '../runner/secrets.js'
-import { type Session, type Step, inSession, maskSettingsSecrets } from '../platform/session.js'
+import { type Session, inSession } from '../platform/session.js'
+import { systemClock } from '../runner/clock.js'
+import type { Step } from '../runner/step.js'
+import { INPUT, OUTPUT, STATE } from '../settings/names.js'
+import { maskSecretInputs, maskSettingsSecrets } from './masking.js'
 import { runnerTransport } from '../platform/transport.js'
 
-const SECRET_INPUTS = ['password', 'client-secret', 'access-token', 'connection-string']
-
-export async function run(io: Io = runnerIo(), edges: Pick<Step, 'clock' | 'openTransport'> = { clock: sleepingClock(), openTransport: runnerTransport }): Promise<void> {
+export async function run(io: Io = runnerIo(), edges: Pick<Step, 'clock' | 'openTransport'> = { clock: systemClock(), openTransport: runnerTransport }): Promise<void> {
   const redactor = new Redactor()
   const step: Step = { io, log: redactingLog(io, (text) => redactor.redact(text)), redactor, ...edges }
-  if (io.state('isPost') === 'true') {
+  if (io.state(STATE.isPost) === 'true') {
     const saved = savedState(io)
     if (!saved) return
     maskSecretInputs(step)
     return cleanUp(saved, step)
   }
   maskSecretInputs(step)
-  io.saveState('isPost', 'true')
+  io.saveState(STATE.isPost, 'true')
   try {
     await runMain(step)
   } catch (error) {
     reportFailure(error, undefined, step)
-  }
-}
-
-/** The secret inputs as given, before validation could echo any of them. */
-function maskSecretInputs({ io, redactor }: Step): void {
-  for (const name of SECRET_INPUTS) {
-    redactor.add(io.input(name), io.mask)
-    redactor.add(io.input(name).trim(), io.mask)
   }
 }
 
@@ -97,12 +91,12 @@ async function applyUpsert(settings: UpsertSettings, session: Session, step: Ste
     tables = await session.flow.explore(result.id)
   } catch (error) {
     // The connection is in place and its outputs are set: the summary says so, and why verify failed.
-    const message = describeError(error, log.debug)
+    const message = failureMessage(error, log.debug)
     log.error(message)
     return writeSummary(settings, result, step, { failed: message })
   }
   log.info(`Verified: Platform reached the database and sees ${tables} table${tables === 1 ? '' : 's'}.`)
-  setOutput('table-count', String(tables), step)
+  setOutput(OUTPUT.tableCount, String(tables), step)
   writeSummary(settings, result, step, { tables })
 }
 
@@ -124,8 +118,8 @@ async function runDelete(settings: DeleteSettings, step: Step, deadline: number)
 
 function warnAboutWeakSecrets(settings: Settings, { log }: Step): void {
   const secrets = settings.operation === 'upsert' ? [{ label: 'The password', value: settings.target.password }] : []
-  if (settings.credentials.kind === 'client-secret') secrets.push({ label: 'The client-secret input', value: settings.credentials.clientSecret })
-  else secrets.push({ label: 'The access-token input', value: settings.credentials.accessToken })
+  if (settings.credentials.kind === 'client-secret') secrets.push({ label: `The ${INPUT.clientSecret} input`, value: settings.credentials.clientSecret })
+  else secrets.push({ label: `The ${INPUT.accessToken} input`, value: settings.credentials.accessToken })
   for (const secret of secrets) {
     const warning = secret.value === '' ? undefined : weakSecretWarning(secret)
     if (warning) log.warning(warning)

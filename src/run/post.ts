@@ -2,16 +2,15 @@
 // fails the job: a problem becomes a warning that says what to delete by hand.
 
 import type { CreateDraft } from '../connection/draft.js'
-import { ActionError, describeError } from '../runner/errors.js'
+import { ActionError, failureMessage } from '../runner/errors.js'
 import type { FlowService } from '../platform/flow-service.js'
 import { type Settings, readSettings } from '../settings/inputs.js'
 import type { Io } from '../runner/io.js'
-import { type Step, inSession, maskSettingsSecrets } from '../platform/session.js'
-import { redactedTable, summarise } from '../report/outputs.js'
-import { subjectOf } from '../report/summary.js'
-
-/** The state names the main step saves for the post step. */
-const STATE = { id: 'cleanup-connection-id', name: 'cleanup-name', token: 'cleanup-run-token' } as const
+import { inSession } from '../platform/session.js'
+import type { Step } from '../runner/step.js'
+import { maskSettingsSecrets } from './masking.js'
+import { STATE } from '../settings/names.js'
+import { redactedTable, subjectOf, summarise } from '../report/summary.js'
 
 /**
  * What the post step needs to find the connection: its name and run token, saved before the
@@ -25,17 +24,17 @@ export interface Saved {
 }
 
 export function saveBeforeCreate(io: Io, create: CreateDraft): void {
-  io.saveState(STATE.name, create.name)
-  io.saveState(STATE.token, create.token)
+  io.saveState(STATE.cleanupName, create.name)
+  io.saveState(STATE.cleanupToken, create.token)
 }
 
 export function saveCreated(io: Io, id: string): void {
-  io.saveState(STATE.id, id)
+  io.saveState(STATE.cleanupId, id)
 }
 
 /** What the main step saved; undefined when it created nothing to clean up. */
 export function savedState(io: Io): Saved | undefined {
-  const saved = { id: io.state(STATE.id), name: io.state(STATE.name), token: io.state(STATE.token) }
+  const saved = { id: io.state(STATE.cleanupId), name: io.state(STATE.cleanupName), token: io.state(STATE.cleanupToken) }
   return saved.id !== '' || (saved.name !== '' && saved.token !== '') ? saved : undefined
 }
 
@@ -52,7 +51,7 @@ export async function cleanUp(saved: Saved, step: Step): Promise<void> {
     result = outcome === 'deleted' ? 'deleted' : 'already gone'
     log.info(outcome === 'deleted' ? `Cleanup: deleted ${what}.` : `Cleanup: ${what} was already gone, or never made.`)
   } catch (error) {
-    result = `Cleanup could not delete ${what}: ${describeError(error, log.debug)} Delete it in Platform by hand.`
+    result = `Cleanup could not delete ${what}: ${failureMessage(error, log.debug)} Delete it in Platform by hand.`
     log.warning(result)
   }
   const connection: [string, string] = saved.id !== '' ? ['Connection id', saved.id] : ['Connection', `named "${saved.name}", carrying ${saved.token}`]

@@ -1,10 +1,11 @@
 // The preflight as a step of the run: it logs in to the database from the runner, reports what
 // it saw, and warns or fails by the preflight input.
 
-import { describeError } from '../runner/errors.js'
+import { failureMessage } from '../runner/errors.js'
 import type { UpsertSettings } from '../settings/inputs.js'
 import { setOutput } from '../report/outputs.js'
-import type { Step } from '../platform/session.js'
+import type { Step } from '../runner/step.js'
+import { OUTPUT } from '../settings/names.js'
 
 const PREFLIGHT_TIMEOUT_MS = 10_000
 
@@ -20,10 +21,10 @@ export async function preflight(settings: UpsertSettings, step: Step, deadline: 
     const { runPreflight } = await import('../mysql/preflight.js')
     const result = await runPreflight(target, timeoutMs)
     log.info(`Preflight: MySQL ${result.version} accepted the login; database "${target.database}" has ${result.tableCount} base table${result.tableCount === 1 ? '' : 's'}.`)
-    setOutput('mysql-version', result.version, step)
-    setOutput('mysql-table-count', String(result.tableCount), step)
+    setOutput(OUTPUT.mysqlVersion, result.version, step)
+    setOutput(OUTPUT.mysqlTableCount, String(result.tableCount), step)
   } catch (error) {
     if (settings.preflight === 'fail') throw error
-    log.warning(describeError(error, log.debug))
+    log.warning(failureMessage(error, log.debug))
   }
 }

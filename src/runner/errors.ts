@@ -32,11 +32,14 @@ export class OutcomeUnknownError extends Error {
   }
 }
 
-/** One sentence for any failure; an unexpected one (a bug of ours) also leaves its stack at debug level. */
-export function describeError(error: unknown, debug: (message: string) => void): string {
+/**
+ * One sentence for any failure. Anything but our own errors is a bug of ours: its stack goes to
+ * `logStack` (the debug log), never into the sentence.
+ */
+export function failureMessage(error: unknown, logStack: (line: string) => void): string {
   if (error instanceof ActionError || error instanceof OutcomeUnknownError) return error.message
   // Line by line: each log call is one line (io.ts).
-  if (error instanceof Error && error.stack) for (const line of error.stack.split('\n')) debug(line)
+  if (error instanceof Error && error.stack) for (const line of error.stack.split('\n')) logStack(line)
   const detail = error instanceof Error ? error.message : String(error)
   return `The action failed unexpectedly (${detail}). Please report this with the step's log.`
 }

@@ -108,8 +108,8 @@ export class Redactor {
   private forms: string[] = []
   private pattern: RegExp | undefined
 
-  /** Registers a secret with the runner (via `setSecret`) and for our own redaction; returns false when it was empty. */
-  add(value: string, setSecret: (form: string) => void): boolean {
+  /** Hides a secret from the runner's log (each spelling through `setSecret`) and from our own messages; returns false when it was empty. */
+  hide(value: string, setSecret: (form: string) => void): boolean {
     if (value === '') return false
     for (const form of secretForms(value)) {
       if (this.forms.includes(form)) continue

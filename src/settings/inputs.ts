@@ -3,7 +3,9 @@
 
 import { type MysqlTarget, ConnectionStringError, SSL_MODES, coreKeyOf, parseConnectionString, parsePairs, parsePort, parseSslMode } from '../mysql/connection-string.js'
 import { LINE_BREAK } from '../runner/io.js'
-import { isPlainId } from '../platform/requests.js'
+import { isPlainId } from '../platform/ids.js'
+import type { Credentials, SignIn } from '../platform/session.js'
+import { INPUT } from './names.js'
 
 export type IfExists = 'update' | 'reuse' | 'fail' | 'create'
 export type AuthType = 'connection-string' | 'basic'
@@ -11,19 +13,9 @@ export type Preflight = 'off' | 'warn' | 'fail'
 /** apply writes; dry-run sends nothing and describes the requests; plan reads Platform and says what applying would change. */
 export type Mode = 'apply' | 'dry-run' | 'plan'
 
-export type Credentials = { kind: 'client-secret'; clientSecret: string; scopes: string } | { kind: 'access-token'; accessToken: string }
-
-interface CommonSettings {
-  clientId: string
-  credentials: Credentials
-  imsOrgId: string
-  sandboxName: string
-  /** Origins (and optional base path) without a trailing slash. */
-  imsUrl: string
-  platformUrl: string
+/** Who signs in and where (origins, and an optional base path, without a trailing slash), and how the step runs. */
+interface CommonSettings extends SignIn {
   mode: Mode
-  maxAttempts: number
-  timeoutSeconds: number
 }
 
 export interface UpsertSettings extends CommonSettings {
@@ -56,57 +48,57 @@ export type ReadInput = (name: string) => string
 
 /** The defaults of the inputs that have one; action.yml declares the same (a test holds them together). */
 export const DEFAULTS = {
-  operation: 'upsert',
-  scopes: 'openid,AdobeID,read_organizations,additional_info.projectedProductContext,session',
-  'sandbox-name': 'prod',
-  'ims-url': 'https://ims-na1.adobelogin.com',
-  'platform-url': 'https://platform.adobe.io',
-  'auth-type': 'connection-string',
-  'if-exists': 'update',
-  verify: 'false',
-  'dry-run': 'false',
-  plan: 'false',
-  'max-attempts': '5',
-  'timeout-seconds': '300',
-  cleanup: 'false',
-  preflight: 'off'
+  [INPUT.operation]: 'upsert',
+  [INPUT.scopes]: 'openid,AdobeID,read_organizations,additional_info.projectedProductContext,session',
+  [INPUT.sandboxName]: 'prod',
+  [INPUT.imsUrl]: 'https://ims-na1.adobelogin.com',
+  [INPUT.platformUrl]: 'https://platform.adobe.io',
+  [INPUT.authType]: 'connection-string',
+  [INPUT.ifExists]: 'update',
+  [INPUT.verify]: 'false',
+  [INPUT.dryRun]: 'false',
+  [INPUT.plan]: 'false',
+  [INPUT.maxAttempts]: '5',
+  [INPUT.timeoutSeconds]: '300',
+  [INPUT.cleanup]: 'false',
+  [INPUT.preflight]: 'off'
 } as const
 type Defaulted = keyof typeof DEFAULTS
 
-const PARTS = ['host', 'port', 'database', 'username', 'password'] as const
+const PARTS = [INPUT.host, INPUT.port, INPUT.database, INPUT.username, INPUT.password] as const
 
 // One-line values; a secret that spans lines cannot be masked by the runner, which masks line by line.
 const SINGLE_LINE = [
-  'client-id',
-  'client-secret',
-  'access-token',
-  'scopes',
-  'ims-org-id',
-  'sandbox-name',
-  'ims-url',
-  'platform-url',
-  'connection-string',
+  INPUT.clientId,
+  INPUT.clientSecret,
+  INPUT.accessToken,
+  INPUT.scopes,
+  INPUT.imsOrgId,
+  INPUT.sandboxName,
+  INPUT.imsUrl,
+  INPUT.platformUrl,
+  INPUT.connectionString,
   ...PARTS,
-  'ssl-mode',
-  'auth-type',
-  'name',
-  'if-exists',
-  'verify',
-  'dry-run',
-  'plan',
-  'max-attempts',
-  'timeout-seconds',
-  'operation',
-  'connection-id',
-  'cleanup',
-  'preflight'
+  INPUT.sslMode,
+  INPUT.authType,
+  INPUT.name,
+  INPUT.ifExists,
+  INPUT.verify,
+  INPUT.dryRun,
+  INPUT.plan,
+  INPUT.maxAttempts,
+  INPUT.timeoutSeconds,
+  INPUT.operation,
+  INPUT.connectionId,
+  INPUT.cleanup,
+  INPUT.preflight
 ]
 
 // Sent as HTTP headers, which carry only visible ASCII.
-const HEADER_INPUTS = new Set(['client-id', 'ims-org-id', 'sandbox-name', 'access-token'])
+const HEADER_INPUTS = new Set<string>([INPUT.clientId, INPUT.imsOrgId, INPUT.sandboxName, INPUT.accessToken])
 
 // These are read as given: whitespace can be part of a password.
-const UNTRIMMED = new Set(['password', 'connection-string'])
+const UNTRIMMED = new Set<string>([INPUT.password, INPUT.connectionString])
 
 export function readSettings(readRaw: ReadInput): { settings?: Settings; problems: InputProblem[] } {
   const problems: InputProblem[] = []
@@ -181,51 +173,51 @@ export function readSettings(readRaw: ReadInput): { settings?: Settings; problem
     return parsed.href.replace(/\/+$/, '')
   }
 
-  const operation = oneOf('operation', ['upsert', 'delete'] as const)
-  const clientId = required('client-id', 'set it to the Client ID of your Adobe Developer Console project')
-  const imsOrgId = required('ims-org-id', 'set it to your organization ID, which ends in @AdobeOrg')
+  const operation = oneOf(INPUT.operation, ['upsert', 'delete'] as const)
+  const clientId = required(INPUT.clientId, 'set it to the Client ID of your Adobe Developer Console project')
+  const imsOrgId = required(INPUT.imsOrgId, 'set it to your organization ID, which ends in @AdobeOrg')
   const credentials = readCredentials(read, problem)
   const common = {
     clientId,
     imsOrgId,
-    sandboxName: orDefault('sandbox-name'),
-    imsUrl: url('ims-url'),
-    platformUrl: url('platform-url'),
-    mode: readMode(boolean('dry-run'), boolean('plan'), problem),
-    maxAttempts: integer('max-attempts', 1, 10),
-    timeoutSeconds: integer('timeout-seconds', 1, 3600)
+    sandboxName: orDefault(INPUT.sandboxName),
+    imsUrl: url(INPUT.imsUrl),
+    platformUrl: url(INPUT.platformUrl),
+    mode: readMode(boolean(INPUT.dryRun), boolean(INPUT.plan), problem),
+    maxAttempts: integer(INPUT.maxAttempts, 1, 10),
+    timeoutSeconds: integer(INPUT.timeoutSeconds, 1, 3600)
   }
-  const authType = oneOf('auth-type', ['connection-string', 'basic'] as const)
-  const ifExists = oneOf('if-exists', ['update', 'reuse', 'fail', 'create'] as const)
-  const verify = boolean('verify')
-  const cleanup = boolean('cleanup')
-  const preflight = oneOf('preflight', ['off', 'warn', 'fail'] as const)
-  const connectionId = read('connection-id')
+  const authType = oneOf(INPUT.authType, ['connection-string', 'basic'] as const)
+  const ifExists = oneOf(INPUT.ifExists, ['update', 'reuse', 'fail', 'create'] as const)
+  const verify = boolean(INPUT.verify)
+  const cleanup = boolean(INPUT.cleanup)
+  const preflight = oneOf(INPUT.preflight, ['off', 'warn', 'fail'] as const)
+  const connectionId = read(INPUT.connectionId)
   // It becomes a path segment: ".", "..", a slash or a blank would address another resource.
-  const alreadyRefused = problems.some((known) => known.input === 'connection-id')
+  const alreadyRefused = problems.some((known) => known.input === INPUT.connectionId)
   if (connectionId !== '' && !alreadyRefused && !isPlainId(connectionId)) {
-    problem('connection-id', 'must be a plain connection id, as Platform shows it (letters, digits and "-"): no "/", ".", "..", spaces or control characters.')
+    problem(INPUT.connectionId, 'must be a plain connection id, as Platform shows it (letters, digits and "-"): no "/", ".", "..", spaces or control characters.')
   }
 
   if (operation === 'delete') {
-    if (cleanup) problem('cleanup', 'only applies to operation: upsert; a delete has nothing to clean up.')
-    if (preflight !== 'off') problem('preflight', 'only applies to operation: upsert; a delete does not log in to the database.')
+    if (cleanup) problem(INPUT.cleanup, 'only applies to operation: upsert; a delete has nothing to clean up.')
+    if (preflight !== 'off') problem(INPUT.preflight, 'only applies to operation: upsert; a delete does not log in to the database.')
     // The name matters only without an id; reading it is what checks the connection-string input.
     const known = problems.length
-    const name = connectionId === '' ? read('name') || defaultName(hostAndDatabase(read, problem)) : ''
+    const name = connectionId === '' ? read(INPUT.name) || defaultName(hostAndDatabase(read, problem)) : ''
     // An invalid connection-string has said why there is no name already.
     if (connectionId === '' && name === '' && problems.length === known) {
-      problem('connection-id', 'or "name" is required with operation: delete, to say which connection to delete (host and database also do, for the default name).')
+      problem(INPUT.connectionId, `or "${INPUT.name}" is required with operation: delete, to say which connection to delete (host and database also do, for the default name).`)
     }
     if (problems.length > 0 || !credentials) return { problems }
     const connection = connectionId === '' ? { by: 'name' as const, name } : { by: 'id' as const, id: connectionId }
     return { problems, settings: { operation, ...common, credentials, connection } }
   }
 
-  if (connectionId !== '') problem('connection-id', 'is only used with operation: delete; leave it empty to create or update a connection by name.')
+  if (connectionId !== '') problem(INPUT.connectionId, 'is only used with operation: delete; leave it empty to create or update a connection by name.')
   const target = readTarget(read, problem, authType)
   if (problems.length > 0 || !credentials || !target) return { problems }
-  const description = read('description')
+  const description = read(INPUT.description)
   return {
     problems,
     settings: {
@@ -234,7 +226,7 @@ export function readSettings(readRaw: ReadInput): { settings?: Settings; problem
       credentials,
       target,
       authType,
-      name: read('name') || defaultName(target),
+      name: read(INPUT.name) || defaultName(target),
       ...(description ? { description } : {}),
       ifExists,
       verify,
@@ -245,7 +237,8 @@ export function readSettings(readRaw: ReadInput): { settings?: Settings; problem
 }
 
 function readMode(dryRun: boolean, plan: boolean, problem: (input: string, message: string) => undefined): Mode {
-  if (dryRun && plan) return problem('plan', 'and "dry-run" are both true; choose one: plan reads Platform and shows what would change, dry-run sends nothing.') ?? 'dry-run'
+  if (dryRun && plan)
+    return problem(INPUT.plan, `and "${INPUT.dryRun}" are both true; choose one: plan reads Platform and shows what would change, dry-run sends nothing.`) ?? 'dry-run'
   return plan ? 'plan' : dryRun ? 'dry-run' : 'apply'
 }
 
@@ -254,23 +247,23 @@ function defaultName(place: { host: string; database: string } | undefined): str
 }
 
 function readCredentials(read: ReadInput, problem: (input: string, message: string) => undefined): Credentials | undefined {
-  const clientSecret = read('client-secret')
-  const accessToken = read('access-token')
+  const clientSecret = read(INPUT.clientSecret)
+  const accessToken = read(INPUT.accessToken)
   if (clientSecret && accessToken) {
-    return problem('client-secret', 'and "access-token" are both set; give exactly one of them (a client secret lets the action fetch a fresh token).')
+    return problem(INPUT.clientSecret, `and "${INPUT.accessToken}" are both set; give exactly one of them (a client secret lets the action fetch a fresh token).`)
   }
   if (accessToken) return { kind: 'access-token', accessToken }
-  if (clientSecret) return { kind: 'client-secret', clientSecret, scopes: normalizeScopes(read('scopes') || DEFAULTS.scopes) }
-  return problem('client-secret', 'or "access-token" is required: pass the OAuth server-to-server client secret from secrets.*, or a ready access token.')
+  if (clientSecret) return { kind: 'client-secret', clientSecret, scopes: normalizeScopes(read(INPUT.scopes) || DEFAULTS.scopes) }
+  return problem(INPUT.clientSecret, `or "${INPUT.accessToken}" is required: pass the OAuth server-to-server client secret from secrets.*, or a ready access token.`)
 }
 
 function hostAndDatabase(read: ReadInput, problem: (input: string, message: string) => undefined): { host: string; database: string } | undefined {
-  if (read('connection-string') === '') return read('host') && read('database') ? { host: read('host'), database: read('database') } : undefined
+  if (read(INPUT.connectionString) === '') return read(INPUT.host) && read(INPUT.database) ? { host: read(INPUT.host), database: read(INPUT.database) } : undefined
   try {
-    return parseConnectionString(read('connection-string'))
+    return parseConnectionString(read(INPUT.connectionString))
   } catch (error) {
     if (!(error instanceof ConnectionStringError)) throw error
-    return problem('connection-string', `is not a valid MySQL connection string: ${error.message}.`)
+    return problem(INPUT.connectionString, `is not a valid MySQL connection string: ${error.message}.`)
   }
 }
 
@@ -283,56 +276,56 @@ function normalizeScopes(scopes: string): string {
 }
 
 function readTarget(read: ReadInput, problem: (input: string, message: string) => undefined, authType: AuthType): MysqlTarget | undefined {
-  const given = read('connection-string')
+  const given = read(INPUT.connectionString)
   let target: MysqlTarget
   if (given !== '') {
     const mixed = PARTS.filter((part) => read(part) !== '')
     const [first] = mixed
     if (first) {
-      return problem(first, `cannot be combined with "connection-string"; give either a complete connection string or its parts (${mixed.join(', ')} were set).`)
+      return problem(first, `cannot be combined with "${INPUT.connectionString}"; give either a complete connection string or its parts (${mixed.join(', ')} were set).`)
     }
     try {
       target = parseConnectionString(given)
     } catch (error) {
       if (!(error instanceof ConnectionStringError)) throw error
-      return problem('connection-string', `is not a valid MySQL connection string: ${error.message}. Write it as Server=host;Port=3306;Database=db;Uid=user;Pwd=password;`)
+      return problem(INPUT.connectionString, `is not a valid MySQL connection string: ${error.message}. Write it as Server=host;Port=3306;Database=db;Uid=user;Pwd=password;`)
     }
   } else {
-    const host = read('host')
-    const database = read('database')
-    const username = read('username')
-    const password = read('password')
-    if (host === '') problem('host', 'is required: the MySQL server name or address (or give "connection-string" instead).')
+    const host = read(INPUT.host)
+    const database = read(INPUT.database)
+    const username = read(INPUT.username)
+    const password = read(INPUT.password)
+    if (host === '') problem(INPUT.host, `is required: the MySQL server name or address (or give "${INPUT.connectionString}" instead).`)
     else if (!LINE_BREAK.test(host) && /[\s;'"=]/.test(host)) problem('host', `must be a host name or address without spaces, quotes, "=" or ";"; got "${host}".`)
-    if (database === '') problem('database', 'is required: the name of the MySQL database.')
-    if (username === '') problem('username', 'is required: the MySQL user that Platform logs in as.')
-    if (password === '') problem('password', 'is required: pass it from secrets.* (an undefined secret arrives as an empty value).')
+    if (database === '') problem(INPUT.database, 'is required: the name of the MySQL database.')
+    if (username === '') problem(INPUT.username, 'is required: the MySQL user that Platform logs in as.')
+    if (password === '') problem(INPUT.password, 'is required: pass it from secrets.* (an undefined secret arrives as an empty value).')
     let port = 3306
-    if (read('port') !== '') {
-      const parsed = parsePort(read('port'))
-      if (parsed === undefined) problem('port', `must be a whole number from 1 to 65535; got "${read('port')}".`)
+    if (read(INPUT.port) !== '') {
+      const parsed = parsePort(read(INPUT.port))
+      if (parsed === undefined) problem(INPUT.port, `must be a whole number from 1 to 65535; got "${read(INPUT.port)}".`)
       else port = parsed
     }
     target = { host, port, database, username, password, options: [] }
   }
 
-  const sslInput = read('ssl-mode')
+  const sslInput = read(INPUT.sslMode)
   if (sslInput !== '') {
     const sslMode = parseSslMode(sslInput)
-    if (!sslMode || sslInput.toLowerCase() === 'disabled') problem('ssl-mode', `must be one of ${SSL_MODES.join(', ')}; got "${sslInput}".`)
-    else if (target.sslMode && target.sslMode !== sslMode) problem('ssl-mode', 'conflicts with the SslMode inside "connection-string"; set it in one place.')
+    if (!sslMode || sslInput.toLowerCase() === 'disabled') problem(INPUT.sslMode, `must be one of ${SSL_MODES.join(', ')}; got "${sslInput}".`)
+    else if (target.sslMode && target.sslMode !== sslMode) problem(INPUT.sslMode, `conflicts with the SslMode inside "${INPUT.connectionString}"; set it in one place.`)
     else target.sslMode = sslMode
   }
 
   if (authType === 'basic' && target.options.length > 0) {
     return problem(
-      'connection-string',
+      INPUT.connectionString,
       `holds options (${target.options.map(([key]) => key).join(', ')}) that auth-type: basic has no place for; remove them or use auth-type: connection-string.`
     )
   }
-  const options = readOptions(read('connection-options'), problem)
+  const options = readOptions(read(INPUT.connectionOptions), problem)
   if (options && options.length > 0) {
-    if (authType === 'basic') return problem('connection-options', 'only applies to auth-type: connection-string; Basic Authentication has no place for extra options.')
+    if (authType === 'basic') return problem(INPUT.connectionOptions, 'only applies to auth-type: connection-string; Basic Authentication has no place for extra options.')
     const merged = new Map(target.options.map((pair) => [pair[0].toLowerCase(), pair]))
     for (const pair of options) merged.set(pair[0].toLowerCase(), pair)
     target.options = [...merged.values()]
@@ -350,12 +343,12 @@ function readOptions(text: string, problem: (input: string, message: string) => 
       pairs = parsePairs(line)
     } catch (error) {
       if (!(error instanceof ConnectionStringError)) throw error
-      return problem('connection-options', `line ${index + 1} is not a valid Key=Value option: ${error.message}.`)
+      return problem(INPUT.connectionOptions, `line ${index + 1} is not a valid Key=Value option: ${error.message}.`)
     }
     for (const [key, value] of pairs) {
       const core = coreKeyOf(key)
-      if (core === 'sslmode') return problem('connection-options', 'sets SslMode; use the "ssl-mode" input for that.')
-      if (core) return problem('connection-options', `repeats "${key}", which comes from host, port, database, username and password (or connection-string); set it there.`)
+      if (core === 'sslmode') return problem(INPUT.connectionOptions, `sets SslMode; use the "${INPUT.sslMode}" input for that.`)
+      if (core) return problem(INPUT.connectionOptions, `repeats "${key}", which comes from host, port, database, username and password (or connection-string); set it there.`)
       options.set(key.toLowerCase(), [key, value])
     }
   }
