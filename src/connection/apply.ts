@@ -10,7 +10,7 @@ import { type Sender, attempts } from '../platform/sender.js'
 import type { DeleteSettings, UpsertSettings } from '../settings/inputs.js'
 import type { Log } from '../runner/io.js'
 
-export interface SignedIn {
+interface SignedIn {
   flow: FlowService
   sender: Sender
   log: Log

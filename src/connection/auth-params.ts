@@ -14,7 +14,7 @@ import { INPUT } from '../settings/names.js'
 /** The organisation's MySQL spec refuses what would be written: known before anything is sent. */
 export class SpecRefusal extends ActionError {}
 
-export const AUTH_SPEC_NAMES: Record<AuthType, string> = { 'connection-string': 'Connection String Based Authentication', basic: 'Basic Authentication' }
+const AUTH_SPEC_NAMES: Record<AuthType, string> = { 'connection-string': 'Connection String Based Authentication', basic: 'Basic Authentication' }
 
 /** Basic Authentication's sslMode on Azure-hosted Platform, for each Connector/NET SslMode. */
 const AZURE_SSL_MODES: Record<SslMode, string> = { None: 'DISABLED', Preferred: 'PREFERRED', Required: 'REQUIRED', VerifyCA: 'Verify-Ca', VerifyFull: 'Verify Identity' }
@@ -22,7 +22,7 @@ const AZURE_SSL_MODES: Record<SslMode, string> = { None: 'DISABLED', Preferred: 
 const ENFORCED: Record<SslMode, boolean> = { None: false, Preferred: false, Required: true, VerifyCA: true, VerifyFull: true }
 
 /** The non-secret parts of a target, as an auth spells them; null where the auth does not show one. */
-export interface ShownParts {
+interface ShownParts {
   host: string | null
   port: string | null
   database: string | null

@@ -25,7 +25,7 @@ export interface ShownConnection {
 }
 
 /** What an update sets: the same change the update request is built from. */
-export type UpdateChange = Pick<ConnectionDraft, 'auth' | 'description'>
+type UpdateChange = Pick<ConnectionDraft, 'auth' | 'description'>
 
 type Values = Partial<Record<Field, string | null>>
 

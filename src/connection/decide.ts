@@ -6,9 +6,9 @@ import type { UpsertSettings } from '../settings/inputs.js'
 import type { Log } from '../runner/io.js'
 
 /** `fail`: applying fails for a reason known before any write; `existing` when one connection is to blame. */
-export type UpsertDecision = { action: 'create' } | { action: 'update' | 'reuse'; existing: Connection } | { action: 'fail'; reason: string; existing?: Connection }
+type UpsertDecision = { action: 'create' } | { action: 'update' | 'reuse'; existing: Connection } | { action: 'fail'; reason: string; existing?: Connection }
 
-export type DeleteDecision = { action: 'delete'; existing: Connection } | { action: 'absent' } | { action: 'fail'; reason: string }
+type DeleteDecision = { action: 'delete'; existing: Connection } | { action: 'absent' } | { action: 'fail'; reason: string }
 
 type Lookup = { flow: Pick<FlowService, 'findByName'>; log: Log }
 

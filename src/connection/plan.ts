@@ -11,7 +11,7 @@ import type { DraftSource } from './draft.js'
 import { SpecRefusal } from './auth-params.js'
 import type { ConnectionDraft } from '../platform/requests.js'
 
-export type PlanAction = 'create' | 'update' | 'reuse' | 'fail' | 'delete' | 'absent'
+type PlanAction = 'create' | 'update' | 'reuse' | 'fail' | 'delete' | 'absent'
 
 export interface Plan {
   action: PlanAction

@@ -7,7 +7,7 @@ import type { Connection, ConnectionOptions } from 'mysql2'
 import type { MysqlTarget } from './connection-string.js'
 import { ActionError } from '../runner/errors.js'
 
-export interface PreflightResult {
+interface PreflightResult {
   version: string
   tableCount: number
 }
@@ -89,7 +89,7 @@ export function seconds(ms: number): string {
 }
 
 /** The part of the exchange a failure happened in: it names the failure and decides its advice. */
-export type PreflightStage = 'login' | 'query'
+type PreflightStage = 'login' | 'query'
 
 /** One plain sentence for a preflight whose budget ran out before the database had answered. */
 export function describeTimeout(stage: PreflightStage, target: MysqlTarget, budgetMs: number): string {

@@ -4,7 +4,7 @@ import { ActionError } from '../runner/errors.js'
 import type { Response } from './sender.js'
 
 /** The parts of an error body worth showing, from whichever of the known shapes it has. */
-export interface ErrorDetails {
+interface ErrorDetails {
   code?: string
   title?: string
   detail?: string

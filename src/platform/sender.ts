@@ -33,7 +33,7 @@ const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'EAI_AGAIN'])
 
 const BASE_DELAY_MS = 500
 const MAX_DELAY_MS = 15_000
-export interface SenderOptions {
+interface SenderOptions {
   maxAttempts: number
   /** Absolute time (clock.now()) by which everything must be done. */
   deadline: number

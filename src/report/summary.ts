@@ -17,7 +17,7 @@ export function cell(value: string): string {
   return value.replace(LINE_BREAKS, ' ').replace(/[|\\<>&@[\]]/g, (c) => `&#${c.charCodeAt(0)};`)
 }
 
-export function summaryTable(heading: string, rows: Array<[string, string]>): string {
+function summaryTable(heading: string, rows: Array<[string, string]>): string {
   return [`### ${cell(heading)}`, '', '| Field | Value |', '| --- | --- |', ...rows.map(([field, value]) => `| ${cell(field)} | ${cell(value)} |`), ''].join('\n')
 }
 

@@ -3,7 +3,7 @@
 
 import { quoteValue } from '../mysql/connection-string.js'
 
-export interface NamedSecret {
+interface NamedSecret {
   /** Says what the secret is in warnings, e.g. "the password input". */
   label: string
   value: string

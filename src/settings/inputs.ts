@@ -7,7 +7,7 @@ import { isPlainId } from '../platform/ids.js'
 import type { Credentials, SignIn } from '../platform/session.js'
 import { INPUT } from './names.js'
 
-export type IfExists = 'update' | 'reuse' | 'fail' | 'create'
+type IfExists = 'update' | 'reuse' | 'fail' | 'create'
 export type AuthType = 'connection-string' | 'basic'
 export type Preflight = 'off' | 'warn' | 'fail'
 /** apply writes; dry-run sends nothing and describes the requests; plan reads Platform and says what applying would change. */
@@ -44,7 +44,7 @@ export interface InputProblem {
   message: string
 }
 
-export type ReadInput = (name: string) => string
+type ReadInput = (name: string) => string
 
 /** The defaults of the inputs that have one; action.yml declares the same (a test holds them together). */
 export const DEFAULTS = {

@@ -54,9 +54,8 @@ export const STATE = {
   cleanupToken: 'cleanup-run-token'
 } as const
 
-export type InputName = (typeof INPUT)[keyof typeof INPUT]
+type InputName = (typeof INPUT)[keyof typeof INPUT]
 export type OutputName = (typeof OUTPUT)[keyof typeof OUTPUT]
-export type StateName = (typeof STATE)[keyof typeof STATE]
 
 /** The secret inputs, masked as given before anything is validated or printed. */
 export const SECRET_INPUTS: readonly InputName[] = [INPUT.password, INPUT.clientSecret, INPUT.accessToken, INPUT.connectionString]
