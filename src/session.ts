@@ -7,7 +7,7 @@ import { type Clock, Http, type Transport } from './http.js'
 import { fetchAccessToken } from './ims.js'
 import type { Settings } from './inputs.js'
 import type { Io, Log } from './io.js'
-import type { Redactor } from './secrets.js'
+import type { NamedSecret, Redactor } from './secrets.js'
 
 const USER_AGENT = 'aep-mysql-connection-action'
 
@@ -26,9 +26,24 @@ export interface Step {
  * held, and the connection string as built. Both steps register them before any request.
  */
 export function maskSettingsSecrets(settings: Settings, { io, redactor }: Step): void {
+  redactor.allow(openInputs(settings).map((input) => input.value))
   if (settings.operation !== 'upsert') return
   redactor.add(settings.target.password, io.mask)
   redactor.add(buildConnectionString(settings.target), io.mask)
+}
+
+/** The inputs given openly that the connection's name and the log are made of: never secret, and never hidden as a look-alike of one. */
+export function openInputs(settings: Settings): NamedSecret[] {
+  const sandbox = { label: 'the sandbox-name input', value: settings.sandboxName }
+  if (settings.operation === 'delete') return settings.connection.by === 'name' ? [sandbox, { label: 'the connection name', value: settings.connection.name }] : [sandbox]
+  const { host, database, username } = settings.target
+  return [
+    { label: 'the host input', value: host },
+    { label: 'the database input', value: database },
+    { label: 'the username input', value: username },
+    sandbox,
+    { label: 'the connection name', value: settings.name }
+  ]
 }
 
 export interface Session {
