@@ -32,20 +32,23 @@ export function recordingIo(inputs: Record<string, string>): Recorded {
 
 export const json = (status: number, body: unknown, type = 'application/json'): RawResponse => ({ status, headers: { 'content-type': type }, body: JSON.stringify(body) })
 
-/** Answers in order; `sent` records "METHOD /path?query" of each request. */
+/** Answers in order; `sent` records "METHOD /path" of each request, `urls` each whole URL. */
 export function scripted(answers: Array<RawResponse | ((url: URL) => RawResponse)>): {
   openTransport: () => { transport: Transport; dispose: () => void }
   sent: string[]
+  urls: URL[]
 } {
   const sent: string[] = []
+  const urls: URL[] = []
   const transport: Transport = async (method, url) => {
     const parsed = new URL(url)
     sent.push(`${method} ${parsed.pathname}`)
+    urls.push(parsed)
     const answer = answers.shift()
     if (!answer) throw Object.assign(new Error('no answer scripted'), { code: 'ECONNREFUSED' })
     return typeof answer === 'function' ? answer(parsed) : answer
   }
-  return { openTransport: () => ({ transport, dispose: () => undefined }), sent }
+  return { openTransport: () => ({ transport, dispose: () => undefined }), sent, urls }
 }
 
 /** Time that stands still, and waits that take none. */
