@@ -40,9 +40,9 @@ export interface RequestSpec {
 }
 
 const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504])
-const RETRYABLE_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'EAI_AGAIN', 'ETRUNCATED', 'ETIMEOUT'])
-// Refused connections never reached the server: repeating them is safe even for a create.
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'EAI_AGAIN'])
+const RETRYABLE_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'EAI_AGAIN', 'ETRUNCATED', 'ETIMEOUT', 'EPROXY'])
+// Refused connections, and tunnels a proxy did not open, never reached the server: repeating them is safe even for a create.
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'EAI_AGAIN', 'EPROXY'])
 
 const BASE_DELAY_MS = 500
 const MAX_DELAY_MS = 15_000
@@ -92,6 +92,12 @@ export function retryAfterMs(value: string | string[] | undefined, now: number):
 function errorCode(error: unknown): string {
   const code = (error as { code?: unknown }).code
   return typeof code === 'string' ? code : 'EUNKNOWN'
+}
+
+/** The transport's own words for a failure, which say what to do too (a proxy's failure, see transport.ts). */
+function ownDescription(error: unknown): string | undefined {
+  const description = (error as { description?: unknown }).description
+  return typeof description === 'string' ? description : undefined
 }
 
 const UNTRUSTED = "the server's TLS certificate is not trusted (behind a TLS-inspecting proxy, point NODE_EXTRA_CA_CERTS at the proxy's CA certificate)"
@@ -172,9 +178,12 @@ export class Http {
           throw new OutcomeUnknownError(`${spec.what} got an answer that could not be read (${code}), so it is unknown whether it took effect`, describeCode(code), attempt)
         }
         if (!RETRYABLE_CODES.has(code)) {
-          throw new ActionError(`${spec.what} failed: ${describeCode(code)} (${origin}). Check the URL inputs and the runner's network.`)
+          const own = ownDescription(error)
+          throw new ActionError(
+            own ? `${spec.what} failed (${origin}): ${own}.` : `${spec.what} failed: ${describeCode(code)} (${origin}). Check the URL inputs and the runner's network.`
+          )
         }
-        reason = describeCode(code)
+        reason = ownDescription(error) ?? describeCode(code)
         arrived = !NOT_SENT_CODES.has(code)
         if (!spec.idempotent && arrived) {
           throw new OutcomeUnknownError(`${spec.what} failed: ${reason}, so it is unknown whether it took effect`, reason, attempt)
