@@ -21,7 +21,17 @@ export interface Response extends RawResponse {
   /** True when an earlier attempt of this request may have reached the server. */
   repeated: boolean
   attempts: number
+  /** True when a failed answer's body was too large to read and was left out (see MAX_ERROR_BODY_CHARS). */
+  oversized?: boolean
 }
+
+/**
+ * A failed answer's body is read for its error, which takes a few KB. Redaction is synchronous,
+ * so the deadline cannot interrupt it: a larger body is left out before it is redacted (31 MB
+ * held the step up for seconds past its deadline). Nothing of it is shown then, not even a part
+ * in which a secret could be cut beyond recognition.
+ */
+export const MAX_ERROR_BODY_CHARS = 1024 * 1024
 
 /** Sends one attempt; rejects with a Node network error (it has a `code`) when no answer came. */
 export type Transport = (method: string, url: string, headers: Record<string, string>, body: string | undefined) => Promise<RawResponse>
@@ -230,12 +240,14 @@ export class Http {
   }
 
   /** One attempt, abandoned after ATTEMPT_TIMEOUT_MS (retryable) or at the deadline (final), whichever is first. */
-  private async attempt(spec: RequestSpec): Promise<RawResponse> {
+  private async attempt(spec: RequestSpec): Promise<RawResponse & Pick<Response, 'oversized'>> {
     const started = this.options.clock.now()
     const response = await this.race(spec)
     this.options.debug(`${spec.method} ${spec.url} -> ${response.status} in ${Math.round(this.options.clock.now() - started)} ms`)
-    const success = response.status >= 200 && response.status < 300
-    return success ? response : { ...response, headers: this.redactHeaders(response.headers), body: this.options.redact(response.body) }
+    if (response.status >= 200 && response.status < 300) return response
+    const headers = this.redactHeaders(response.headers)
+    if (response.body.length > MAX_ERROR_BODY_CHARS) return { ...response, headers, body: '', oversized: true }
+    return { ...response, headers, body: this.options.redact(response.body) }
   }
 
   /**
