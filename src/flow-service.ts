@@ -148,13 +148,13 @@ export class FlowService {
   private async readListing(name: string): Promise<{ found: Connection[]; listed: string; pages: number }> {
     const lookup = lookupRequest(this.access, name)
     const what = lookup.what
-    let request: RequestSpec | undefined = lookup
+    let request: RequestSpec = lookup
     // By id: a listing that grows while it is paged shows a connection on two pages.
     const found = new Map<string, Connection>()
     const listed = new Set<string>()
     const seen = new Set<string>()
     let read = 0
-    for (let page = 0; request !== undefined; page++) {
+    for (let page = 0; ; page++) {
       if (seen.has(request.url)) throw new ActionError(`${what} failed: the next-page link repeats a page already read. Try again later.`)
       if (page >= MAX_PAGES) throw new ActionError(`${what} failed: Platform kept returning more pages after ${page}. Try again later.`)
       seen.add(request.url)
@@ -173,10 +173,10 @@ export class FlowService {
         if (connection && sameName(connection.name, name) && specId === MYSQL_SPEC_ID && !deleting(connection)) found.set(connection.id, plain(connection, what))
         if (found.size > MAX_MATCHES) throw tooMuch(`more than ${MAX_MATCHES} connections of this name`)
       }
-      request = this.nextPage(body, lookup)
-      if (request === undefined) return { found: [...found.values()], listed: [...listed].sort().join('\n'), pages: page + 1 }
+      const next = this.nextPage(body, lookup)
+      if (next === undefined) return { found: [...found.values()], listed: [...listed].sort().join('\n'), pages: page + 1 }
+      request = next
     }
-    throw new ActionError(`${what} failed: no pages were read.`)
   }
 
   private nextPage(body: Record<string, unknown>, lookup: RequestSpec): RequestSpec | undefined {

@@ -23,10 +23,10 @@ const more = (left: number): string => (left === 0 ? '' : `… (${left.toLocaleS
 /** Markdown longer than a comment holds, cut at a line (or, within one long line, at a character) and noted. */
 function capped(markdown: string): string {
   if (markdown.length <= MAX_MARKDOWN_CHARS) return markdown
-  let kept = markdown.slice(0, MAX_MARKDOWN_CHARS - CUT_NOTE.length)
+  let kept = markdown.slice(0, MAX_MARKDOWN_CHARS - CUT_NOTE.length - 1)
   const line = kept.lastIndexOf('\n')
-  // Within one long line: no half of a surrogate pair or of an entity cell() wrote.
-  kept = line > 0 ? kept.slice(0, line) : kept.replace(/[\ud800-\udbff]$/, '').replace(/&#?\w*$/, '')
+  // At a line when that keeps most of it; within one long line, no half of a surrogate pair or of an entity cell() wrote.
+  kept = line > kept.length / 2 ? kept.slice(0, line) : kept.replace(/[\ud800-\udbff]$/, '').replace(/&#?\w*$/, '')
   return `${kept}\n${CUT_NOTE}`
 }
 
