@@ -315,3 +315,29 @@ describe('echoes in the spellings other servers use', () => {
     expect(JSON.parse(JSON.parse(redacted).detail)).toEqual({ message: 'Access denied for password ***' })
   })
 })
+
+describe('look-alikes never cost the run its own values (issue 16)', () => {
+  test('a look-alike inside text given openly is not hidden; the secret itself still is', () => {
+    const { redactor } = redactorWith('warehouse1')
+    redactor.allow(['warehouse', 'db.example.com'])
+    expect(redactor.redact('MySQL warehouse on db.example.com, password warehouse1')).toBe('MySQL warehouse on db.example.com, password ***')
+    expect(matchedSpellings(['warehouse1'], ['warehouse'])).toEqual(['warehouse1'])
+  })
+
+  test('holds: a whole spelling, equal or inside when long enough; never a look-alike or a short secret by chance', () => {
+    const { redactor } = redactorWith('Look-alike-16', 'c')
+    for (const value of ['Look-alike-16', 'conn-Look-alike-16', Buffer.from('Look-alike-16').toString('base64'), 'c']) expect(redactor.holds(value)).toBe(true)
+    for (const value of ['Look-alike-1', 'created', 'conn-1', '']) expect(redactor.holds(value)).toBe(false)
+  })
+
+  test('weakSecretWarning names the input a secret all but equals, never the secret', () => {
+    const inputs = [
+      { label: 'the host input', value: 'db.example.com' },
+      { label: 'the database input', value: 'warehouse' }
+    ]
+    const warning = weakSecretWarning({ label: 'The password', value: 'warehouse1' }, inputs)
+    expect(warning).toMatch(/^The password is nearly the database input: .* Choose a secret unrelated to the other inputs\.$/)
+    expect(warning).not.toContain('warehouse')
+    expect(weakSecretWarning({ label: 'The password', value: 'warehouse-9-secret' }, inputs)).toBeUndefined()
+  })
+})

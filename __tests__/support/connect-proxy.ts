@@ -12,8 +12,14 @@ import { listenOnLoopback } from './loopback.js'
  * tunnel: answers 200 once the upstream connection is open, then pipes both ways.
  * hang-after-connect: answers 200 at once, then reads and drops everything: the tunnel is open, nothing comes back.
  * hang-before-connect: never answers the CONNECT.
+ * refuse-407, refuse-502: answers the CONNECT with that status (credentials wanted; the far side unreachable).
  */
-export type ProxyMode = 'tunnel' | 'hang-after-connect' | 'hang-before-connect'
+export type ProxyMode = 'tunnel' | 'hang-after-connect' | 'hang-before-connect' | 'refuse-407' | 'refuse-502'
+
+const REFUSALS: Partial<Record<ProxyMode, string>> = {
+  'refuse-407': '407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="proxy"',
+  'refuse-502': '502 Bad Gateway'
+}
 
 export interface ConnectProxyOptions {
   /** Default 'tunnel'. */
@@ -81,6 +87,11 @@ export async function startConnectProxy(options: ConnectProxyOptions = {}): Prom
     connects.push(target)
     sockets.track(client)
     if (mode === 'hang-before-connect') return
+    const refusal = REFUSALS[mode]
+    if (refusal) {
+      client.end(`HTTP/1.1 ${refusal}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`)
+      return
+    }
     if (mode === 'hang-after-connect') {
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n')
       client.resume() // read and drop: the far side never answers

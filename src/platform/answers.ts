@@ -1,7 +1,7 @@
 // Reading answers from IMS and Platform, and turning failed ones into one sentence.
 
 import { ActionError } from '../runner/errors.js'
-import type { Response } from './sender.js'
+import { MAX_ERROR_BODY_CHARS, type Response } from './sender.js'
 
 /** The parts of an error body worth showing, from whichever of the known shapes it has. */
 interface ErrorDetails {
@@ -66,7 +66,8 @@ export function describeFailure(what: string, response: Response, hint?: string)
   let sentence = `${what} failed${tries}: ${parts.join(', ')}`
   if (details.detail && details.detail !== details.title) sentence += `: ${details.detail.replace(/\s+/g, ' ').replace(/\.$/, '')}`
   if (details.requestId) sentence += ` (request id ${details.requestId})`
-  if (!named && !details.detail) sentence += response.body.trim() === '' ? ', with an empty body' : `, with ${describeBody(response)} instead of an error this action knows`
+  if (response.oversized) sentence += `, with an error body too large to read (over ${MAX_ERROR_BODY_CHARS / 1024 / 1024} MB)`
+  else if (!named && !details.detail) sentence += response.body.trim() === '' ? ', with an empty body' : `, with ${describeBody(response)} instead of an error this action knows`
   const advice = hint ?? HINTS[status] ?? (status >= 500 ? 'The service had a problem; try again later.' : undefined)
   return advice ? `${sentence}. ${advice}` : `${sentence}.`
 }

@@ -29,6 +29,8 @@ const MAX_PAGES = 1000
 const MAX_LOOKUP_BYTES = 64 * 1024 * 1024
 /** Namesakes kept: more than one is already an error for every caller but the token search. */
 const MAX_MATCHES = 1000
+/** Readings of a paged listing that found no namesake, until two agree (see findByName). */
+const MAX_READINGS = 3
 
 export interface Connection extends Existing {
   name: string
@@ -44,10 +46,25 @@ export interface Written {
   etag: string
 }
 
+/**
+ * An id as a string. Some answers carry ids as JSON numbers: read as text, they match the same
+ * connection listed with a string id; a number JSON cannot hold exactly is no id.
+ */
+export function idOf(value: unknown): string | undefined {
+  if (typeof value === 'string') return value
+  return typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : undefined
+}
+
+/** Names compared as Platform may store them: NFC, so a name typed in either composition is the same name. */
+export function sameName(listed: string, name: string): boolean {
+  return listed.normalize('NFC') === name.normalize('NFC')
+}
+
 function toConnection(item: unknown): Connection | undefined {
-  if (!isObject(item) || typeof item.id !== 'string') return undefined
+  const id = isObject(item) ? idOf(item.id) : undefined
+  if (!isObject(item) || id === undefined) return undefined
   return {
-    id: item.id,
+    id,
     name: typeof item.name === 'string' ? item.name : '',
     description: typeof item.description === 'string' ? item.description : '',
     etag: typeof item.etag === 'string' ? item.etag : '',
@@ -65,14 +82,19 @@ function requirePlainId<T extends { id: string }>(connection: T, what: string): 
   return connection
 }
 
+/** A write's answer as JSON, whatever its content type says; undefined when it is not JSON. */
+function writeBody(response: Response): unknown {
+  try {
+    return JSON.parse(response.body)
+  } catch {
+    return undefined
+  }
+}
+
 /** Whether a write's answer carries some id at all (written() judges the rest). */
 function hasId(response: Response): boolean {
-  try {
-    const body: unknown = JSON.parse(response.body)
-    return isObject(body) && typeof body.id === 'string' && body.id !== ''
-  } catch {
-    return false
-  }
+  const body = writeBody(response)
+  return isObject(body) && (idOf(body.id) ?? '') !== ''
 }
 
 /** A deleted connection lingers in state delete-finalizing: it is on its way out, not one to use or delete. */
@@ -104,15 +126,35 @@ export class FlowService {
     return this.sender.send({ ...request, headers: { Authorization: `Bearer ${this.accessToken}`, ...request.headers } })
   }
 
-  /** Every MySQL connection with exactly this name; the server filter narrows, the exact match is ours. */
+  /**
+   * Every MySQL connection with exactly this name (see sameName); the server filter narrows, the
+   * exact match is ours. A listing of several pages that holds none is read again: a connection
+   * deleted while offset-style pages were read shifts the rest, and a page may skip the
+   * namesake. It is absent only once two readings list the same connections.
+   */
   async findByName(name: string): Promise<Connection[]> {
+    let before: string | undefined
+    for (let reading = 1; ; reading++) {
+      const { found, listed, pages } = await this.readListing(name)
+      if (found.length > 0 || pages === 1 || listed === before) return found
+      if (reading >= MAX_READINGS) {
+        throw new ActionError(`${lookupRequest(this.access, name).what} failed: the list of connections changed each time it was read page by page. Run the step again.`)
+      }
+      before = listed
+    }
+  }
+
+  /** One reading of the listing: the namesakes, every id listed (as one string, to compare readings) and the pages read. */
+  private async readListing(name: string): Promise<{ found: Connection[]; listed: string; pages: number }> {
     const lookup = lookupRequest(this.access, name)
     const what = lookup.what
-    let request: RequestSpec | undefined = lookup
-    const found: Connection[] = []
+    let request: RequestSpec = lookup
+    // By id: a listing that grows while it is paged shows a connection on two pages.
+    const found = new Map<string, Connection>()
+    const listed = new Set<string>()
     const seen = new Set<string>()
     let read = 0
-    for (let page = 0; request !== undefined; page++) {
+    for (let page = 0; ; page++) {
       if (seen.has(request.url)) throw new ActionError(`${what} failed: the next-page link repeats a page already read. Try again later.`)
       if (page >= MAX_PAGES) throw new ActionError(`${what} failed: Platform kept returning more pages after ${page}. Try again later.`)
       seen.add(request.url)
@@ -126,13 +168,15 @@ export class FlowService {
       if (!isObject(body) || !Array.isArray(body.items)) throw new ActionError(`${what} failed: the answer has no "items" list. Check platform-url.`)
       for (const item of body.items) {
         const connection = toConnection(item)
+        if (connection) listed.add(connection.id)
         const specId = isObject(item) && isObject(item.connectionSpec) ? item.connectionSpec.id : undefined
-        if (connection && connection.name === name && specId === MYSQL_SPEC_ID && !deleting(connection)) found.push(requirePlainId(connection, what))
-        if (found.length > MAX_MATCHES) throw tooMuch(`more than ${MAX_MATCHES} connections of this name`)
+        if (connection && sameName(connection.name, name) && specId === MYSQL_SPEC_ID && !deleting(connection)) found.set(connection.id, requirePlainId(connection, what))
+        if (found.size > MAX_MATCHES) throw tooMuch(`more than ${MAX_MATCHES} connections of this name`)
       }
-      request = this.nextPage(body, lookup)
+      const next = this.nextPage(body, lookup)
+      if (next === undefined) return { found: [...found.values()], listed: [...listed].sort().join('\n'), pages: page + 1 }
+      request = next
     }
-    return found
   }
 
   private nextPage(body: Record<string, unknown>, lookup: RequestSpec): RequestSpec | undefined {
@@ -173,7 +217,8 @@ export class FlowService {
   async create(draft: ConnectionDraft, maxAttempts: number): Promise<Written> {
     const request = createRequest(this.access, draft)
     const response = await this.send({ ...request, maxAttempts })
-    if (response.status !== 201 && response.status !== 200) throw refused(request.what, response)
+    // Any success: a gateway may answer 202, or label the JSON it passes on as text.
+    if (response.status < 200 || response.status >= 300) throw refused(request.what, response)
     // Accepted, so the connection exists, but without a readable id: as good as a lost answer.
     if (!hasId(response)) {
       throw new OutcomeUnknownError(
@@ -249,15 +294,18 @@ export class FlowService {
   }
 
   private written(what: string, response: Response): Written {
-    const body = readJson(what, response)
-    if (!isObject(body) || typeof body.id !== 'string' || body.id === '') {
+    const body = writeBody(response)
+    const id = isObject(body) ? (idOf(body.id) ?? '') : ''
+    if (!isObject(body) || id === '') {
+      // An answer that is not JSON at all is described as such.
+      readJson(what, response)
       throw new ActionError(`${what} failed: HTTP ${response.status} came without a connection id. Check platform-url; look for the connection in Platform before running again.`)
     }
-    if (!isPlainId(body.id)) {
+    if (!isPlainId(id)) {
       throw new ActionError(
         `${what} failed: HTTP ${response.status} came with an invalid connection id, one with whitespace, a control character or a slash. Check platform-url; look for the connection in Platform before running again.`
       )
     }
-    return { id: body.id, etag: typeof body.etag === 'string' ? body.etag : '' }
+    return { id, etag: typeof body.etag === 'string' ? body.etag : '' }
   }
 }

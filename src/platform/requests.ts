@@ -92,10 +92,19 @@ function encodeQueryValue(value: string): string {
   return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
 }
 
+/**
+ * Whether the server may filter by this name. Not when it holds filter syntax, which the server
+ * would misread; nor when Unicode composes it (é as one character or two): a server that
+ * compares bytes would miss the connection stored in the other composition.
+ */
+function filterable(name: string): boolean {
+  return !FILTER_SYNTAX.test(name) && name.normalize('NFC') === name.normalize('NFD')
+}
+
 /** The list request that finds MySQL connections by name: `property` filters, which the server ANDs. */
 export function lookupRequest(access: PlatformAccess, name: string): Request {
-  // A name holding filter syntax would be misread by the server: filter by spec alone then, and page through.
-  const filters: Array<[string, string]> = [...(FILTER_SYNTAX.test(name) ? [] : [['name', name] as [string, string]]), ['connectionSpec.id', MYSQL_SPEC_ID]]
+  // Without the name filter, the lookup filters by spec alone and pages through.
+  const filters: Array<[string, string]> = [...(filterable(name) ? [['name', name] as [string, string]] : []), ['connectionSpec.id', MYSQL_SPEC_ID]]
   const query = filters.map(([field, value]) => `property=${field}==${encodeQueryValue(value)}`).join('&')
   return platform(access, { what: `Looking up connections named "${name}"`, method: 'GET', url: `${flowBase(access)}/connections?${query}` })
 }

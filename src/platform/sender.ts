@@ -11,7 +11,17 @@ export interface Response extends RawResponse {
   /** True when an earlier attempt of this request may have reached the server. */
   repeated: boolean
   attempts: number
+  /** True when a failed answer's body was too large to read and was left out (see MAX_ERROR_BODY_CHARS). */
+  oversized?: boolean
 }
+
+/**
+ * A failed answer's body is read for its error, which takes a few KB. Redaction is synchronous,
+ * so the deadline cannot interrupt it: a larger body is left out before it is redacted (31 MB
+ * held the step up for seconds past its deadline). Nothing of it is shown then, not even a part
+ * in which a secret could be cut beyond recognition.
+ */
+export const MAX_ERROR_BODY_CHARS = 1024 * 1024
 
 export interface RequestSpec {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE'
@@ -27,9 +37,9 @@ export interface RequestSpec {
 }
 
 const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504])
-const RETRYABLE_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'EAI_AGAIN', 'ETRUNCATED', 'ETIMEOUT'])
-// Refused connections never reached the server: repeating them is safe even for a create.
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'EAI_AGAIN'])
+const RETRYABLE_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'EAI_AGAIN', 'ETRUNCATED', 'ETIMEOUT', 'EPROXY'])
+// Refused connections, and tunnels a proxy did not open, never reached the server: repeating them is safe even for a create.
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'EAI_AGAIN', 'EPROXY'])
 
 const BASE_DELAY_MS = 500
 const MAX_DELAY_MS = 15_000
@@ -72,6 +82,12 @@ export function retryAfterMs(value: string | string[] | undefined, now: number):
 function errorCode(error: unknown): string {
   const code = (error as { code?: unknown }).code
   return typeof code === 'string' ? code : 'EUNKNOWN'
+}
+
+/** The transport's own words for a failure, which say what to do too (a proxy's failure, see transport.ts). */
+function ownDescription(error: unknown): string | undefined {
+  const description = (error as { description?: unknown }).description
+  return typeof description === 'string' ? description : undefined
 }
 
 export class Sender {
@@ -119,9 +135,12 @@ export class Sender {
           throw new OutcomeUnknownError(`${spec.what} got an answer that could not be read (${code}), so it is unknown whether it took effect`, describeCode(code), attempt)
         }
         if (!RETRYABLE_CODES.has(code)) {
-          throw new ActionError(`${spec.what} failed: ${describeCode(code)} (${origin}). Check the URL inputs and the runner's network.`)
+          const own = ownDescription(error)
+          throw new ActionError(
+            own ? `${spec.what} failed (${origin}): ${own}.` : `${spec.what} failed: ${describeCode(code)} (${origin}). Check the URL inputs and the runner's network.`
+          )
         }
-        reason = describeCode(code)
+        reason = ownDescription(error) ?? describeCode(code)
         arrived = !NOT_SENT_CODES.has(code)
         if (!spec.idempotent && arrived) {
           throw new OutcomeUnknownError(`${spec.what} failed: ${reason}, so it is unknown whether it took effect`, reason, attempt)
@@ -168,12 +187,14 @@ export class Sender {
   }
 
   /** One attempt, abandoned after ATTEMPT_TIMEOUT_MS (retryable) or at the deadline (final), whichever is first. */
-  private async attempt(spec: RequestSpec): Promise<RawResponse> {
+  private async attempt(spec: RequestSpec): Promise<RawResponse & Pick<Response, 'oversized'>> {
     const started = this.options.clock.now()
     const response = await this.race(spec)
     this.options.debug(`${spec.method} ${spec.url} -> ${response.status} in ${Math.round(this.options.clock.now() - started)} ms`)
-    const success = response.status >= 200 && response.status < 300
-    return success ? response : { ...response, headers: this.redactHeaders(response.headers), body: this.options.redact(response.body) }
+    if (response.status >= 200 && response.status < 300) return response
+    const headers = this.redactHeaders(response.headers)
+    if (response.body.length > MAX_ERROR_BODY_CHARS) return { ...response, headers, body: '', oversized: true }
+    return { ...response, headers, body: this.options.redact(response.body) }
   }
 
   /**

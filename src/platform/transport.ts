@@ -1,7 +1,7 @@
 // The runner's transport: Node's own http/https with keep-alive agents, and the proxy agent of
 // @actions/http-client only when the runner has a proxy configured for the URL.
 
-import type { Agent, ClientRequest, IncomingMessage, RequestOptions } from 'node:http'
+import { type Agent, type ClientRequest, type IncomingMessage, type RequestOptions, STATUS_CODES } from 'node:http'
 import type { Socket } from 'node:net'
 import { getProxyUrl } from '@actions/http-client/lib/proxy'
 import type { OpenTransport, RawResponse } from '../runner/step.js'
@@ -61,6 +61,36 @@ function readBody(message: IncomingMessage): Promise<string> {
   })
 }
 
+const defaultPort = (url: URL): string => url.port || (url.protocol === 'https:' ? '443' : '80')
+
+/**
+ * The proxy agent (the `tunnel` package's) reports every failure to open a tunnel as a reset
+ * connection, so a proxy that wants credentials read as Adobe resetting. This names the proxy
+ * instead (by host and port: its URL may hold credentials), with a `description` for the message.
+ * EPROXYAUTH is final; EPROXY is repeated like a refused connection: the request was never sent.
+ * Undefined for any other error, which a working tunnel carries from the far side.
+ */
+export function proxyFailure(error: Error, proxy: URL, target: URL): Error | undefined {
+  const tunnel = /^tunneling socket could not be established, (?:statusCode=(\d+)|cause=(.*))$/s.exec(error.message)
+  const illegal = error.message === 'got illegal response body from proxy'
+  if (!tunnel && !illegal) return undefined
+  const name = `the proxy ${proxy.hostname}:${defaultPort(proxy)}`
+  const variable = target.protocol === 'https:' ? 'HTTPS_PROXY' : 'HTTP_PROXY'
+  const far = `${target.hostname}:${defaultPort(target)}`
+  const failure = (code: string, description: string): Error => Object.assign(new Error(description), { code, description })
+  if (illegal) return failure('EPROXY', `${name} answered the tunnel request with data it should not send`)
+  const status = tunnel?.[1] === undefined ? undefined : Number(tunnel[1])
+  if (status === undefined) {
+    const cause = /\b(E[A-Z]+)\b/.exec(tunnel?.[2] ?? '')?.[1]
+    if (cause === 'ECONNREFUSED') return failure('EPROXY', `${name} refused the connection — check that ${variable} names a running proxy`)
+    return failure('EPROXY', `the connection to ${name} failed (${cause ?? 'no reason given'}) — check ${variable} and the runner's network`)
+  }
+  const answer = `${status} ${STATUS_CODES[status] ?? ''}`.trim()
+  if (status === 407) return failure('EPROXYAUTH', `${name} refused the tunnel: ${answer} — check ${variable} credentials`)
+  if (status >= 500) return failure('EPROXY', `${name} could not open a tunnel to ${far}: ${answer}`)
+  return failure('EPROXYREFUSED', `${name} refused the tunnel to ${far}: ${answer} — check that the proxy allows it`)
+}
+
 /**
  * The proxy agent of @actions/http-client (the `tunnel` package's) opens each tunnel with a CONNECT
  * request of its own, made through `agent.request`, on a socket that no request of ours holds until
@@ -118,6 +148,7 @@ export const runnerTransport: OpenTransport = (userAgent) => {
     // node:https (and with it node:tls) is loaded only when a URL needs it.
     const lib = url.protocol === 'https:' ? process.getBuiltinModule('node:https') : process.getBuiltinModule('node:http')
     const agent = await agentFor(url)
+    const proxy = getProxyUrl(url)
     // An attempt abandoned at the deadline may get here after dispose: it must open nothing more.
     if (disposed) throw Object.assign(new Error(describeCode('ECONNABORTED')), { code: 'ECONNABORTED' })
     const sized = body === undefined ? headers : { ...headers, 'Content-Length': String(Buffer.byteLength(body)) }
@@ -127,7 +158,7 @@ export const runnerTransport: OpenTransport = (userAgent) => {
       })
       request.on('socket', track)
       request.on('timeout', () => request.destroy(Object.assign(new Error(describeCode('ETIMEOUT')), { code: 'ETIMEOUT' })))
-      request.on('error', reject)
+      request.on('error', (error) => reject((proxy && proxyFailure(error, proxy, url)) || error))
       request.end(body)
     })
   }

@@ -3,7 +3,32 @@
 
 import type { Change } from '../connection/changes.js'
 import type { Plan } from '../connection/plan.js'
-import { cell } from './summary.js'
+import { cell, unlinked } from './summary.js'
+
+/** Characters of one value shown in the Markdown or the log; the changes output holds it whole. */
+const MAX_VALUE_CHARS = 1000
+/** A pull-request comment holds 65,536 characters; this leaves room for the comment's own frame. */
+export const MAX_MARKDOWN_CHARS = 60_000
+const CUT_NOTE = '\n_The plan is cut here to fit a pull-request comment; the full plan is in the `changes` output._\n'
+
+/** The value and how much of it was left out, cut by code point so no character is split. */
+function cut(value: string): { kept: string; left: number } {
+  if (value.length <= MAX_VALUE_CHARS) return { kept: value, left: 0 }
+  const chars = [...value]
+  return chars.length <= MAX_VALUE_CHARS ? { kept: value, left: 0 } : { kept: chars.slice(0, MAX_VALUE_CHARS).join(''), left: chars.length - MAX_VALUE_CHARS }
+}
+
+const more = (left: number): string => (left === 0 ? '' : `… (${left.toLocaleString('en-US')} more characters)`)
+
+/** Markdown longer than a comment holds, cut at a line (or, within one long line, at a character) and noted. */
+function capped(markdown: string): string {
+  if (markdown.length <= MAX_MARKDOWN_CHARS) return markdown
+  let kept = markdown.slice(0, MAX_MARKDOWN_CHARS - CUT_NOTE.length - 1)
+  const line = kept.lastIndexOf('\n')
+  // At a line when that keeps most of it; within one long line, no half of a surrogate pair or of an entity cell() wrote.
+  kept = line > kept.length / 2 ? kept.slice(0, line) : kept.replace(/[\ud800-\udbff]$/, '').replace(/&#?\w*$/, '')
+  return `${kept}\n${CUT_NOTE}`
+}
 
 /** True when applying would write: create, update or delete. */
 export function hasChanges(plan: Plan): boolean {
@@ -27,7 +52,9 @@ function marker(change: Change, action: Plan['action']): string {
 /** In an update, a missing current value is one Platform does not show (hidden, or not set): not a new field. */
 function shown(value: string | null, action: Plan['action']): string {
   if (value === null) return action === 'update' ? '(not shown)' : '—'
-  return value === '' ? '(empty)' : value
+  if (value === '') return '(empty)'
+  const { kept, left } = cut(value)
+  return `${cell(kept)}${more(left)}`
 }
 
 /** One sentence: what applying would do. */
@@ -55,22 +82,27 @@ function tally(plan: Plan): string | undefined {
   return `Plan: ${count('create')} to add, ${count('update')} to change, ${count('delete')} to destroy.`
 }
 
+/** Mentions and references neutralised (see unlinked), and no longer than a comment holds. */
 export function planMarkdown(plan: Plan, heading: string): string {
   const lines = [`### ${cell(heading)}`, '', `**${cell(headline(plan))}**`, '']
   if (plan.changes.length > 0) {
     lines.push('| | Field | Now | After apply |', '| --- | --- | --- | --- |')
     for (const change of plan.changes)
-      lines.push(`| ${marker(change, plan.action)} | ${cell(change.field)} | ${cell(shown(change.from, plan.action))} | ${cell(shown(change.to, plan.action))} |`)
+      lines.push(`| ${marker(change, plan.action)} | ${cell(change.field)} | ${shown(change.from, plan.action)} | ${shown(change.to, plan.action)} |`)
     lines.push('')
   }
   const total = tally(plan)
   if (total) lines.push(total, '')
-  return lines.join('\n')
+  return capped(unlinked(lines.join('\n')))
 }
 
 /** For the log: the headline, then one line per change. */
 export function planLines(plan: Plan): string[] {
-  const quoted = (value: string | null): string => (value === null ? 'null' : JSON.stringify(value))
+  const quoted = (value: string | null): string => {
+    if (value === null) return 'null'
+    const { kept, left } = cut(value)
+    return `${JSON.stringify(kept)}${more(left)}`
+  }
   const lines = [`Plan: ${headline(plan)}`]
   for (const change of plan.changes) lines.push(`  ${marker(change, plan.action)} ${change.field}: ${quoted(change.from)} -> ${quoted(change.to)}`)
   const total = tally(plan)

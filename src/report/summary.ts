@@ -17,8 +17,17 @@ export function cell(value: string): string {
   return value.replace(LINE_BREAKS, ' ').replace(/[|\\<>&@[\]]/g, (c) => `&#${c.charCodeAt(0)};`)
 }
 
-function summaryTable(heading: string, rows: Array<[string, string]>): string {
-  return [`### ${cell(heading)}`, '', '| Field | Value |', '| --- | --- |', ...rows.map(([field, value]) => `| ${cell(field)} | ${cell(value)} |`), ''].join('\n')
+/**
+ * GitHub finds mentions and references in the text it has decoded, so `&#64;` mentions as `@`
+ * does: a zero-width joiner after each @ (as cell writes it), each # before a word and each
+ * GH- before a number keeps them text that reads the same. Applied to Markdown made of cells.
+ */
+export function unlinked(markdown: string): string {
+  return markdown.replace(/&#64;|(?<!&)#(?=[\p{L}\p{N}_])|\bGH-(?=\d)/giu, (mark) => `${mark}\u200d`)
+}
+
+export function summaryTable(heading: string, rows: Array<[string, string]>): string {
+  return unlinked([`### ${cell(heading)}`, '', '| Field | Value |', '| --- | --- |', ...rows.map(([field, value]) => `| ${cell(field)} | ${cell(value)} |`), ''].join('\n'))
 }
 
 /** The connection a step is about: by name, or by id for a delete by id, whose name is never looked up. */

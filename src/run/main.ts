@@ -19,7 +19,7 @@ import { type Session, inSession } from '../platform/session.js'
 import { systemClock } from '../runner/clock.js'
 import type { Step } from '../runner/step.js'
 import { INPUT, OUTPUT, STATE } from '../settings/names.js'
-import { maskSecretInputs, maskSettingsSecrets } from './masking.js'
+import { maskSecretInputs, maskSettingsSecrets, openInputs } from './masking.js'
 import { runnerTransport } from '../platform/transport.js'
 
 export async function run(io: Io = runnerIo(), edges: Pick<Step, 'clock' | 'openTransport'> = { clock: systemClock(), openTransport: runnerTransport }): Promise<void> {
@@ -78,12 +78,12 @@ async function runUpsert(settings: UpsertSettings, step: Step, deadline: number)
 async function applyUpsert(settings: UpsertSettings, session: Session, step: Step): Promise<void> {
   const { io, log } = step
   const beforeCreate = (create: CreateDraft): void => {
-    if (settings.cleanup && !step.redactor.touches(create.name)) saveBeforeCreate(io, create)
+    if (settings.cleanup && !step.redactor.holds(create.name)) saveBeforeCreate(io, create)
   }
   const result = await upsert(settings, draftSource(settings, io.env, session.flow, settings.authType === 'basic'), { ...session, log }, beforeCreate)
   // Saved before anything else can fail, so the post step still removes what this step made.
   // Not an id holding a masked secret: the state file must not hold one either (post finds it by its token then).
-  if (settings.cleanup && result.outcome === 'created' && !step.redactor.touches(result.id)) saveCreated(io, result.id)
+  if (settings.cleanup && result.outcome === 'created' && !step.redactor.holds(result.id)) saveCreated(io, result.id)
   reportResult(result, step)
   if (!settings.verify) return writeSummary(settings, result, step)
   let tables: number
@@ -117,11 +117,12 @@ async function runDelete(settings: DeleteSettings, step: Step, deadline: number)
 }
 
 function warnAboutWeakSecrets(settings: Settings, { log }: Step): void {
+  const inputs = openInputs(settings)
   const secrets = settings.operation === 'upsert' ? [{ label: 'The password', value: settings.target.password }] : []
   if (settings.credentials.kind === 'client-secret') secrets.push({ label: `The ${INPUT.clientSecret} input`, value: settings.credentials.clientSecret })
   else secrets.push({ label: `The ${INPUT.accessToken} input`, value: settings.credentials.accessToken })
   for (const secret of secrets) {
-    const warning = secret.value === '' ? undefined : weakSecretWarning(secret)
+    const warning = secret.value === '' ? undefined : weakSecretWarning(secret, inputs)
     if (warning) log.warning(warning)
   }
 }

@@ -3,8 +3,9 @@
 
 import { buildConnectionString } from '../mysql/connection-string.js'
 import type { Step } from '../runner/step.js'
+import type { NamedSecret } from '../runner/secrets.js'
 import type { Settings } from '../settings/inputs.js'
-import { SECRET_INPUTS } from '../settings/names.js'
+import { INPUT, SECRET_INPUTS } from '../settings/names.js'
 
 export function maskSecretInputs({ io, redactor }: Step): void {
   for (const name of SECRET_INPUTS) {
@@ -18,7 +19,22 @@ export function maskSecretInputs({ io, redactor }: Step): void {
  * held, and the connection string as built. Both steps hide them before any request.
  */
 export function maskSettingsSecrets(settings: Settings, { io, redactor }: Step): void {
+  redactor.allow(openInputs(settings).map((input) => input.value))
   if (settings.operation !== 'upsert') return
   redactor.hide(settings.target.password, io.mask)
   redactor.hide(buildConnectionString(settings.target), io.mask)
+}
+
+/** The inputs given openly that the connection's name and the log are made of: never secret, and never hidden as a look-alike of one. */
+export function openInputs(settings: Settings): NamedSecret[] {
+  const sandbox = { label: `the ${INPUT.sandboxName} input`, value: settings.sandboxName }
+  if (settings.operation === 'delete') return settings.connection.by === 'name' ? [sandbox, { label: 'the connection name', value: settings.connection.name }] : [sandbox]
+  const { host, database, username } = settings.target
+  return [
+    { label: `the ${INPUT.host} input`, value: host },
+    { label: `the ${INPUT.database} input`, value: database },
+    { label: `the ${INPUT.username} input`, value: username },
+    sandbox,
+    { label: 'the connection name', value: settings.name }
+  ]
 }

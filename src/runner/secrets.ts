@@ -3,8 +3,8 @@
 
 import { quoteValue } from '../mysql/connection-string.js'
 
-interface NamedSecret {
-  /** Says what the secret is in warnings, e.g. "the password input". */
+export interface NamedSecret {
+  /** Says what the value is in warnings, e.g. "the password input". */
   label: string
   value: string
 }
@@ -46,12 +46,21 @@ export function secretForms(value: string): string[] {
 // Values the runner would also find in ordinary log text, so masking them garbles the log.
 const COMMON = new Set(['true', 'false', 'null', 'prod', 'test', 'admin', 'root', 'mysql', 'password', 'secret', 'localhost'])
 
-export function weakSecretWarning(secret: NamedSecret): string | undefined {
-  if (secret.value.length < 6) {
+/**
+ * `inputs`: the inputs given openly (the database, the host…). A secret inside one of them, or one
+ * of them inside the secret but for MAX_CUT characters at its end, makes that input look secret.
+ */
+export function weakSecretWarning(secret: NamedSecret, inputs: readonly NamedSecret[] = []): string | undefined {
+  if (secret.value.length < MIN_CUT) {
     return `${secret.label} is only ${secret.value.length} characters long; the runner replaces every occurrence of it in the logs with ***, which garbles unrelated log text. Use a longer secret.`
   }
   if (COMMON.has(secret.value.toLowerCase())) {
     return `${secret.label} is a common word; the runner replaces every occurrence of it in the logs with ***, which garbles unrelated log text. Choose a less common value.`
+  }
+  const spellings = matchedSpellings([secret.value])
+  const near = inputs.find((input) => spellings.some((spelling) => normalise(input.value).includes(spelling)))
+  if (near) {
+    return `${secret.label} is nearly ${near.label}: the log keeps showing ${near.label}, so an echo of the secret cut to it is not hidden either. Choose a secret unrelated to the other inputs.`
   }
   return undefined
 }
@@ -74,8 +83,12 @@ export function normalise(text: string): string {
 const MAX_CUT = 2
 const MIN_CUT = 6
 
-/** The normalised spellings to look for: each form, and each form cut at its end (see MAX_CUT). */
-export function matchedSpellings(forms: readonly string[]): string[] {
+/**
+ * The normalised spellings to look for: each form, and each form cut at its end (see MAX_CUT),
+ * unless the cut form is part of `open` text (an input given openly, such as the database): that
+ * text is what it is, and hiding it would hide the connection's own name.
+ */
+export function matchedSpellings(forms: readonly string[], open: readonly string[] = []): string[] {
   const spellings = new Set<string>()
   for (const form of forms) {
     const whole = normalise(form)
@@ -88,7 +101,7 @@ export function matchedSpellings(forms: readonly string[]): string[] {
         .slice(0, chars.length - cut)
         .join('')
         .trimEnd()
-      if ([...part].length >= MIN_CUT) spellings.add(part)
+      if ([...part].length >= MIN_CUT && !open.some((text) => text.includes(part))) spellings.add(part)
     }
   }
   // Longest first: where several match at one place, the whole secret is what gets hidden.
@@ -106,7 +119,10 @@ function patternFor(spellings: readonly string[]): RegExp | undefined {
 
 export class Redactor {
   private forms: string[] = []
+  private open: string[] = []
   private pattern: RegExp | undefined
+  /** The whole forms alone, normalised: what the runner itself masks. */
+  private whole: string[] = []
 
   /** Hides a secret from the runner's log (each spelling through `setSecret`) and from our own messages; returns false when it was empty. */
   hide(value: string, setSecret: (form: string) => void): boolean {
@@ -116,8 +132,19 @@ export class Redactor {
       setSecret(form)
       this.forms.push(form)
     }
-    this.pattern = patternFor(matchedSpellings(this.forms))
+    this.update()
     return true
+  }
+
+  /** Text given openly (the name, the database, the host…): a look-alike inside it is not hidden. */
+  allow(values: readonly string[]): void {
+    this.open.push(...values.map(normalise).filter((value) => value !== ''))
+    this.update()
+  }
+
+  private update(): void {
+    this.pattern = patternFor(matchedSpellings(this.forms, this.open))
+    this.whole = [...new Set(this.forms.map(normalise))].filter((form) => form !== '')
   }
 
   /**
@@ -152,6 +179,16 @@ export class Redactor {
       }
     }
     return this.redact(text)
+  }
+
+  /**
+   * For a value the run itself made or keeps (an id, an outcome, a name): true when it is a
+   * secret in one of its whole spellings, or holds one at least MIN_CUT characters long. A
+   * look-alike or a secret too short to tell from ordinary text never costs the run such a value.
+   */
+  holds(value: string): boolean {
+    const text = normalise(value)
+    return this.whole.some((form) => text === form || ([...form].length >= MIN_CUT && text.includes(form)))
   }
 
   /** True when `text` holds any spelling redact would hide: the runner would drop an output holding a secret. */
