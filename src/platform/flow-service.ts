@@ -74,27 +74,30 @@ function toConnection(item: unknown): Connection | undefined {
   }
 }
 
-/** The connection, once its id is known to be plain: any other id makes the whole answer invalid. */
-function requirePlainId<T extends { id: string }>(connection: T, what: string): T {
+/**
+ * The connection, once its id is known to be plain: any other id makes the whole answer invalid.
+ * `advice` says what to do then; a write's answer also asks to look before running again.
+ */
+function requirePlainId<T extends { id: string }>(connection: T, what: string, advice = 'Check platform-url.'): T {
   if (!isPlainId(connection.id)) {
-    throw new ActionError(`${what} failed: the answer holds an invalid connection id, one with whitespace, a control character or a slash. Check platform-url.`)
+    throw new ActionError(`${what} failed: the answer holds an invalid connection id, one with whitespace, a control character or a slash. ${advice}`)
   }
   return connection
 }
 
-/** A write's answer as JSON, whatever its content type says; undefined when it is not JSON. */
-function writeBody(response: Response): unknown {
+const AFTER_A_WRITE = 'Check platform-url; look for the connection in Platform before running again.'
+
+/** The id and etag a write's answer carries, read as JSON whatever its content type says; undefined without an id. */
+function readWritten(response: Response): Written | undefined {
+  let body: unknown
   try {
-    return JSON.parse(response.body)
+    body = JSON.parse(response.body)
   } catch {
     return undefined
   }
-}
-
-/** Whether a write's answer carries some id at all (written() judges the rest). */
-function hasId(response: Response): boolean {
-  const body = writeBody(response)
-  return isObject(body) && (idOf(body.id) ?? '') !== ''
+  const id = isObject(body) ? idOf(body.id) : undefined
+  if (!isObject(body) || id === undefined || id === '') return undefined
+  return { id, etag: typeof body.etag === 'string' ? body.etag : '' }
 }
 
 /** A deleted connection lingers in state delete-finalizing: it is on its way out, not one to use or delete. */
@@ -219,15 +222,16 @@ export class FlowService {
     const response = await this.send({ ...request, maxAttempts })
     // Any success: a gateway may answer 202, or label the JSON it passes on as text.
     if (response.status < 200 || response.status >= 300) throw refused(request.what, response)
+    const written = readWritten(response)
     // Accepted, so the connection exists, but without a readable id: as good as a lost answer.
-    if (!hasId(response)) {
+    if (!written) {
       throw new OutcomeUnknownError(
         `${request.what} answered HTTP ${response.status} with an answer that cannot be read, so the new connection's id is unknown`,
         'an unreadable answer',
         response.attempts
       )
     }
-    return this.written(request.what, response)
+    return requirePlainId(written, request.what, AFTER_A_WRITE)
   }
 
   /** Replaces credentials and description; a stale etag (412) is re-read once and the change applied again. */
@@ -235,7 +239,15 @@ export class FlowService {
     const request = updateRequest(this.access, existing, change)
     let response = await this.send(request)
     if (response.status === 412) response = await this.send(updateRequest(this.access, await this.get(existing.id), change))
-    if (response.status === 200) return this.written(request.what, response)
+    if (response.status === 200) {
+      const written = readWritten(response)
+      if (!written) {
+        // An answer that is not JSON at all is described as such.
+        readJson(request.what, response)
+        throw new ActionError(`${request.what} failed: HTTP ${response.status} came without a connection id. ${AFTER_A_WRITE}`)
+      }
+      return requirePlainId(written, request.what, AFTER_A_WRITE)
+    }
     if (PATCH_REFUSED_CODES.has(flowErrorCode(response) ?? '')) {
       const advice = 'This connection cannot be updated through the API here: set if-exists: reuse to keep it as it is, or delete it first (operation: delete) and run again.'
       throw refused(request.what, response, advice)
@@ -291,21 +303,5 @@ export class FlowService {
     const body = readJson(what, response)
     if (!Array.isArray(body)) throw new ActionError(`${what} failed: the answer is not a list of tables. Check platform-url.`)
     return body.filter((item) => isObject(item) && typeof item.type === 'string' && item.type.toLowerCase() === 'table').length
-  }
-
-  private written(what: string, response: Response): Written {
-    const body = writeBody(response)
-    const id = isObject(body) ? (idOf(body.id) ?? '') : ''
-    if (!isObject(body) || id === '') {
-      // An answer that is not JSON at all is described as such.
-      readJson(what, response)
-      throw new ActionError(`${what} failed: HTTP ${response.status} came without a connection id. Check platform-url; look for the connection in Platform before running again.`)
-    }
-    if (!isPlainId(id)) {
-      throw new ActionError(
-        `${what} failed: HTTP ${response.status} came with an invalid connection id, one with whitespace, a control character or a slash. Check platform-url; look for the connection in Platform before running again.`
-      )
-    }
-    return { id, etag: typeof body.etag === 'string' ? body.etag : '' }
   }
 }

@@ -116,6 +116,11 @@ export function watchTunnels(agent: Agent, track: (socket: Socket) => void): voi
  * time otherwise. `dispose` destroys every socket any request used, the proxy's tunnels and a hung
  * one included, so the process can exit as soon as the step has finished or given up.
  */
+/** node:https (and with it node:tls) is loaded only when a URL needs it. */
+function libraryFor(url: URL): Pick<typeof import('node:http'), 'Agent' | 'request'> {
+  return url.protocol === 'https:' ? process.getBuiltinModule('node:https') : process.getBuiltinModule('node:http')
+}
+
 export const runnerTransport: OpenTransport = (userAgent) => {
   const agents = new Map<string, Agent>()
   const proxyAgents = new Map<string, Agent>()
@@ -129,7 +134,7 @@ export const runnerTransport: OpenTransport = (userAgent) => {
   }
 
   const agentFor = async (url: URL): Promise<Agent> => {
-    const lib = url.protocol === 'https:' ? process.getBuiltinModule('node:https') : process.getBuiltinModule('node:http')
+    const lib = libraryFor(url)
     const pool = getProxyUrl(url) ? proxyAgents : agents
     let agent = pool.get(url.protocol)
     if (agent) return agent
@@ -145,8 +150,7 @@ export const runnerTransport: OpenTransport = (userAgent) => {
   }
 
   const send = async (method: string, url: URL, headers: Record<string, string>, body: string | undefined): Promise<RawResponse> => {
-    // node:https (and with it node:tls) is loaded only when a URL needs it.
-    const lib = url.protocol === 'https:' ? process.getBuiltinModule('node:https') : process.getBuiltinModule('node:http')
+    const lib = libraryFor(url)
     const agent = await agentFor(url)
     const proxy = getProxyUrl(url)
     // An attempt abandoned at the deadline may get here after dispose: it must open nothing more.
