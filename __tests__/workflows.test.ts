@@ -8,6 +8,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
+import { DESCRIPTION_LIMIT, marketplaceProblems, readMarketplaceFields } from '../script/action-metadata.mjs'
 import { type CheckOptions, checkWorkflow, readActionMetadata, yamlBlocks } from './support/workflow-check.js'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
@@ -36,6 +37,38 @@ describe('action.yml', () => {
     expect(ACTION.branding?.icon).toBeTruthy()
     expect(ACTION.branding?.color).toBeTruthy()
     expect(ACTION.inputs.size).toBeGreaterThan(0)
+  })
+
+  test('meets what the Marketplace asks before it lists a release', () => {
+    expect(marketplaceProblems(read('action.yml'))).toEqual([])
+    // The release script reads action.yml without a YAML library: it must read what the parser reads.
+    const fields = readMarketplaceFields(read('action.yml'))
+    const parsed = parse(read('action.yml')) as { name: string; description: string; author: string; branding: { icon: string; color: string } }
+    expect(fields).toEqual(
+      expect.objectContaining({
+        name: parsed.name,
+        description: parsed.description,
+        author: parsed.author,
+        'branding.icon': parsed.branding.icon,
+        'branding.color': parsed.branding.color
+      })
+    )
+  })
+})
+
+describe('the Marketplace check refuses', () => {
+  const metadata = read('action.yml')
+  test.each([
+    ['a description of 125 characters', metadata.replace(/^description: .*$/m, `description: '${'x'.repeat(DESCRIPTION_LIMIT)}'`), 'description is 125 characters'],
+    ['no author', metadata.replace(/^author: .*\n/m, ''), 'action.yml has no author'],
+    ['no name', metadata.replace(/^name: .*\n/m, ''), 'action.yml has no name'],
+    ['no branding', metadata.replace(/^branding:\n(?: {2}.*\n)+/m, ''), 'action.yml has no branding: icon']
+  ])('%s', (_, text, expected) => {
+    expect(marketplaceProblems(text).join('\n')).toContain(expected)
+  })
+
+  test('a description of 124 characters passes', () => {
+    expect(marketplaceProblems(metadata.replace(/^description: .*$/m, `description: "${'x'.repeat(DESCRIPTION_LIMIT - 1)}"`))).toEqual([])
   })
 })
 
