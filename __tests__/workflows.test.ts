@@ -1,6 +1,6 @@
 // The workflows cannot run here, so they are checked as GitHub would read them: every file in
-// .github/workflows, action.yml, and every ```yaml block of README.md (each a complete workflow,
-// `on:` included), with GitHub's own parser. A step that uses this action (`uses: ./`, or
+// .github/workflows, action.yml, and every ```yaml block of the documentation (README.md,
+// CONTRIBUTING.md and docs/*.md; each a complete workflow, `on:` included), with GitHub's own parser. A step that uses this action (`uses: ./`, or
 // `<owner>/aep-mysql-connection-action@<ref>`) is checked against action.yml: no unknown input, no
 // required one missing, only outputs action.yml declares. See support/workflow-check.ts.
 
@@ -22,7 +22,15 @@ const WORKFLOWS = readdirSync(join(ROOT, WORKFLOW_DIR))
   .filter((file) => /\.ya?ml$/.test(file))
   .sort()
   .map((file) => `${WORKFLOW_DIR}/${file}`)
-const README_BLOCKS = yamlBlocks(read('README.md'))
+const DOCS = [
+  'README.md',
+  'CONTRIBUTING.md',
+  ...readdirSync(join(ROOT, 'docs'))
+    .filter((file) => file.endsWith('.md'))
+    .sort()
+    .map((file) => `docs/${file}`)
+]
+const DOC_BLOCKS = DOCS.flatMap((file) => yamlBlocks(read(file)).map((block) => [file, block.line, block.content] as const))
 
 /** Fails with every problem on its own line, under the name of what was checked. */
 function expectNoProblems(what: string, problems: string[]): void {
@@ -82,15 +90,16 @@ describe('workflows in .github/workflows', () => {
   })
 })
 
-describe('README.md workflows', () => {
-  test('there are some', () => {
-    expect(README_BLOCKS.length).toBeGreaterThan(0)
+describe('workflows in the documentation', () => {
+  test('there are some, in the README and in docs/', () => {
+    expect(DOC_BLOCKS.filter(([file]) => file === 'README.md').length).toBeGreaterThanOrEqual(5)
+    expect(DOC_BLOCKS.filter(([file]) => file.startsWith('docs/')).length).toBeGreaterThan(0)
   })
 
-  test.each(README_BLOCKS.map((block) => [block.line, block.content] as const))('the ```yaml block at line %i', async (line, content) => {
-    // Pasted by users, so stricter: secrets only from secrets.*.
-    const options: CheckOptions = { thisAction: THIS_ACTION, secretsFromSecrets: true }
-    expectNoProblems(`README.md's block at line ${line}`, await checkWorkflow('README.md', content, ACTION, options, line))
+  test.each(DOC_BLOCKS)('%s: the ```yaml block at line %i', async (file, line, content) => {
+    // Pasted by users, so stricter: secrets only from secrets.*, and values into scripts only through env.
+    const options: CheckOptions = { thisAction: THIS_ACTION, secretsFromSecrets: true, noExpressionsInRun: true }
+    expectNoProblems(`${file}'s block at line ${line}`, await checkWorkflow(file, content, ACTION, options, line))
   })
 })
 
@@ -129,6 +138,12 @@ describe('the check catches', () => {
     const [block = { line: 0, content: '' }] = yamlBlocks(markdown)
     const problems = await checkWorkflow('README.md', block.content, ACTION, { thisAction: THIS_ACTION, secretsFromSecrets: true }, block.line)
     expect(problems).toEqual([expect.stringContaining('README.md (Line: 14, Col: 21): input "password"')])
+  })
+
+  test('an output written into a script in a documented workflow, at its line', async () => {
+    const steps = ours('', '      - run: echo "${{ steps.mysql.outputs.connection-id }}"\n')
+    const problems = await checkWorkflow('README.md', job(steps), ACTION, { thisAction: THIS_ACTION, noExpressionsInRun: true })
+    expect(problems).toEqual([expect.stringContaining('README.md (Line: 11, Col: 14): the run step in job "deploy" writes ${{ }} into its script')])
   })
 
   test('an icon the Marketplace does not offer, and an unknown key in action.yml', () => {
