@@ -103,6 +103,44 @@ describe('workflows in the documentation', () => {
   })
 })
 
+// A job without a limit runs for six hours when something hangs; one without a concurrency group
+// keeps running for pushes that newer ones have replaced.
+describe('every job of every workflow', () => {
+  interface Job {
+    'timeout-minutes'?: number
+    concurrency?: string | { group: string }
+    'runs-on'?: string
+    strategy?: { matrix?: Record<string, unknown> }
+  }
+  const jobs = WORKFLOWS.flatMap((file) => Object.entries((parse(read(file)) as { jobs: Record<string, Job> }).jobs).map(([id, job]) => [file, id, job] as const))
+
+  test.each(jobs)('%s: job %s has a time limit and a concurrency group', (_, id, job) => {
+    expect({ id, timeout: job['timeout-minutes'] }).toEqual({ id, timeout: expect.any(Number) })
+    const group = typeof job.concurrency === 'string' ? job.concurrency : job.concurrency?.group
+    expect({ id, group }).toEqual({ id, group: expect.stringMatching(/\S/) })
+    // A matrix job shares its group across the matrix unless the group names the matrix value.
+    if (job.strategy?.matrix !== undefined) expect(group).toMatch(/\$\{\{\s*matrix\./)
+  })
+
+  test('the self-test runs on Linux, macOS and Windows, its run steps in bash', () => {
+    const ci = parse(read(`${WORKFLOW_DIR}/ci.yml`)) as { jobs: Record<string, Job & { defaults?: { run?: { shell?: string } } }> }
+    const selfTest = ci.jobs['self-test']
+    expect(selfTest?.strategy?.matrix?.os).toEqual(['ubuntu-latest', 'macos-latest', 'windows-latest'])
+    expect(selfTest?.['runs-on']).toBe('${{ matrix.os }}')
+    expect(selfTest?.defaults?.run?.shell).toBe('bash')
+  })
+
+  test('CodeQL scans the JavaScript and TypeScript', () => {
+    const codeql = read(`${WORKFLOW_DIR}/codeql.yml`)
+    expect(codeql).toContain('github/codeql-action/analyze@')
+    expect(codeql).toMatch(/languages:\s*javascript-typescript/)
+  })
+
+  test('CODEOWNERS names an owner for every file', () => {
+    expect(read('.github/CODEOWNERS')).toMatch(/^\*\s+@\S+/m)
+  })
+})
+
 test('.github/dependabot.yml updates npm and the actions the workflows use', () => {
   expect(existsSync(join(ROOT, '.github/dependabot.yml'))).toBe(true)
   const config = parse(read('.github/dependabot.yml')) as { version: number; updates: { 'package-ecosystem': string; directory: string }[] }
