@@ -48,6 +48,17 @@ mkdirSync(out, { recursive: true })
 copyFileSync('src/index.js', out + '/index.js')
 `
 
+const ACTION = `name: 'Demo action'
+description: 'Does one thing well.'
+author: 'Demo authors'
+branding:
+  icon: 'box'
+  color: 'blue'
+runs:
+  using: 'node24'
+  main: 'dist/index.js'
+`
+
 const dirs: string[] = []
 afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true })
@@ -81,6 +92,7 @@ function makeRepo(): string {
     JSON.stringify({ name: 'demo-action', version: '1.0.0', lockfileVersion: 3, packages: { '': { name: 'demo-action', version: '1.0.0' } } }, null, 2) + '\n'
   )
   write(repo, 'build.mjs', BUILD)
+  write(repo, 'action.yml', ACTION)
   write(repo, 'src/index.js', "console.log('v1.0.0')\n")
   write(repo, 'dist/index.js', "console.log('v1.0.0')\n")
   write(repo, 'CHANGELOG.md', CHANGELOG.replace(/## \[Unreleased\][\s\S]*?(?=## \[1\.0\.0\])/, '## [Unreleased]\n\n'))
@@ -192,6 +204,18 @@ describe('refuses, and changes nothing,', () => {
       stdout: '',
       stderr: expect.stringContaining('dist/ is not the build of the committed src/ (dist/index.js differ): run npm run build, commit dist/')
     })
+    expect(state(repo)).toEqual(before)
+  })
+
+  test('an action.yml the Marketplace would refuse', () => {
+    const repo = makeRepo()
+    write(repo, 'action.yml', ACTION.replace('Does one thing well.', 'x'.repeat(130)).replace("author: 'Demo authors'\n", ''))
+    git(repo, 'commit', '-q', '-am', 'A long description')
+    const before = state(repo)
+    const result = release(repo, '1.1.0')
+    expect(result.status).toBe(1)
+    expect(result.stderr).toContain("action.yml's description is 130 characters; the Marketplace takes fewer than 125")
+    expect(result.stderr).toContain('action.yml has no author')
     expect(state(repo)).toEqual(before)
   })
 

@@ -1,6 +1,6 @@
 // The workflows cannot run here, so they are checked as GitHub would read them: every file in
-// .github/workflows, action.yml, and every ```yaml block of README.md (each a complete workflow,
-// `on:` included), with GitHub's own parser. A step that uses this action (`uses: ./`, or
+// .github/workflows, action.yml, and every ```yaml block of the documentation (README.md,
+// CONTRIBUTING.md and docs/*.md; each a complete workflow, `on:` included), with GitHub's own parser. A step that uses this action (`uses: ./`, or
 // `<owner>/aep-mysql-connection-action@<ref>`) is checked against action.yml: no unknown input, no
 // required one missing, only outputs action.yml declares. See support/workflow-check.ts.
 
@@ -8,6 +8,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
+import { DESCRIPTION_LIMIT, marketplaceProblems, readMarketplaceFields } from '../script/action-metadata.mjs'
 import { type CheckOptions, checkWorkflow, readActionMetadata, yamlBlocks } from './support/workflow-check.js'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
@@ -21,7 +22,15 @@ const WORKFLOWS = readdirSync(join(ROOT, WORKFLOW_DIR))
   .filter((file) => /\.ya?ml$/.test(file))
   .sort()
   .map((file) => `${WORKFLOW_DIR}/${file}`)
-const README_BLOCKS = yamlBlocks(read('README.md'))
+const DOCS = [
+  'README.md',
+  'CONTRIBUTING.md',
+  ...readdirSync(join(ROOT, 'docs'))
+    .filter((file) => file.endsWith('.md'))
+    .sort()
+    .map((file) => `docs/${file}`)
+]
+const DOC_BLOCKS = DOCS.flatMap((file) => yamlBlocks(read(file)).map((block) => [file, block.line, block.content] as const))
 
 /** Fails with every problem on its own line, under the name of what was checked. */
 function expectNoProblems(what: string, problems: string[]): void {
@@ -37,6 +46,38 @@ describe('action.yml', () => {
     expect(ACTION.branding?.color).toBeTruthy()
     expect(ACTION.inputs.size).toBeGreaterThan(0)
   })
+
+  test('meets what the Marketplace asks before it lists a release', () => {
+    expect(marketplaceProblems(read('action.yml'))).toEqual([])
+    // The release script reads action.yml without a YAML library: it must read what the parser reads.
+    const fields = readMarketplaceFields(read('action.yml'))
+    const parsed = parse(read('action.yml')) as { name: string; description: string; author: string; branding: { icon: string; color: string } }
+    expect(fields).toEqual(
+      expect.objectContaining({
+        name: parsed.name,
+        description: parsed.description,
+        author: parsed.author,
+        'branding.icon': parsed.branding.icon,
+        'branding.color': parsed.branding.color
+      })
+    )
+  })
+})
+
+describe('the Marketplace check refuses', () => {
+  const metadata = read('action.yml')
+  test.each([
+    ['a description of 125 characters', metadata.replace(/^description: .*$/m, `description: '${'x'.repeat(DESCRIPTION_LIMIT)}'`), 'description is 125 characters'],
+    ['no author', metadata.replace(/^author: .*\n/m, ''), 'action.yml has no author'],
+    ['no name', metadata.replace(/^name: .*\n/m, ''), 'action.yml has no name'],
+    ['no branding', metadata.replace(/^branding:\n(?: {2}.*\n)+/m, ''), 'action.yml has no branding: icon']
+  ])('%s', (_, text, expected) => {
+    expect(marketplaceProblems(text).join('\n')).toContain(expected)
+  })
+
+  test('a description of 124 characters passes', () => {
+    expect(marketplaceProblems(metadata.replace(/^description: .*$/m, `description: "${'x'.repeat(DESCRIPTION_LIMIT - 1)}"`))).toEqual([])
+  })
 })
 
 describe('workflows in .github/workflows', () => {
@@ -49,15 +90,54 @@ describe('workflows in .github/workflows', () => {
   })
 })
 
-describe('README.md workflows', () => {
-  test('there are some', () => {
-    expect(README_BLOCKS.length).toBeGreaterThan(0)
+describe('workflows in the documentation', () => {
+  test('there are some, in the README and in docs/', () => {
+    expect(DOC_BLOCKS.filter(([file]) => file === 'README.md').length).toBeGreaterThanOrEqual(5)
+    expect(DOC_BLOCKS.filter(([file]) => file.startsWith('docs/')).length).toBeGreaterThan(0)
   })
 
-  test.each(README_BLOCKS.map((block) => [block.line, block.content] as const))('the ```yaml block at line %i', async (line, content) => {
-    // Pasted by users, so stricter: secrets only from secrets.*.
-    const options: CheckOptions = { thisAction: THIS_ACTION, secretsFromSecrets: true }
-    expectNoProblems(`README.md's block at line ${line}`, await checkWorkflow('README.md', content, ACTION, options, line))
+  test.each(DOC_BLOCKS)('%s: the ```yaml block at line %i', async (file, line, content) => {
+    // Pasted by users, so stricter: secrets only from secrets.*, and values into scripts only through env.
+    const options: CheckOptions = { thisAction: THIS_ACTION, secretsFromSecrets: true, noExpressionsInRun: true }
+    expectNoProblems(`${file}'s block at line ${line}`, await checkWorkflow(file, content, ACTION, options, line))
+  })
+})
+
+// A job without a limit runs for six hours when something hangs; one without a concurrency group
+// keeps running for pushes that newer ones have replaced.
+describe('every job of every workflow', () => {
+  interface Job {
+    'timeout-minutes'?: number
+    concurrency?: string | { group: string }
+    'runs-on'?: string
+    strategy?: { matrix?: Record<string, unknown> }
+  }
+  const jobs = WORKFLOWS.flatMap((file) => Object.entries((parse(read(file)) as { jobs: Record<string, Job> }).jobs).map(([id, job]) => [file, id, job] as const))
+
+  test.each(jobs)('%s: job %s has a time limit and a concurrency group', (_, id, job) => {
+    expect({ id, timeout: job['timeout-minutes'] }).toEqual({ id, timeout: expect.any(Number) })
+    const group = typeof job.concurrency === 'string' ? job.concurrency : job.concurrency?.group
+    expect({ id, group }).toEqual({ id, group: expect.stringMatching(/\S/) })
+    // A matrix job shares its group across the matrix unless the group names the matrix value.
+    if (job.strategy?.matrix !== undefined) expect(group).toMatch(/\$\{\{\s*matrix\./)
+  })
+
+  test('the self-test runs on Linux, macOS and Windows, its run steps in bash', () => {
+    const ci = parse(read(`${WORKFLOW_DIR}/ci.yml`)) as { jobs: Record<string, Job & { defaults?: { run?: { shell?: string } } }> }
+    const selfTest = ci.jobs['self-test']
+    expect(selfTest?.strategy?.matrix?.os).toEqual(['ubuntu-latest', 'macos-latest', 'windows-latest'])
+    expect(selfTest?.['runs-on']).toBe('${{ matrix.os }}')
+    expect(selfTest?.defaults?.run?.shell).toBe('bash')
+  })
+
+  test('CodeQL scans the JavaScript and TypeScript', () => {
+    const codeql = read(`${WORKFLOW_DIR}/codeql.yml`)
+    expect(codeql).toContain('github/codeql-action/analyze@')
+    expect(codeql).toMatch(/languages:\s*javascript-typescript/)
+  })
+
+  test('CODEOWNERS names an owner for every file', () => {
+    expect(read('.github/CODEOWNERS')).toMatch(/^\*\s+@\S+/m)
   })
 })
 
@@ -96,6 +176,12 @@ describe('the check catches', () => {
     const [block = { line: 0, content: '' }] = yamlBlocks(markdown)
     const problems = await checkWorkflow('README.md', block.content, ACTION, { thisAction: THIS_ACTION, secretsFromSecrets: true }, block.line)
     expect(problems).toEqual([expect.stringContaining('README.md (Line: 14, Col: 21): input "password"')])
+  })
+
+  test('an output written into a script in a documented workflow, at its line', async () => {
+    const steps = ours('', '      - run: echo "${{ steps.mysql.outputs.connection-id }}"\n')
+    const problems = await checkWorkflow('README.md', job(steps), ACTION, { thisAction: THIS_ACTION, noExpressionsInRun: true })
+    expect(problems).toEqual([expect.stringContaining('README.md (Line: 11, Col: 14): the run step in job "deploy" writes ${{ }} into its script')])
   })
 
   test('an icon the Marketplace does not offer, and an unknown key in action.yml', () => {

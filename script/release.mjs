@@ -4,7 +4,8 @@
 //   1. checks: X.Y.Z is a version (MAJOR.MINOR.PATCH) greater than the latest vX.Y.Z tag; the work
 //      tree is clean; dist/ is the build of what is committed (the build script is run into a
 //      temporary directory and compared file by file); CHANGELOG.md has an Unreleased section with
-//      something in it, and no section for X.Y.Z yet;
+//      something in it, and no section for X.Y.Z yet; action.yml has what the Marketplace asks
+//      (name, a description under 125 characters, author, branding);
 //   2. turns "## [Unreleased]" into "## [X.Y.Z] - <today>" under a new, empty Unreleased heading
 //      (and updates the compare links at the end, when there are), sets the version in
 //      package.json and package-lock.json, and commits that as "Release vX.Y.Z";
@@ -18,6 +19,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, w
 import { tmpdir } from 'node:os'
 import { delimiter, join, relative } from 'node:path'
 import { parseArgs } from 'node:util'
+import { marketplaceProblems } from './action-metadata.mjs'
 
 const USAGE = 'Usage: npm run release -- X.Y.Z [--dry-run]'
 const root = process.cwd()
@@ -159,6 +161,11 @@ const changelogPath = join(root, 'CHANGELOG.md')
 if (!existsSync(changelogPath)) fail('there is no CHANGELOG.md.')
 const date = new Date().toISOString().slice(0, 10)
 const changelog = releaseChangelog(readFileSync(changelogPath, 'utf8'), wanted, date)
+
+const actionPath = join(root, 'action.yml')
+if (!existsSync(actionPath)) fail('there is no action.yml.')
+const metadataProblems = marketplaceProblems(readFileSync(actionPath, 'utf8'))
+if (metadataProblems.length > 0) fail(`the Marketplace would not list this release:\n${metadataProblems.join('\n')}`)
 
 checkDist()
 

@@ -25,6 +25,8 @@ export interface CheckOptions {
   thisAction: RegExp
   /** Secret inputs (those whose description says "secrets.*") must be given from secrets.*. */
   secretsFromSecrets?: boolean
+  /** No ${{ }} inside `run:`: values reach a script through env, where the shell cannot read them as code. */
+  noExpressionsInRun?: boolean
 }
 
 const trace = new NoOperationTraceWriter()
@@ -105,6 +107,9 @@ export async function checkWorkflow(name: string, content: string, action: Actio
       }
       if (!checkedOut && run !== undefined && /(^|[\s;&|(`"'])\.\/[\w.-]/.test(textOf(source, run))) {
         at(run, `the run step in job "${jobId}" calls a file of the repository (./…), but no actions/checkout step comes before it.`)
+      }
+      if (options.noExpressionsInRun && run !== undefined && textOf(source, run).includes('${{')) {
+        at(run, `the run step in job "${jobId}" writes \${{ }} into its script: pass the value through env: and use "$NAME" instead.`)
       }
 
       if (uses === undefined || !(uses === './' || options.thisAction.test(uses))) continue
