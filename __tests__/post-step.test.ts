@@ -265,7 +265,9 @@ describe('3 the runner’s files', () => {
       await run(fileIo(inputs()), edges())
 
       expect(lineErrors()).toEqual([])
-      expect(lineWarnings()).toEqual([expect.stringMatching(/^warning: Could not write the job summary \(GITHUB_STEP_SUMMARY\): EISDIR.*\. Check the runner's free disk space and the file's permissions\.$/)])
+      expect(lineWarnings()).toEqual([
+        expect.stringMatching(/^warning: Could not write the job summary \(GITHUB_STEP_SUMMARY\): EISDIR.*\. Check the runner's free disk space and the file's permissions\.$/)
+      ])
       expect(lines.filter((line) => line.startsWith('debug:     at '))).toEqual([])
       expect(platform.connections.size).toBe(1)
     })
@@ -289,7 +291,9 @@ describe('3 the runner’s files', () => {
 
       await run(fileIo(inputs()), edges())
 
-      expect(lineErrors()).toEqual([expect.stringMatching(/^error: Could not write the step's outputs \(GITHUB_OUTPUT\): .*\. Check the runner's free disk space and the file's permissions\.$/)])
+      expect(lineErrors()).toEqual([
+        expect.stringMatching(/^error: Could not write the step's outputs \(GITHUB_OUTPUT\): .*\. Check the runner's free disk space and the file's permissions\.$/)
+      ])
       expect(lines.filter((line) => line.startsWith('debug:     at '))).toEqual([])
     })
 

@@ -110,26 +110,37 @@ async function createOnce(settings: UpsertSettings, draft: CreateDraft, platform
   }
 }
 
+/** Looks for the connection carrying this run's token before the create is sent again. */
+function settle(settings: UpsertSettings, draft: CreateDraft, unknown: OutcomeUnknownError, used: number, { flow, http }: Platform): Promise<Connection | 'no time' | undefined> {
+  return lookAgain(
+    http,
+    async () => (await flow.findByName(settings.name)).find((connection) => connection.description.includes(draft.token)),
+    (look) => `Creating the connection: ${unknown.reason}, attempt ${used}/${settings.maxAttempts}; ${look === 1 ? 'checking whether it took effect' : 'checking again'}`,
+    unknown.retryAfterMs
+  )
+}
+
 /**
- * Looks for the connection carrying this run's token, with growing waits, until found or
- * SETTLE_MS have passed; 'no time' when the deadline comes before the next look.
+ * Looks for what a create of unknown outcome may have made, with growing waits (the first
+ * `firstWaitMs`, or FIRST_LOOK_MS), until `look` finds it or SETTLE_MS have passed; 'no time'
+ * when the deadline comes before the next look. A gateway may give up on a create, or the job
+ * be cancelled, seconds before the create commits: main looks before sending it again, and the
+ * post step before it says there was nothing to delete.
  */
-async function settle(
-  settings: UpsertSettings,
-  draft: CreateDraft,
-  unknown: OutcomeUnknownError,
-  used: number,
-  { flow, http }: Platform
-): Promise<Connection | 'no time' | undefined> {
+export async function lookAgain<T>(
+  http: Pick<Http, 'now' | 'fits' | 'wait'>,
+  look: () => Promise<T | undefined>,
+  line: (look: number) => string,
+  firstWaitMs = FIRST_LOOK_MS
+): Promise<T | 'no time' | undefined> {
   const started = http.now()
-  let wait = unknown.retryAfterMs ?? FIRST_LOOK_MS
-  for (let look = 1; ; look++) {
+  let wait = firstWaitMs
+  for (let n = 1; ; n++) {
     if (!http.fits(wait)) return 'no time'
-    const next = look === 1 ? 'checking whether it took effect' : 'checking again'
-    await http.wait(wait, `Creating the connection: ${unknown.reason}, attempt ${used}/${settings.maxAttempts}; ${next}`)
-    const ours = (await flow.findByName(settings.name)).find((connection) => connection.description.includes(draft.token))
+    await http.wait(wait, line(n))
+    const found = await look()
     const left = SETTLE_MS - (http.now() - started)
-    if (ours || left <= 0) return ours
+    if (found !== undefined || left <= 0) return found
     wait = Math.min(wait * 2, left)
   }
 }

@@ -11,7 +11,7 @@ import { type DeleteSettings, type Settings, type UpsertSettings, readSettings }
 import { type Io, redactingLog } from './io.js'
 import { planDelete, planUpsert } from './plan.js'
 import { preflight } from './preflight-step.js'
-import { cleanUp, saveBeforeCreate, saveCreated, savedState } from './post.js'
+import { cleanUp, isPostStep, saveBeforeCreate, saveCreated, savedState, startMain } from './post.js'
 import { reportDryRun, reportFailure, reportPlan, reportResult, setOutput, summariseFailure, writeSummary } from './report.js'
 import { runnerIo } from './runner.js'
 import { Redactor, weakSecretWarning } from './secrets.js'
@@ -23,15 +23,15 @@ const SECRET_INPUTS = ['password', 'client-secret', 'access-token', 'connection-
 export async function run(io: Io = runnerIo(), edges: Pick<Step, 'clock' | 'openTransport'> = { clock: sleepingClock(), openTransport: runnerTransport }): Promise<void> {
   const redactor = new Redactor()
   const step: Step = { io, log: redactingLog(io, (text) => redactor.redact(text)), redactor, ...edges }
-  if (io.state('isPost') === 'true') {
+  if (isPostStep(io)) {
     const saved = savedState(io)
     if (!saved) return
     maskSecretInputs(step)
     return cleanUp(saved, step)
   }
   maskSecretInputs(step)
-  io.saveState('isPost', 'true')
   try {
+    startMain(io)
     await runMain(step)
   } catch (error) {
     reportFailure(error, undefined, step)
@@ -84,7 +84,7 @@ async function runUpsert(settings: UpsertSettings, step: Step, deadline: number)
 async function applyUpsert(settings: UpsertSettings, session: Session, step: Step): Promise<void> {
   const { io, log } = step
   const beforeCreate = (create: CreateDraft): void => {
-    if (settings.cleanup && !step.redactor.touches(create.name)) saveBeforeCreate(io, create)
+    if (settings.cleanup) saveBeforeCreate(io, create, (value) => !step.redactor.touches(value))
   }
   const result = await upsert(settings, draftSource(settings, io.env, session.flow, settings.authType === 'basic'), { ...session, log }, beforeCreate)
   // Saved before anything else can fail, so the post step still removes what this step made.
