@@ -11,7 +11,7 @@ import type { Io } from '../src/io.js'
 import { run } from '../src/main.js'
 import { runnerIo } from '../src/runner.js'
 import { runnerTransport } from '../src/transport.js'
-import { type FakePlatform, startFakePlatform } from './support/fake-platform.mjs'
+import { type FakePlatform, flowErrorBody, startFakePlatform } from './support/fake-platform.mjs'
 import { parseCommandFile } from './support/run-action.mjs'
 import { FLOW_BASE, platformInputs } from './support/scenario.mjs'
 
@@ -111,6 +111,23 @@ describe('1 a create committed after the step ended is still found and deleted',
     expect(waits).toEqual([1000, 2000])
     expect(post.lines).toContainEqual(expect.stringMatching(/^Cleanup: no connection carries \[run-token [0-9a-f-]{36}\] yet; looking again in 1\.0 s$/))
     expect(warnings(post)).toEqual([])
+  })
+
+  test('a create Platform refused outright: main forgets it, and the post step neither looks nor waits', async () => {
+    const step = { cleanup: 'true' }
+    platform.inject({ method: 'POST', path: CONNECTIONS, status: 400, body: flowErrorBody('1302-400', 'Invalid request') })
+    const main = runnerStep(inputs(step))
+    await run(main.io, edges())
+    expect(errors(main)).toEqual([expect.stringContaining('FLOW-1302-400')])
+    platform.requests.length = 0
+
+    const waits: number[] = []
+    const post = runnerStep(inputs(step), {}, main.saved)
+    await run(post.io, edges(countingClock((ms) => waits.push(ms))))
+
+    expect(main.saved).toMatchObject({ 'cleanup-name': '', 'cleanup-run-token': '' })
+    expect(platform.requests).toEqual([])
+    expect(waits).toEqual([])
   })
 
   test('post looks within its own budget only: the deadline ends the waits with a warning naming the connection', async () => {

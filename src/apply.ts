@@ -26,8 +26,16 @@ export interface Deleted {
   id: string
 }
 
-/** `beforeCreate` learns the create's body (and its run token) before it is sent: the post step may have to find it. */
-export async function upsert(settings: UpsertSettings, draft: DraftSource, platform: Platform, beforeCreate: (create: CreateDraft) => void): Promise<Upserted> {
+/**
+ * What the post step must learn of a create: its body (and run token) before it is sent, as it
+ * may have to find it, and that Platform refused it outright, when there is nothing to find.
+ */
+export interface CreateWatch {
+  sending(create: CreateDraft): void
+  refused(): void
+}
+
+export async function upsert(settings: UpsertSettings, draft: DraftSource, platform: Platform, watch: CreateWatch): Promise<Upserted> {
   const { flow, log } = platform
   const decision = await decideUpsert(settings, { flow, log })
   switch (decision.action) {
@@ -43,8 +51,8 @@ export async function upsert(settings: UpsertSettings, draft: DraftSource, platf
     }
     case 'create': {
       const create = withRunToken(await draft())
-      beforeCreate(create)
-      const written = await explained(createOnce(settings, create, platform), settings, flow)
+      watch.sending(create)
+      const written = await explained(createOnce(settings, create, platform, watch), settings, flow)
       log.info(`Created connection ${written.id}.`)
       return { ...written, outcome: 'created' }
     }
@@ -83,7 +91,7 @@ const FIRST_LOOK_MS = 1_000
  * Retry-After asks), until it is found and adopted or SETTLE_MS have passed; only then is the
  * create sent again. The creates share max-attempts.
  */
-async function createOnce(settings: UpsertSettings, draft: CreateDraft, platform: Platform): Promise<Written> {
+async function createOnce(settings: UpsertSettings, draft: CreateDraft, platform: Platform, watch: CreateWatch): Promise<Written> {
   const { flow, log } = platform
   let used = 0
   for (;;) {
@@ -91,7 +99,11 @@ async function createOnce(settings: UpsertSettings, draft: CreateDraft, platform
     try {
       return await flow.create(draft, settings.maxAttempts - used)
     } catch (error) {
-      if (!(error instanceof OutcomeUnknownError)) throw error
+      if (!(error instanceof OutcomeUnknownError)) {
+        // Refused before any answer was lost: Platform made nothing.
+        if (used === 0 && error instanceof RefusedError) watch.refused()
+        throw error
+      }
       unknown = error
     }
     used += unknown.attempts

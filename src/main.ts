@@ -2,8 +2,8 @@
 // update, reuse or delete the connection (or describe the requests, or plan), verify it, and
 // hand its id to the rest of the workflow.
 
-import { deleteConnection, upsert } from './apply.js'
-import { type CreateDraft, draftFor, draftSource, withRunToken } from './draft.js'
+import { type CreateWatch, deleteConnection, upsert } from './apply.js'
+import { draftFor, draftSource, withRunToken } from './draft.js'
 import { describeDelete, describeUpsert } from './dry-run.js'
 import { describeError } from './errors.js'
 import { sleepingClock } from './http.js'
@@ -11,7 +11,7 @@ import { type DeleteSettings, type Settings, type UpsertSettings, readSettings }
 import { type Io, redactingLog } from './io.js'
 import { planDelete, planUpsert } from './plan.js'
 import { preflight } from './preflight-step.js'
-import { cleanUp, isPostStep, saveBeforeCreate, saveCreated, savedState, startMain } from './post.js'
+import { cleanUp, forgetCreate, isPostStep, saveBeforeCreate, saveCreated, savedState, startMain } from './post.js'
 import { reportDryRun, reportFailure, reportPlan, reportResult, setOutput, summariseFailure, writeSummary } from './report.js'
 import { runnerIo } from './runner.js'
 import { Redactor, weakSecretWarning } from './secrets.js'
@@ -83,10 +83,15 @@ async function runUpsert(settings: UpsertSettings, step: Step, deadline: number)
 
 async function applyUpsert(settings: UpsertSettings, session: Session, step: Step): Promise<void> {
   const { io, log } = step
-  const beforeCreate = (create: CreateDraft): void => {
-    if (settings.cleanup) saveBeforeCreate(io, create, (value) => !step.redactor.touches(value))
+  const watch: CreateWatch = {
+    sending: (create) => {
+      if (settings.cleanup) saveBeforeCreate(io, create, (value) => !step.redactor.touches(value))
+    },
+    refused: () => {
+      if (settings.cleanup) forgetCreate(io)
+    }
   }
-  const result = await upsert(settings, draftSource(settings, io.env, session.flow, settings.authType === 'basic'), { ...session, log }, beforeCreate)
+  const result = await upsert(settings, draftSource(settings, io.env, session.flow, settings.authType === 'basic'), { ...session, log }, watch)
   // Saved before anything else can fail, so the post step still removes what this step made.
   // Not an id holding a masked secret: the state file must not hold one either (post finds it by its token then).
   if (settings.cleanup && result.outcome === 'created' && !step.redactor.touches(result.id)) saveCreated(io, result.id)

@@ -61,6 +61,12 @@ export function saveBeforeCreate(io: Io, create: CreateDraft, shown: (value: str
   if (shown(create.token)) io.saveState(STATE.token, create.token)
 }
 
+/** Platform refused the create outright: nothing for the post step to look for. */
+export function forgetCreate(io: Io): void {
+  io.saveState(STATE.name, '')
+  io.saveState(STATE.token, '')
+}
+
 export function saveCreated(io: Io, id: string): void {
   io.saveState(STATE.id, id)
 }
