@@ -181,47 +181,57 @@ describe('2 the post step trusts only what its own main step saved', () => {
     expect(main.saved).toMatchObject({ 'cleanup-connection-id': '', 'cleanup-name': '', 'cleanup-run-token': '' })
   })
 
-  test('a saved id that is not this run’s (no run token in its description) is left alone; ours is deleted', async () => {
+  test('the connection main made, whose description another job has since rewritten: read first, then left alone with a warning', async () => {
     const step = { cleanup: 'true' }
     const main = runnerStep(inputs(step))
     await run(main.io, edges())
-    const ours = main.outputs['connection-id']!
-    const victim = platform.addConnection({ name: 'Billing DB', description: 'production' })
+    const id = main.outputs['connection-id']!
+    platform.connections.get(id)!.description = 'Managed by another job (if-exists: update)'
     platform.requests.length = 0
 
-    const post = runnerStep(inputs(step), {}, { ...main.saved, 'cleanup-connection-id': victim.id })
+    const post = runnerStep(inputs(step), {}, main.saved)
     await run(post.io, edges())
 
-    expect(deletes()).toEqual([`/connections/${ours}`])
-    expect(platform.connections.has(victim.id)).toBe(true)
+    expect(platform.requests.map((request) => `${request.method} ${request.path.replace(FLOW_BASE, '')}`)).toContain(`GET /connections/${id}`)
+    expect(deletes()).toEqual([])
+    expect(warnings(post)).toEqual([expect.stringContaining(`Cleanup left connection ${id} alone: its description does not carry this run's token`)])
   })
 
-  test('a saved id alone, of a connection without this run’s token: read first, then left alone with a warning', async () => {
-    const step = { cleanup: 'true' }
-    const main = runnerStep(inputs(step))
-    await run(main.io, edges())
-    const victim = platform.addConnection({ name: 'Billing DB', description: 'production' })
-    platform.requests.length = 0
+  describe('values changed under main’s seal, as a runner that applied the environment last would pass them', () => {
+    test.each<[string, (victim: { id: string; name: string }) => Record<string, string>]>([
+      ['the id "."', () => ({ 'cleanup-connection-id': '.' })],
+      ['the id ".."', () => ({ 'cleanup-connection-id': '..' })],
+      ['the id "a/b"', () => ({ 'cleanup-connection-id': 'a/b' })],
+      ['another connection’s id, name and token', forged]
+    ])('%s: nothing is deleted, and a warning says why', async (_, change) => {
+      const step = { cleanup: 'true' }
+      const victim = platform.addConnection({ name: 'Billing DB', description: 'production [run-token forged]' })
+      const main = runnerStep(inputs(step))
+      await run(main.io, edges())
+      platform.requests.length = 0
 
-    const post = runnerStep(inputs(step), {}, { ...main.saved, 'cleanup-connection-id': victim.id, 'cleanup-name': '' })
-    await run(post.io, edges())
+      const post = runnerStep(inputs(step), {}, { ...main.saved, ...change(victim) })
+      await run(post.io, edges())
 
-    expect(platform.requests.map((request) => `${request.method} ${request.path.replace(FLOW_BASE, '')}`)).toContain(`GET /connections/${victim.id}`)
-    expect(deletes()).toEqual([])
-    expect(warnings(post)).toEqual([expect.stringContaining(`Cleanup left connection ${victim.id} alone: its description does not carry this run's token`)])
-  })
+      expect(deletes()).toEqual([])
+      expect(platform.connections.has(victim.id)).toBe(true)
+      expect(warnings(post)).toEqual([
+        expect.stringMatching(/^warning: Cleanup could not delete what this run created: the saved state is not what main saved .* Delete it in Platform by hand\.$/)
+      ])
+    })
 
-  test.each(['.', '..', 'a/b', ' '])('a saved id %j is refused: no DELETE is sent', async (id) => {
-    const step = { cleanup: 'true' }
-    const main = runnerStep(inputs(step))
-    await run(main.io, edges())
-    platform.requests.length = 0
+    test('the seal is keyed with the credential input: a post step given another one deletes nothing', async () => {
+      const step = { cleanup: 'true' }
+      const main = runnerStep(inputs(step))
+      await run(main.io, edges())
 
-    const post = runnerStep(inputs(step), {}, { ...main.saved, 'cleanup-connection-id': id })
-    await run(post.io, edges())
+      const post = runnerStep(inputs({ ...step, 'client-secret': 'another-client-secret-16' }), {}, main.saved)
+      await run(post.io, edges())
 
-    expect(deletes()).toEqual([])
-    expect(warnings(post)).toEqual([expect.stringContaining('not a plain id')])
+      expect(deletes()).toEqual([])
+      expect(platform.connections.size).toBe(1)
+      expect(warnings(post)).toEqual([expect.stringContaining('the saved state is not what main saved')])
+    })
   })
 })
 

@@ -11,7 +11,7 @@ import { type DeleteSettings, type Settings, type UpsertSettings, readSettings }
 import { type Io, redactingLog } from './io.js'
 import { planDelete, planUpsert } from './plan.js'
 import { preflight } from './preflight-step.js'
-import { cleanUp, forgetCreate, isPostStep, saveBeforeCreate, saveCreated, savedState, startMain } from './post.js'
+import { CleanupRecord, cleanUp, isPostStep, savedState, startMain } from './post.js'
 import { reportDryRun, reportFailure, reportPlan, reportResult, setOutput, summariseFailure, writeSummary } from './report.js'
 import { runnerIo } from './runner.js'
 import { Redactor, weakSecretWarning } from './secrets.js'
@@ -83,18 +83,12 @@ async function runUpsert(settings: UpsertSettings, step: Step, deadline: number)
 
 async function applyUpsert(settings: UpsertSettings, session: Session, step: Step): Promise<void> {
   const { io, log } = step
-  const watch: CreateWatch = {
-    sending: (create) => {
-      if (settings.cleanup) saveBeforeCreate(io, create, (value) => !step.redactor.touches(value))
-    },
-    refused: () => {
-      if (settings.cleanup) forgetCreate(io)
-    }
-  }
+  // Not a value holding a masked secret: the state file must not hold one either (post finds the connection by its token then).
+  const cleanup = settings.cleanup ? new CleanupRecord(io, (value) => !step.redactor.touches(value)) : undefined
+  const watch: CreateWatch = { sending: (create) => cleanup?.sending(create), refused: () => cleanup?.refused() }
   const result = await upsert(settings, draftSource(settings, io.env, session.flow, settings.authType === 'basic'), { ...session, log }, watch)
   // Saved before anything else can fail, so the post step still removes what this step made.
-  // Not an id holding a masked secret: the state file must not hold one either (post finds it by its token then).
-  if (settings.cleanup && result.outcome === 'created' && !step.redactor.touches(result.id)) saveCreated(io, result.id)
+  if (result.outcome === 'created') cleanup?.created(result.id)
   reportResult(result, step)
   if (!settings.verify) return writeSummary(settings, result, step)
   let tables: number

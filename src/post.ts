@@ -5,6 +5,7 @@
 // environment (STATE_* variables), so a key main always saves, empty when unused, is one that a
 // later step's GITHUB_ENV cannot set for the post step.
 
+import { createHmac, timingSafeEqual } from 'node:crypto'
 import { lookAgain } from './apply.js'
 import type { CreateDraft } from './draft.js'
 import { ActionError, describeError } from './errors.js'
@@ -18,7 +19,7 @@ import { redactedTable, summarise } from './report.js'
 import { subjectOf } from './summary.js'
 
 /** The state names the main step saves for the post step. */
-const STATE = { isPost: 'isPost', id: 'cleanup-connection-id', name: 'cleanup-name', token: 'cleanup-run-token' } as const
+const STATE = { isPost: 'isPost', id: 'cleanup-connection-id', name: 'cleanup-name', token: 'cleanup-run-token', seal: 'cleanup-seal' } as const
 
 /**
  * What main saves as the post marker. Main sees only its environment, where another action's
@@ -27,16 +28,6 @@ const STATE = { isPost: 'isPost', id: 'cleanup-connection-id', name: 'cleanup-na
  */
 function postMarker(env: Io['env']): string {
   return `post of ${env.GITHUB_ACTION ?? ''} in job ${env.GITHUB_JOB ?? ''} of run ${env.GITHUB_RUN_ID ?? ''}.${env.GITHUB_RUN_ATTEMPT ?? ''}`
-}
-
-/**
- * Main's first act: the post marker, and every key the post step reads, empty until a create
- * fills it in. Should this fail, main stops before anything else: the post step must never find
- * a connection this step made without the state to clean it up.
- */
-export function startMain(io: Io): void {
-  io.saveState(STATE.isPost, postMarker(io.env))
-  for (const key of [STATE.id, STATE.name, STATE.token]) io.saveState(key, '')
 }
 
 /** Read only from what main saved (see postMarker). */
@@ -55,26 +46,82 @@ export interface Saved {
   token: string
 }
 
-/** `shown`: whether a value may be written down; one that holds a masked secret is not. */
-export function saveBeforeCreate(io: Io, create: CreateDraft, shown: (value: string) => boolean): void {
-  if (shown(create.name)) io.saveState(STATE.name, create.name)
-  if (shown(create.token)) io.saveState(STATE.token, create.token)
+const NOTHING: Saved = { id: '', name: '', token: '' }
+
+/**
+ * The second line behind the runner's order: an HMAC over the marker and the saved values, keyed
+ * with the credential input both steps receive as given, which a later step that writes
+ * GITHUB_ENV does not hold. Should the runner ever apply the environment last, forged values
+ * would not match it.
+ */
+function seal(io: Io, saved: Saved): string {
+  const key = io.input('client-secret') || io.input('access-token')
+  return createHmac('sha256', key)
+    .update(JSON.stringify([postMarker(io.env), saved.id, saved.name, saved.token]))
+    .digest('base64url')
 }
 
-/** Platform refused the create outright: nothing for the post step to look for. */
-export function forgetCreate(io: Io): void {
-  io.saveState(STATE.name, '')
-  io.saveState(STATE.token, '')
+/** Every key the post step reads, every time, with their seal: none is left for a later step to set. */
+function saveAll(io: Io, saved: Saved): void {
+  io.saveState(STATE.id, saved.id)
+  io.saveState(STATE.name, saved.name)
+  io.saveState(STATE.token, saved.token)
+  io.saveState(STATE.seal, seal(io, saved))
 }
 
-export function saveCreated(io: Io, id: string): void {
-  io.saveState(STATE.id, id)
+/**
+ * Main's first act: the post marker, and every key the post step reads, empty until a create
+ * fills it in. Should this fail, main stops before anything else: the post step must never find
+ * a connection this step made without the state to clean it up.
+ */
+export function startMain(io: Io): void {
+  io.saveState(STATE.isPost, postMarker(io.env))
+  saveAll(io, NOTHING)
 }
 
-/** What the main step saved; undefined when it created nothing to clean up. */
-export function savedState(io: Io): Saved | undefined {
+/**
+ * What main has saved for the post step since startMain, as a create goes. `shown`: whether a
+ * value may be written down; one that holds a masked secret is not.
+ */
+export class CleanupRecord {
+  private saved = NOTHING
+
+  constructor(
+    private readonly io: Io,
+    private readonly shown: (value: string) => boolean
+  ) {}
+
+  /** Before the create is sent. */
+  sending(create: CreateDraft): void {
+    this.save({ ...this.saved, name: this.kept(create.name), token: this.kept(create.token) })
+  }
+
+  /** Platform refused the create outright: nothing for the post step to look for. */
+  refused(): void {
+    this.save(NOTHING)
+  }
+
+  created(id: string): void {
+    this.save({ ...this.saved, id: this.kept(id) })
+  }
+
+  private kept(value: string): string {
+    return this.shown(value) ? value : ''
+  }
+
+  private save(saved: Saved): void {
+    saveAll(this.io, saved)
+    this.saved = saved
+  }
+}
+
+/** What the main step saved: undefined when it created nothing to clean up, 'unsealed' when it is not what main saved. */
+export function savedState(io: Io): Saved | 'unsealed' | undefined {
   const saved = { id: io.state(STATE.id), name: io.state(STATE.name), token: io.state(STATE.token) }
-  return saved.id !== '' || (saved.name !== '' && saved.token !== '') ? saved : undefined
+  if (saved.id === '' && (saved.name === '' || saved.token === '')) return undefined
+  const expected = Buffer.from(seal(io, saved))
+  const found = Buffer.from(io.state(STATE.seal))
+  return found.length === expected.length && timingSafeEqual(found, expected) ? saved : 'unsealed'
 }
 
 /** Whether these settings are ones main saves state for: an applied upsert with cleanup on. */
@@ -86,9 +133,9 @@ type Outcome = 'deleted' | 'absent' | 'not ours'
 
 const RESULTS: Record<Outcome, string> = { deleted: 'deleted', absent: 'already gone', 'not ours': 'left alone: this run did not make it' }
 
-export async function cleanUp(saved: Saved, step: Step): Promise<void> {
+export async function cleanUp(saved: Saved | 'unsealed', step: Step): Promise<void> {
   const { io, log, clock } = step
-  const what = saved.id !== '' ? `connection ${saved.id}` : `the connection named "${saved.name}" that carries ${saved.token}`
+  const what = saved === 'unsealed' ? 'what this run created' : saved.id !== '' ? `connection ${saved.id}` : `the connection named "${saved.name}" that carries ${saved.token}`
   let settings: Settings | undefined
   let result: string
   try {
@@ -97,6 +144,11 @@ export async function cleanUp(saved: Saved, step: Step): Promise<void> {
     // Main saved state for these inputs only; inputs that say otherwise now leave everything alone.
     if (!cleansUp(settings)) return
     maskSettingsSecrets(settings, step)
+    if (saved === 'unsealed') {
+      throw new ActionError(
+        "the saved state is not what main saved (a later step changed it, or the client-secret or access-token input differs from main's), so nothing was deleted."
+      )
+    }
     const outcome = await inSession(settings, step, clock.now() + settings.timeoutSeconds * 1000, ({ flow, http }) => removeSaved(saved, flow, http))
     result = RESULTS[outcome]
     if (outcome === 'not ours') log.warning(`Cleanup left ${what} alone: its description does not carry this run's token ${saved.token}, so this run did not make it.`)
@@ -105,7 +157,8 @@ export async function cleanUp(saved: Saved, step: Step): Promise<void> {
     result = `Cleanup could not delete ${what}: ${describeError(error, log.debug)} Delete it in Platform by hand.`
     log.warning(result)
   }
-  const connection: [string, string] = saved.id !== '' ? ['Connection id', saved.id] : ['Connection', `named "${saved.name}", carrying ${saved.token}`]
+  const connection: [string, string] =
+    saved === 'unsealed' ? ['Connection', 'unknown'] : saved.id !== '' ? ['Connection id', saved.id] : ['Connection', `named "${saved.name}", carrying ${saved.token}`]
   summarise(redactedTable(`Cleanup of ${subjectOf(settings)}`, [connection, ['Cleanup', result]], step), step)
 }
 
