@@ -81,9 +81,10 @@ async function explained<T>(write: Promise<T>, settings: UpsertSettings, flow: F
   }
 }
 
-/** How long a create of unknown outcome is looked for before it is sent again: a gateway may answer 5xx while the create commits a few seconds later. */
+/** How long a create of unknown outcome is looked for, before it is sent again and by the post step: a gateway may answer 5xx while the create commits a few seconds later. */
 const SETTLE_MS = 8_000
 const FIRST_LOOK_MS = 1_000
+const MAX_LOOKS = 10
 
 /**
  * Creates the connection exactly once. A create whose answer was lost may still have happened:
@@ -147,7 +148,8 @@ export async function lookAgain<T>(
 ): Promise<T | 'no time' | undefined> {
   const started = http.now()
   let wait = firstWaitMs
-  for (let n = 1; ; n++) {
+  // MAX_LOOKS only bounds a clock that stands still or a Retry-After of 0; time ends the looks first.
+  for (let n = 1; n <= MAX_LOOKS; n++) {
     if (!http.fits(wait)) return 'no time'
     await http.wait(wait, line(n))
     const found = await look()
@@ -155,6 +157,7 @@ export async function lookAgain<T>(
     if (found !== undefined || left <= 0) return found
     wait = Math.min(wait * 2, left)
   }
+  return undefined
 }
 
 /** The end of a create whose outcome stayed unknown: say so, and how to find the connection. */

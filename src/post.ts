@@ -179,7 +179,7 @@ async function removeSaved(saved: Saved, flow: FlowService, http: Http): Promise
     return ours.length > 0 ? ours : undefined
   }
   let ours = await namesakes()
-  if (!ours && saved.id === '' && saved.name !== '') {
+  if (!ours && saved.id === '') {
     const later = await lookAgain(http, namesakes, (look) => `Cleanup: no connection carries ${saved.token} ${look === 1 ? 'yet' : 'so far'}; looking again`)
     if (later === 'no time') throw new ActionError(`no connection carried ${saved.token} yet, and the deadline (timeout-seconds) leaves no time to look again.`)
     ours = later
