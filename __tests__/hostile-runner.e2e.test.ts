@@ -40,13 +40,13 @@ interface StepOptions {
   forged?: Record<string, string>
   /** Runner files that cannot be written: a folder stands where the file should be. */
   unwritable?: Array<'GITHUB_OUTPUT' | 'GITHUB_STATE' | 'GITHUB_STEP_SUMMARY'>
-  /** Sends SIGINT, as a cancelled job does, once this holds. */
+  /** Sends `signal` (default SIGINT), as a cancelled job does, once this holds. */
   cancelWhen?: () => boolean
+  signal?: NodeJS.Signals
 }
 
 interface Step {
   code: number | null
-  signal: NodeJS.Signals | null
   stdout: string
   stderr: string
   state: Record<string, string>
@@ -54,7 +54,7 @@ interface Step {
   warnings: string[]
 }
 
-async function runnerStep(overrides: Record<string, string>, { state = {}, forged = {}, unwritable = [], cancelWhen }: StepOptions = {}): Promise<Step> {
+async function runnerStep(overrides: Record<string, string>, { state = {}, forged = {}, unwritable = [], cancelWhen, signal = 'SIGINT' }: StepOptions = {}): Promise<Step> {
   const dir = mkdtempSync(join(tmpdir(), 'runner-step-'))
   try {
     const env = runnerEnv(dir, inputs(overrides))
@@ -68,9 +68,14 @@ async function runnerStep(overrides: Record<string, string>, { state = {}, forge
     let stderr = ''
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-    const cancel = cancelWhen && setInterval(() => cancelWhen() && child.kill('SIGINT'), 10)
+    // Once, as the runner does; SIGTERM would follow only 7.5 s later.
+    const cancel = setInterval(() => {
+      if (!cancelWhen?.()) return
+      child.kill(signal)
+      clearInterval(cancel)
+    }, 10)
     const kill = setTimeout(() => child.kill('SIGKILL'), 20_000)
-    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('close', (...ended) => resolve(ended)))
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
     clearInterval(cancel)
     clearTimeout(kill)
     const leaks = findLeaks(`${stdout}\n${stderr}`, [PASSWORD, CLIENT_SECRET, platform.accessToken])
@@ -78,7 +83,6 @@ async function runnerStep(overrides: Record<string, string>, { state = {}, forge
     const lines = (command: string) => stdout.split('\n').flatMap((line) => (line.startsWith(`::${command}::`) ? [line.slice(command.length + 4)] : []))
     return {
       code,
-      signal,
       stdout,
       stderr,
       state: unwritable.includes('GITHUB_STATE') ? {} : parseCommandFile(readFileSync(env.GITHUB_STATE!, 'utf8')),
@@ -102,7 +106,11 @@ describe('1 a cancelled job leaves no orphan', () => {
     const post = await runnerStep(step, { state: main.state })
     const committed = await late.committed
 
-    expect(main.signal ?? main.code).toBeTruthy()
+    // One line on what may be left, and the process ends at once, failed.
+    expect(main.code).toBe(1)
+    expect(main.errors).toEqual([
+      `The job was cancelled (SIGINT) while the connection was being created: "${NAME}" may exist, with ${main.state['cleanup-run-token']} in its description; the post step looks for it and deletes it (cleanup: true).`
+    ])
     // Saved before the create went out, so a signal at any moment finds it on disk.
     expect(main.state['cleanup-run-token']).toMatch(/^\[run-token [0-9a-f-]{36}\]$/)
     expect(committed.description).toContain(main.state['cleanup-run-token'])
@@ -111,6 +119,19 @@ describe('1 a cancelled job leaves no orphan', () => {
     expect(platform.connections.has(committed.id)).toBe(false)
     expect(calls().filter((call) => call === 'POST /connections')).toHaveLength(1)
   }, 30_000)
+
+  test('SIGTERM while the create is in flight, cleanup off: the line says where to look', async () => {
+    platform.inject({ method: 'POST', path: CONNECTIONS, action: 'hang' })
+
+    const main = await runnerStep({}, { cancelWhen: () => calls().includes('POST /connections'), signal: 'SIGTERM' })
+
+    expect(main.code).toBe(1)
+    expect(main.errors).toEqual([
+      expect.stringMatching(
+        /^The job was cancelled \(SIGTERM\) while the connection was being created: "Orders DB" may exist, with \[run-token [0-9a-f-]{36}\] in its description; look for it in Platform before running the step again\.$/
+      )
+    ])
+  })
 })
 
 describe('2 state a later step forged through GITHUB_ENV', () => {

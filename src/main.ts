@@ -2,8 +2,9 @@
 // update, reuse or delete the connection (or describe the requests, or plan), verify it, and
 // hand its id to the rest of the workflow.
 
-import { type CreateWatch, deleteConnection, upsert } from './apply.js'
-import { draftFor, draftSource, withRunToken } from './draft.js'
+import { type CreateWatch, type Upserted, deleteConnection, upsert } from './apply.js'
+import { onSignal } from './cancel.js'
+import { type CreateDraft, draftFor, draftSource, withRunToken } from './draft.js'
 import { describeDelete, describeUpsert } from './dry-run.js'
 import { describeError } from './errors.js'
 import { sleepingClock } from './http.js'
@@ -20,7 +21,10 @@ import { runnerTransport } from './transport.js'
 
 const SECRET_INPUTS = ['password', 'client-secret', 'access-token', 'connection-string']
 
-export async function run(io: Io = runnerIo(), edges: Pick<Step, 'clock' | 'openTransport'> = { clock: sleepingClock(), openTransport: runnerTransport }): Promise<void> {
+export async function run(
+  io: Io = runnerIo(),
+  edges: Pick<Step, 'clock' | 'openTransport' | 'onCancel'> = { clock: sleepingClock(), openTransport: runnerTransport, onCancel: onSignal }
+): Promise<void> {
   const redactor = new Redactor()
   const step: Step = { io, log: redactingLog(io, (text) => redactor.redact(text)), redactor, ...edges }
   if (isPostStep(io)) {
@@ -85,8 +89,20 @@ async function applyUpsert(settings: UpsertSettings, session: Session, step: Ste
   const { io, log } = step
   // Not a value holding a masked secret: the state file must not hold one either (post finds the connection by its token then).
   const cleanup = settings.cleanup ? new CleanupRecord(io, (value) => !step.redactor.touches(value)) : undefined
-  const watch: CreateWatch = { sending: (create) => cleanup?.sending(create), refused: () => cleanup?.refused() }
-  const result = await upsert(settings, draftSource(settings, io.env, session.flow, settings.authType === 'basic'), { ...session, log }, watch)
+  let inFlight: (() => void) | undefined
+  const watch: CreateWatch = {
+    sending: (create) => {
+      cleanup?.sending(create)
+      inFlight = step.onCancel?.((signal) => log.error(cancelledCreate(create, settings, signal)))
+    },
+    refused: () => cleanup?.refused()
+  }
+  let result: Upserted
+  try {
+    result = await upsert(settings, draftSource(settings, io.env, session.flow, settings.authType === 'basic'), { ...session, log }, watch)
+  } finally {
+    inFlight?.()
+  }
   // Saved before anything else can fail, so the post step still removes what this step made.
   if (result.outcome === 'created') cleanup?.created(result.id)
   reportResult(result, step)
@@ -119,6 +135,12 @@ async function runDelete(settings: DeleteSettings, step: Step, deadline: number)
         writeSummary(settings, result, step)
       })
   }
+}
+
+/** Cancelled while a create was in flight: it may still commit, so say how it can be found. */
+function cancelledCreate(create: CreateDraft, settings: UpsertSettings, signal: string): string {
+  const next = settings.cleanup ? 'the post step looks for it and deletes it (cleanup: true)' : 'look for it in Platform before running the step again'
+  return `The job was cancelled (${signal}) while the connection was being created: "${create.name}" may exist, with ${create.token} in its description; ${next}.`
 }
 
 function warnAboutWeakSecrets(settings: Settings, { log }: Step): void {

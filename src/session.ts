@@ -19,6 +19,8 @@ export interface Step {
   redactor: Redactor
   clock: Clock
   openTransport: (userAgent: string) => { transport: Transport; dispose: () => void }
+  /** Until the returned undo, what to say should the job be cancelled; absent, a signal just ends the process. */
+  onCancel?: (say: (signal: string) => void) => () => void
 }
 
 /**
