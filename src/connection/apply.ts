@@ -1,14 +1,15 @@
 // Applying the settings to Platform: create, update or reuse the connection (creating it exactly
 // once), or delete it.
 
+import type { Connection, FlowService, Written } from '../platform/flow-service.js'
+import { type Sender, attempts } from '../platform/sender.js'
+import { ActionError, OutcomeUnknownError, RefusedError, failureMessage } from '../runner/errors.js'
+import type { Log } from '../runner/io.js'
+import type { DeleteSettings, UpsertSettings } from '../settings/inputs.js'
 import { SpecRefusal, authFor } from './auth-params.js'
 import { decideDeleteByName, decideUpsert } from './decide.js'
 import { type CreateDraft, type DraftSource, withRunToken } from './draft.js'
-import { ActionError, OutcomeUnknownError, RefusedError, failureMessage } from '../runner/errors.js'
-import type { Connection, FlowService, Written } from '../platform/flow-service.js'
-import { type Sender, attempts } from '../platform/sender.js'
-import type { DeleteSettings, UpsertSettings } from '../settings/inputs.js'
-import type { Log } from '../runner/io.js'
+import { lookAgain } from './look-again.js'
 
 interface SignedIn {
   flow: FlowService
@@ -26,8 +27,16 @@ export interface Deleted {
   id: string
 }
 
-/** `beforeCreate` learns the create's body (and its run token) before it is sent: the post step may have to find it. */
-export async function upsert(settings: UpsertSettings, draft: DraftSource, signedIn: SignedIn, beforeCreate: (create: CreateDraft) => void): Promise<Upserted> {
+/**
+ * What the post step must learn of a create: its body (and run token) before it is sent, as it
+ * may have to find it, and that Platform refused it outright, when there is nothing to find.
+ */
+export interface CreateWatch {
+  sending(create: CreateDraft): void
+  refused(): void
+}
+
+export async function upsert(settings: UpsertSettings, draft: DraftSource, signedIn: SignedIn, watch: CreateWatch): Promise<Upserted> {
   const { flow, log } = signedIn
   const decision = await decideUpsert(settings, { flow, log })
   switch (decision.action) {
@@ -43,8 +52,8 @@ export async function upsert(settings: UpsertSettings, draft: DraftSource, signe
     }
     case 'create': {
       const create = withRunToken(await draft())
-      beforeCreate(create)
-      const written = await explainSpecRefusal(createOnce(settings, create, signedIn), settings, flow)
+      watch.sending(create)
+      const written = await explainSpecRefusal(createOnce(settings, create, signedIn, watch), settings, flow)
       log.info(`Created connection ${written.id}.`)
       return { ...written, outcome: 'created' }
     }
@@ -73,17 +82,13 @@ async function explainSpecRefusal<T>(write: Promise<T>, settings: UpsertSettings
   }
 }
 
-/** How long a create of unknown outcome is looked for before it is sent again: a gateway may answer 5xx while the create commits a few seconds later. */
-const LOOK_AGAIN_MS = 8_000
-const FIRST_LOOK_MS = 1_000
-
 /**
  * Creates the connection exactly once. A create whose answer was lost may still have happened:
  * the connection is looked up by this run's token, with growing waits (the first as long as
- * Retry-After asks), until it is found and adopted or LOOK_AGAIN_MS have passed; only then is the
+ * Retry-After asks), until it is found and adopted or SETTLE_MS have passed; only then is the
  * create sent again. The creates share max-attempts.
  */
-async function createOnce(settings: UpsertSettings, draft: CreateDraft, signedIn: SignedIn): Promise<Written> {
+async function createOnce(settings: UpsertSettings, draft: CreateDraft, signedIn: SignedIn, watch: CreateWatch): Promise<Written> {
   const { flow, log } = signedIn
   let used = 0
   for (;;) {
@@ -91,7 +96,11 @@ async function createOnce(settings: UpsertSettings, draft: CreateDraft, signedIn
     try {
       return await flow.create(draft, settings.maxAttempts - used)
     } catch (error) {
-      if (!(error instanceof OutcomeUnknownError)) throw error
+      if (!(error instanceof OutcomeUnknownError)) {
+        // Refused before any answer was lost: Platform made nothing.
+        if (used === 0 && error instanceof RefusedError) watch.refused()
+        throw error
+      }
       unknown = error
     }
     used += unknown.attempts
@@ -110,28 +119,20 @@ async function createOnce(settings: UpsertSettings, draft: CreateDraft, signedIn
   }
 }
 
-/**
- * Looks for the connection carrying this run's token, with growing waits, until found or
- * LOOK_AGAIN_MS have passed; 'no time' when the deadline comes before the next look.
- */
-async function lookForOwnCreate(
+/** Looks for the connection carrying this run's token before the create is sent again. */
+function lookForOwnCreate(
   settings: UpsertSettings,
   draft: CreateDraft,
   unknown: OutcomeUnknownError,
   used: number,
   { flow, sender }: SignedIn
 ): Promise<Connection | 'no time' | undefined> {
-  const started = sender.now()
-  let wait = unknown.retryAfterMs ?? FIRST_LOOK_MS
-  for (let look = 1; ; look++) {
-    if (!sender.fits(wait)) return 'no time'
-    const next = look === 1 ? 'checking whether it took effect' : 'checking again'
-    await sender.wait(wait, `Creating the connection: ${unknown.reason}, attempt ${used}/${settings.maxAttempts}; ${next}`)
-    const ours = (await flow.findByName(settings.name)).find((connection) => connection.description.includes(draft.token))
-    const left = LOOK_AGAIN_MS - (sender.now() - started)
-    if (ours || left <= 0) return ours
-    wait = Math.min(wait * 2, left)
-  }
+  return lookAgain(
+    sender,
+    async () => (await flow.findByName(settings.name)).find((connection) => connection.description.includes(draft.token)),
+    (look) => `Creating the connection: ${unknown.reason}, attempt ${used}/${settings.maxAttempts}; ${look === 1 ? 'checking whether it took effect' : 'checking again'}`,
+    unknown.retryAfterMs
+  )
 }
 
 /** The end of a create whose outcome stayed unknown: say so, and how to find the connection. */

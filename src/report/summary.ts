@@ -2,6 +2,7 @@
 // connection, so two uses of the action in one job can be told apart.
 
 import type { Deleted, Upserted } from '../connection/apply.js'
+import { failureMessage } from '../runner/errors.js'
 import { LINE_BREAK } from '../runner/io.js'
 import type { Step } from '../runner/step.js'
 import type { Settings } from '../settings/inputs.js'
@@ -74,7 +75,14 @@ export function redactedTable(heading: string, rows: Array<[string, string]>, { 
   )
 }
 
-/** Every summary passes through the redactor too: an id or an API message could hold a secret. */
-export function summarise(markdown: string, { io, redactor }: Step): void {
-  io.appendSummary(redactor.redact(markdown))
+/**
+ * Every summary passes through the redactor too: an id or an API message could hold a secret.
+ * The summary only repeats what the log and outputs say, so failing to write it is a warning.
+ */
+export function summarise(markdown: string, { io, log, redactor }: Step): void {
+  try {
+    io.appendSummary(redactor.redact(markdown))
+  } catch (error) {
+    log.warning(failureMessage(error, log.debug))
+  }
 }

@@ -2,38 +2,42 @@
 // update, reuse or delete the connection (or describe the requests, or plan), verify it, and
 // hand its id to the rest of the workflow.
 
-import { deleteConnection, upsert } from '../connection/apply.js'
+import { type CreateWatch, type Upserted, deleteConnection, upsert } from '../connection/apply.js'
 import { type CreateDraft, draftFor, draftSource, withRunToken } from '../connection/draft.js'
 import { describeDelete, describeUpsert } from '../connection/dry-run.js'
-import { failureMessage } from '../runner/errors.js'
-import { type DeleteSettings, type Settings, type UpsertSettings, readSettings } from '../settings/inputs.js'
-import { type Io, redactingLog } from '../runner/io.js'
 import { planDelete, planUpsert } from '../connection/plan.js'
-import { preflight } from './preflight.js'
-import { cleanUp, saveBeforeCreate, saveCreated, savedState } from './post.js'
+import { type Session, inSession } from '../platform/session.js'
+import { runnerTransport } from '../platform/transport.js'
 import { reportDryRun, reportFailure, reportPlan, reportResult, setOutput } from '../report/outputs.js'
 import { summariseFailure, writeSummary } from '../report/summary.js'
-import { runnerIo } from '../runner/workflow-commands.js'
-import { Redactor, weakSecretWarning } from '../runner/secrets.js'
-import { type Session, inSession } from '../platform/session.js'
+import { onSignal } from '../runner/cancel.js'
 import { systemClock } from '../runner/clock.js'
+import { failureMessage } from '../runner/errors.js'
+import { type Io, redactingLog } from '../runner/io.js'
+import { Redactor, weakSecretWarning } from '../runner/secrets.js'
 import type { Step } from '../runner/step.js'
-import { INPUT, OUTPUT, STATE } from '../settings/names.js'
+import { runnerIo } from '../runner/workflow-commands.js'
+import { type DeleteSettings, type Settings, type UpsertSettings, readSettings } from '../settings/inputs.js'
+import { INPUT, OUTPUT } from '../settings/names.js'
 import { maskSecretInputs, maskSettingsSecrets, openInputs } from './masking.js'
-import { runnerTransport } from '../platform/transport.js'
+import { CleanupRecord, cleanUp, isPostStep, savedState, startMain } from './post.js'
+import { preflight } from './preflight.js'
 
-export async function run(io: Io = runnerIo(), edges: Pick<Step, 'clock' | 'openTransport'> = { clock: systemClock(), openTransport: runnerTransport }): Promise<void> {
+export async function run(
+  io: Io = runnerIo(),
+  edges: Pick<Step, 'clock' | 'openTransport' | 'onCancel'> = { clock: systemClock(), openTransport: runnerTransport, onCancel: onSignal }
+): Promise<void> {
   const redactor = new Redactor()
   const step: Step = { io, log: redactingLog(io, (text) => redactor.redact(text)), redactor, ...edges }
-  if (io.state(STATE.isPost) === 'true') {
+  if (isPostStep(io)) {
     const saved = savedState(io)
     if (!saved) return
     maskSecretInputs(step)
     return cleanUp(saved, step)
   }
   maskSecretInputs(step)
-  io.saveState(STATE.isPost, 'true')
   try {
+    startMain(io)
     await runMain(step)
   } catch (error) {
     reportFailure(error, undefined, step)
@@ -77,13 +81,24 @@ async function runUpsert(settings: UpsertSettings, step: Step, deadline: number)
 
 async function applyUpsert(settings: UpsertSettings, session: Session, step: Step): Promise<void> {
   const { io, log } = step
-  const beforeCreate = (create: CreateDraft): void => {
-    if (settings.cleanup && !step.redactor.holds(create.name)) saveBeforeCreate(io, create)
+  // Not a value holding a masked secret: the state file must not hold one either (post finds the connection by its token then).
+  const cleanup = settings.cleanup ? new CleanupRecord(io, (value) => !step.redactor.holds(value)) : undefined
+  let inFlight: (() => void) | undefined
+  const watch: CreateWatch = {
+    sending: (create) => {
+      cleanup?.sending(create)
+      inFlight = step.onCancel?.((signal) => log.error(cancelledCreate(create, settings, signal)))
+    },
+    refused: () => cleanup?.refused()
   }
-  const result = await upsert(settings, draftSource(settings, io.env, session.flow, settings.authType === 'basic'), { ...session, log }, beforeCreate)
+  let result: Upserted
+  try {
+    result = await upsert(settings, draftSource(settings, io.env, session.flow, settings.authType === 'basic'), { ...session, log }, watch)
+  } finally {
+    inFlight?.()
+  }
   // Saved before anything else can fail, so the post step still removes what this step made.
-  // Not an id holding a masked secret: the state file must not hold one either (post finds it by its token then).
-  if (settings.cleanup && result.outcome === 'created' && !step.redactor.holds(result.id)) saveCreated(io, result.id)
+  if (result.outcome === 'created') cleanup?.created(result.id)
   reportResult(result, step)
   if (!settings.verify) return writeSummary(settings, result, step)
   let tables: number
@@ -114,6 +129,12 @@ async function runDelete(settings: DeleteSettings, step: Step, deadline: number)
         writeSummary(settings, result, step)
       })
   }
+}
+
+/** Cancelled while a create was in flight: it may still commit, so say how it can be found. */
+function cancelledCreate(create: CreateDraft, settings: UpsertSettings, signal: string): string {
+  const next = settings.cleanup ? 'the post step looks for it and deletes it (cleanup: true)' : 'look for it in Platform before running the step again'
+  return `The job was cancelled (${signal}) while the connection was being created: "${create.name}" may exist, with ${create.token} in its description; ${next}.`
 }
 
 function warnAboutWeakSecrets(settings: Settings, { log }: Step): void {

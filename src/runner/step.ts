@@ -25,4 +25,6 @@ export interface Step {
   redactor: Redactor
   clock: Clock
   openTransport: OpenTransport
+  /** Until the returned undo, what to say should the job be cancelled; absent, a signal just ends the process. */
+  onCancel?: (say: (signal: string) => void) => () => void
 }

@@ -11,6 +11,7 @@ import { appendFileSync } from 'node:fs'
 import { EOL } from 'node:os'
 import { issueCommand } from '../../node_modules/@actions/core/lib/command.js'
 import { issueFileCommand, prepareKeyValueMessage } from '../../node_modules/@actions/core/lib/file-command.js'
+import { ActionError } from './errors.js'
 import type { Io } from './io.js'
 
 export function runnerIo(): Io {
@@ -27,17 +28,29 @@ export function runnerIo(): Io {
       issueCommand('error', {}, message)
     },
     setOutput: (name, value) => {
-      if (env.GITHUB_OUTPUT) issueFileCommand('OUTPUT', prepareKeyValueMessage(name, value))
+      if (env.GITHUB_OUTPUT) writing("the step's outputs (GITHUB_OUTPUT)", () => issueFileCommand('OUTPUT', prepareKeyValueMessage(name, value)))
       else issueCommand('set-output', { name }, value)
     },
     saveState: (name, value) => {
-      if (env.GITHUB_STATE) issueFileCommand('STATE', prepareKeyValueMessage(name, value))
+      if (env.GITHUB_STATE) writing("the post step's state (GITHUB_STATE)", () => issueFileCommand('STATE', prepareKeyValueMessage(name, value)))
       else issueCommand('save-state', { name }, value)
     },
     state: (name) => env[`STATE_${name}`] ?? '',
     appendSummary: (markdown) => {
-      if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, markdown + EOL)
+      const file = env.GITHUB_STEP_SUMMARY
+      if (file) writing('the job summary (GITHUB_STEP_SUMMARY)', () => appendFileSync(file, markdown + EOL))
     },
     env
+  }
+}
+
+/** A runner file that cannot be written is one sentence that names it, never a stack trace. */
+function writing(what: string, write: () => void): void {
+  try {
+    write()
+  } catch (error) {
+    // Duck-typed: a file system error need not be an Error of this realm.
+    const reason = (typeof error === 'object' && error !== null && 'message' in error ? String(error.message) : String(error)).replace(/\.$/, '')
+    throw new ActionError(`Could not write ${what}: ${reason}. Check the runner's free disk space and the file's permissions.`)
   }
 }

@@ -51,7 +51,8 @@ export const STATE = {
   isPost: 'isPost',
   cleanupId: 'cleanup-connection-id',
   cleanupName: 'cleanup-name',
-  cleanupToken: 'cleanup-run-token'
+  cleanupToken: 'cleanup-run-token',
+  cleanupSeal: 'cleanup-seal'
 } as const
 
 type InputName = (typeof INPUT)[keyof typeof INPUT]
