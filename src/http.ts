@@ -27,7 +27,7 @@ export interface Response extends RawResponse {
 export type Transport = (method: string, url: string, headers: Record<string, string>, body: string | undefined) => Promise<RawResponse>
 
 export interface RequestSpec {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE'
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
   url: string
   headers: Record<string, string>
   body?: string

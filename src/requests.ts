@@ -41,7 +41,7 @@ export interface Existing {
   authSpecName: string
 }
 
-type Request = Omit<RequestSpec, 'maxAttempts'>
+export type Request = Omit<RequestSpec, 'maxAttempts'>
 
 export function tokenRequest(access: TokenAccess): Request {
   const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: access.clientId, client_secret: access.clientSecret, scope: access.scopes })
@@ -56,11 +56,11 @@ export function tokenRequest(access: TokenAccess): Request {
   }
 }
 
-function flowBase(access: PlatformAccess): string {
+export function flowBase(access: PlatformAccess): string {
   return `${access.platformUrl}${FLOW_SERVICE_PATH}`
 }
 
-function platform(
+export function platform(
   access: PlatformAccess,
   request: { what: string; method: RequestSpec['method']; url: string; body?: unknown; headers?: Record<string, string>; idempotent?: boolean }
 ): Request {
@@ -91,14 +91,14 @@ function connectionUrl(access: PlatformAccess, id: string, suffix = ''): string 
 }
 
 /** Characters that Flow Service's `property=` filter syntax reads as operators or separators. */
-const FILTER_SYNTAX = /[,=!<>~"']/
+export const FILTER_SYNTAX = /[,=!<>~"']/
 
 /**
  * Percent-encodes a query value as Adobe's examples do: a space is %20, never the form-encoding
  * `+` (a server that reads `+` literally would match nothing, and every run would create a
  * duplicate), and every reserved character is encoded, also those encodeURIComponent leaves.
  */
-function encodeQueryValue(value: string): string {
+export function encodeQueryValue(value: string): string {
   return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
 }
 
