@@ -50,6 +50,12 @@ describe('planUpdate', () => {
     expect(flowPatchOps(existing().flow, plan.update)).toEqual([])
   })
 
+  it('the run token a create added to the description is no difference', () => {
+    const flow = existing({ description: 'Managed by GitHub Actions [run-token 0f8e5c1a-1b2c-4d3e-8f90-123456789abc]' })
+    expect(planUpdate(flow, desired()).changes).toEqual([])
+    expect(planUpdate(flow, desired({ description: 'new' })).changes).toEqual([{ field: 'description', from: 'Managed by GitHub Actions', to: 'new' }])
+  })
+
   it('typed values in the flow compare equal to the strings sent', () => {
     const flow = { scheduleParams: { startTime: START, frequency: 'hour', interval: 1, backfill: true } }
     expect(planUpdate(existing(flow), desired()).changes).toEqual([])

@@ -1,6 +1,7 @@
 // What applying would change, field by field, between the dataflow the inputs describe and the
 // one Platform has: the plan's list, and the one update that makes it so. Pure.
 
+import { withoutRunToken } from '../draft.js'
 import type { FlowState, MappingSetState, SourceConnectionState, TargetConnectionState } from './answers.js'
 import type { MappingRow } from './mapping.js'
 import { type FlowUpdate, scheduleParams } from './requests.js'
@@ -130,8 +131,10 @@ export function planUpdate(existing: Existing, desired: Desired): UpdatePlan {
   const changes: DataflowChange[] = []
   const update: FlowUpdate = {}
 
-  if (flow.description !== desired.description) {
-    changes.push({ field: 'description', from: flow.description === '' ? null : flow.description, to: desired.description })
+  // The run token a create added to the description is not the user's text: it is no difference.
+  const description = withoutRunToken(flow.description)
+  if (description !== desired.description) {
+    changes.push({ field: 'description', from: description === '' ? null : description, to: desired.description })
     update.description = desired.description
   }
 
