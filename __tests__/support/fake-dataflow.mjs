@@ -384,10 +384,7 @@ export function createDataflowService(env) {
     return { status: 201, body: { id: item.id, etag: item.etag } }
   }
 
-  const presentConnection = (/** @type {any} */ item) => {
-    const { sandboxName, ...shown } = structuredClone(item)
-    return { ...shown, sandboxName }
-  }
+  const presentConnection = (/** @type {any} */ item) => structuredClone(item)
 
   /** GET, PATCH (name and description, with If-Match) and DELETE of a source or target connection. */
   function connectionHandlers(/** @type {Map<string, any>} */ store, /** @type {string} */ kind, /** @type {(ctx: any) => any} */ create) {
