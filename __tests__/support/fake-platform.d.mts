@@ -1,4 +1,5 @@
-// Types of fake-platform.mjs, a local stand-in for Adobe IMS and the Flow Service connections API.
+// Types of fake-platform.mjs, a local stand-in for Adobe IMS and the Flow Service connections API,
+// and of fake-dataflow.mjs, which it mounts: the calls from a base connection to a running dataflow.
 
 export declare const MYSQL_SPEC_ID: '26d738e0-8963-47ea-aadf-c60de735468a'
 export declare const DATA_LAKE_SPEC_ID: 'c604ff05-7f1a-43c0-8e18-33bf874cb11c'

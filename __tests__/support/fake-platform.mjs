@@ -1,6 +1,9 @@
 /**
  * A local stand-in for Adobe IMS (the OAuth server-to-server token endpoint) and the Flow Service
- * "connections" API, served from one 127.0.0.1 origin, for the action's end-to-end tests and benchmarks.
+ * "connections" API, served from one 127.0.0.1 origin, for the actions' end-to-end tests and benchmarks.
+ * What a dataflow needs beyond the base connection (source and target connections, flows, flow specs,
+ * runs, Catalog datasets, Data Prep mapping sets) is in fake-dataflow.mjs, mounted here behind the same
+ * gateway checks and faults.
  *
  * It is deliberately strict where the real service is documented to be strict (headers, If-Match,
  * request bodies checked against the published OpenAPI schemas) so that a test passing here means the
