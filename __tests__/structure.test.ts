@@ -23,7 +23,9 @@ test('action.yml and src/inputs.ts declare the same default for every input', ()
 const DEEP_IMPORT = /from '(\.\.\/node_modules\/[^']+)'/g
 
 test('only src/runner.ts imports files of node_modules by path', () => {
-  const importers = readdirSync(SRC).filter((file) => readFileSync(join(SRC, file), 'utf8').match(DEEP_IMPORT))
+  // Recursive: src/ has folders (src/dataflow/).
+  const sources = readdirSync(SRC, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.ts'))
+  const importers = sources.filter((file) => readFileSync(join(SRC, file), 'utf8').match(DEEP_IMPORT))
   expect(importers).toEqual(['runner.ts'])
 })
 
