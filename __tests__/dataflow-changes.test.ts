@@ -64,17 +64,21 @@ describe('planUpdate', () => {
   it('a given start time is compared and sent; the rest of the schedule with it', () => {
     const plan = planUpdate(existing(), desired({}, { startTime: START + 3600, startTimeGiven: true }))
     expect(plan.changes).toEqual([{ field: 'start-time', from: '2030-03-17T17:46:40.000Z', to: '2030-03-17T18:46:40.000Z' }])
-    expect(plan.update).toEqual({ scheduleParams: { startTime: String(START + 3600), frequency: 'hour', interval: '1', backfill: 'true' } })
+    expect(plan.update).toEqual({ schedule: { startTime: String(START + 3600) } })
   })
 
-  it('a schedule change keeps the flow’s start time', () => {
+  it('a schedule change sends only what differs, never the flow’s start time', () => {
     const plan = planUpdate(existing(), desired({}, { frequency: 'minute', interval: 15, backfill: false }))
     expect(plan.changes).toEqual([
       { field: 'frequency', from: 'hour', to: 'minute' },
       { field: 'interval', from: '1', to: '15' },
       { field: 'backfill', from: 'true', to: 'false' }
     ])
-    expect(plan.update.scheduleParams).toEqual({ startTime: String(START), frequency: 'minute', interval: '15', backfill: 'false' })
+    expect(flowPatchOps(existing().flow, plan.update)).toEqual([
+      { op: 'replace', path: '/scheduleParams/frequency', value: 'minute' },
+      { op: 'replace', path: '/scheduleParams/interval', value: '15' },
+      { op: 'replace', path: '/scheduleParams/backfill', value: 'false' }
+    ])
   })
 
   it('to once: no interval, backfill or delta column; the Copy step goes', () => {
@@ -86,7 +90,9 @@ describe('planUpdate', () => {
       { field: 'delta-column', from: 'updated_at', to: null }
     ])
     expect(flowPatchOps(existing().flow, plan.update)).toEqual([
-      { op: 'replace', path: '/scheduleParams', value: { startTime: String(START), frequency: 'once' } },
+      { op: 'replace', path: '/scheduleParams/frequency', value: 'once' },
+      { op: 'remove', path: '/scheduleParams/interval' },
+      { op: 'remove', path: '/scheduleParams/backfill' },
       { op: 'replace', path: '/transformations', value: [{ name: 'Mapping', params: { mappingId: 'm1', mappingVersion: '0' } }] }
     ])
   })

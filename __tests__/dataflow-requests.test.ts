@@ -2,6 +2,7 @@
 // local test server (which checks bodies against Adobe's spec and tutorials) and read back with
 // the answer readers: what the action will send is what Platform accepts.
 import { firstRun, readColumns, readDataset, readFlow, readFlowSpec, readMappingSet, readMappingWritten, readTables, readWritten, singleItem } from '../src/dataflow/answers.js'
+import { type Desired, type Existing, planUpdate } from '../src/dataflow/changes.js'
 import type { MappingRow } from '../src/dataflow/mapping.js'
 import {
   CRM_FLOW_SPEC_ID,
@@ -138,11 +139,19 @@ describe('flowPatchOps', () => {
     ])
   })
 
-  it('name, description (add) and the whole schedule', () => {
-    expect(flowPatchOps(dbFlow, { name: 'n', description: 'd', scheduleParams: { startTime: '1', frequency: 'day', interval: '2', backfill: 'true' } })).toEqual([
+  it('name, description (add), and schedule params one by one: replace, add or remove', () => {
+    const onceFlow = readFlow({ id: 'f1', scheduleParams: { startTime: '1', frequency: 'once' }, transformations: [] })!
+    expect(flowPatchOps(onceFlow, { name: 'n', description: 'd', schedule: { frequency: 'day', interval: '2', backfill: 'true' } })).toEqual([
       { op: 'replace', path: '/name', value: 'n' },
       { op: 'add', path: '/description', value: 'd' },
-      { op: 'replace', path: '/scheduleParams', value: { startTime: '1', frequency: 'day', interval: '2', backfill: 'true' } }
+      { op: 'replace', path: '/scheduleParams/frequency', value: 'day' },
+      { op: 'add', path: '/scheduleParams/interval', value: '2' },
+      { op: 'add', path: '/scheduleParams/backfill', value: 'true' }
+    ])
+    expect(flowPatchOps(dbFlow, { schedule: { frequency: 'once', interval: null, backfill: null } })).toEqual([
+      { op: 'replace', path: '/scheduleParams/frequency', value: 'once' },
+      { op: 'remove', path: '/scheduleParams/interval' },
+      { op: 'remove', path: '/scheduleParams/backfill' }
     ])
   })
 
@@ -239,7 +248,7 @@ describe('against the test server', () => {
     )!
     expect(version).toEqual({ id: mapping.id, version: '1' })
     expect(readMappingSet((await send(getMappingSetRequest(access, mapping.id, '0'))).body)!.rows).toEqual(rows)
-    const ops = flowPatchOps(flow, { mapping: version, scheduleParams: { startTime: String(START + 60), frequency: 'hour', interval: '2', backfill: 'true' }, description: 'new' })
+    const ops = flowPatchOps(flow, { mapping: version, schedule: { frequency: 'hour', interval: '2' }, description: 'new' })
     expect(readWritten(await created(patchFlowRequest(access, flow, ops), 200))).toMatchObject({ id: flowId })
     const updated = readFlow(singleItem((await send(getFlowRequest(access, flowId))).body))!
     expect(updated).toMatchObject({
@@ -270,6 +279,33 @@ describe('against the test server', () => {
     ['the older flow spec form', { flowSpecForm: 'old' }],
     ['strict JSON Patch and query decoding', { strict: true }]
   ] as const)('every call in order, against a server that insists on %s', (_, options) => withServer(options, lifecycle))
+
+  it('to once and back, patched as planUpdate and flowPatchOps have it', () =>
+    withServer({}, async (server) => {
+      const base = server.addConnection({ name: 'shop', tables: ['t'], sandboxName: 'dev' })
+      const dataset = server.addDataset({ schemaId: 's', sandboxName: 'dev' })
+      const columns = [{ name: 'id' }, { name: 'name' }, { name: 'updated_at' }]
+      const source = readWritten((await send(createSourceConnectionRequest(access, { name: 'a', description: '', baseConnectionId: base.id, table: 't', columns }))).body)!
+      const target = readWritten((await send(createTargetConnectionRequest(access, { name: 'b', description: '', datasetId: dataset.id, schemaId: 's' }))).body)!
+      const mapping = readMappingWritten((await send(createMappingSetRequest(access, 's', rows))).body)!
+      const desired: Desired = { name: 'n', description: '', baseConnectionId: base.id, table: 't', datasetId: dataset.id, schemaId: 's', rows, schedule, enabled: true }
+      const flowId = readWritten((await send(createFlowRequest(access, { ...desired, sourceConnectionId: source.id, targetConnectionId: target.id, mapping }))).body)!.id
+      const read = async () => readFlow(singleItem((await send(getFlowRequest(access, flowId))).body))!
+      const existing = async (): Promise<Existing> => ({ flow: await read(), mapping: { id: mapping.id, version: '0', schemaId: 's', rows } })
+      const apply = async (wanted: Desired) => {
+        const current = await existing()
+        const plan = planUpdate(current, wanted)
+        expect((await send(patchFlowRequest(access, current.flow, flowPatchOps(current.flow, plan.update)))).status).toBe(200)
+        expect(planUpdate(await existing(), wanted).changes).toEqual([])
+      }
+      await apply({ ...desired, schedule: { frequency: 'once', startTime: START + 60, startTimeGiven: false } })
+      const once = await read()
+      expect(once).toMatchObject({ scheduleParams: { frequency: 'once', startTime: String(START + 60) }, mappingIndex: 0 })
+      expect(once).not.toHaveProperty('copyIndex')
+      await apply({ ...desired, schedule: { ...schedule, frequency: 'day', interval: 3 } })
+      expect(await read()).toMatchObject({ scheduleParams: { frequency: 'day', interval: '3', backfill: 'true' }, deltaColumn: 'updated_at', copyIndex: 0, mappingIndex: 1 })
+      expect(server.invalidBodies).toEqual([])
+    }))
 
   it('a server insisting on the spec-typed schedule refuses the strings sent (documented choice: the tutorial form)', () =>
     withServer({ scheduleTypes: 'spec' }, async (server) => {

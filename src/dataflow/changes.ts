@@ -68,14 +68,26 @@ function mappingChanges(from: readonly MappingRow[], to: readonly MappingRow[]):
   return changes
 }
 
-/** The schedule fields a flow shows, as the plan names them (start time in ISO 8601). */
-function scheduleFields(params: Record<string, string>): Record<string, string | null> {
-  return {
-    frequency: params.frequency ?? null,
-    interval: params.interval ?? null,
-    backfill: params.backfill ?? null,
-    'start-time': params.startTime === undefined ? null : iso(params.startTime)
+/** The schedule params a plan shows, by API name, with the name and form the plan gives them. */
+const SCHEDULE_FIELDS: Array<[string, string, (value: string) => string]> = [
+  ['frequency', 'frequency', String],
+  ['interval', 'interval', String],
+  ['backfill', 'backfill', String],
+  ['startTime', 'start-time', iso]
+]
+
+/** The schedule params that differ between two sets, as changes and as the values to send (null: remove). */
+function scheduleDifferences(from: Record<string, string>, to: Record<string, string>): { changes: DataflowChange[]; values: Record<string, string | null> } {
+  const changes: DataflowChange[] = []
+  const values: Record<string, string | null> = {}
+  for (const [param, field, shown] of SCHEDULE_FIELDS) {
+    const before = from[param]
+    const after = to[param]
+    if (before === after) continue
+    changes.push({ field, from: before === undefined ? null : shown(before), to: after === undefined ? null : shown(after) })
+    values[param] = after ?? null
   }
+  return { changes, values }
 }
 
 /**
@@ -103,7 +115,7 @@ export function createChanges(desired: Desired): DataflowChange[] {
     ['target-connection', `dataset ${desired.datasetId}`],
     ['name', desired.name],
     ['description', desired.description],
-    ...Object.entries(scheduleFields(scheduleParams(schedule, schedule.startTime))),
+    ...scheduleDifferences({}, scheduleParams(schedule, schedule.startTime)).changes.map((change): [string, string | null] => [change.field, change.to]),
     ['delta-column', schedule.deltaColumn ?? null],
     ['enabled', String(desired.enabled)]
   ]
@@ -140,14 +152,10 @@ export function planUpdate(existing: Existing, desired: Desired): UpdatePlan {
 
   const keptStart = flow.scheduleParams.startTime !== undefined && /^\d+$/.test(flow.scheduleParams.startTime) ? Number(flow.scheduleParams.startTime) : undefined
   const wanted = scheduleParams(schedule, schedule.startTimeGiven || keptStart === undefined ? schedule.startTime : keptStart)
-  const before = scheduleFields(flow.scheduleParams)
-  const after = scheduleFields(wanted)
-  const scheduleChanges = Object.entries(after)
-    .filter(([field, to]) => before[field] !== to)
-    .map(([field, to]) => ({ field, from: before[field] ?? null, to }))
-  if (scheduleChanges.length > 0) {
-    changes.push(...scheduleChanges)
-    update.scheduleParams = wanted
+  const schedulePatch = scheduleDifferences(flow.scheduleParams, wanted)
+  if (schedulePatch.changes.length > 0) {
+    changes.push(...schedulePatch.changes)
+    update.schedule = schedulePatch.values
   }
 
   if (flow.deltaColumn !== schedule.deltaColumn) {

@@ -230,25 +230,23 @@ export function createFlowRequest(access: PlatformAccess, draft: FlowDraft): Req
 
 // ---- Changing ----
 
-export interface PatchOp {
-  op: 'add' | 'replace'
-  path: string
-  value: unknown
-}
+export type PatchOp = { op: 'add' | 'replace'; path: string; value: unknown } | { op: 'remove'; path: string }
 
 /** What an update changes; each field only when it differs (changes.ts decides). */
 export interface FlowUpdate {
   name?: string
   description?: string
-  /** The whole schedule as it should be, start time included (the flow's own when start-time was not given). */
-  scheduleParams?: Record<string, string>
+  /** The schedule params that differ, by their API names, as sent; null: the flow should not have it (once). */
+  schedule?: Record<string, string | null>
   /** undefined in the value: the flow should have no Copy step (frequency once). */
   deltaColumn?: { value: string | undefined }
   mapping?: { id: string; version: string }
 }
 
 /**
- * The JSON Patch of an update. The Mapping step is replaced at the index the flow has it (the update
+ * The JSON Patch of an update. Schedule params are patched one by one, as the update tutorial does
+ * (`/scheduleParams/frequency`), so an unchanged start time is never sent: replacing it after it has
+ * passed may be refused (1366-400). The Mapping step is replaced at the index the flow has it (the
  * tutorial's `/transformations/0` is the Copy step of a database flow); when the Copy step comes or
  * goes (to or from `once`), the transformations are replaced whole.
  */
@@ -257,7 +255,11 @@ export function flowPatchOps(current: FlowState, update: FlowUpdate): PatchOp[] 
   if (update.name !== undefined) ops.push({ op: 'replace', path: '/name', value: update.name })
   // add, not replace (RFC 6902): it also sets a description the flow never had.
   if (update.description !== undefined) ops.push({ op: 'add', path: '/description', value: update.description })
-  if (update.scheduleParams !== undefined) ops.push({ op: 'replace', path: '/scheduleParams', value: update.scheduleParams })
+  for (const [field, value] of Object.entries(update.schedule ?? {})) {
+    const path = `/scheduleParams/${field}`
+    if (value === null) ops.push({ op: 'remove', path })
+    else ops.push({ op: field in current.scheduleParams ? 'replace' : 'add', path, value })
+  }
   const copyComesOrGoes = update.deltaColumn !== undefined && (update.deltaColumn.value === undefined) !== (current.copyIndex === undefined)
   if (copyComesOrGoes || current.mappingIndex === undefined) {
     const mapping = update.mapping ?? current.mapping
