@@ -81,6 +81,12 @@ export function closestTables(table: string, tables: readonly string[], count = 
     .map((entry) => entry.candidate)
 }
 
+/** A base connection's connection spec id (GET /connections/{id}: `{"items": [item]}`); undefined when it shows none. */
+export function readConnectionSpecId(body: unknown): string | undefined {
+  const item = singleItem(body)
+  return item && isObject(item.connectionSpec) ? plainId(item.connectionSpec.id) : undefined
+}
+
 // ---- Catalog ----
 
 export interface Dataset {
