@@ -6,8 +6,9 @@
 //   npm run test-server -- --github-env --detach  in a workflow: starts the server in the background, appends
 //                                                 AEP_TEST_* variables to $GITHUB_ENV and returns
 //
-// It listens on a free port, accepts only the credentials it prints, keeps connections in memory, and
-// checks every body against Adobe's OpenAPI spec. It stops on Ctrl-C, SIGTERM, or after --max-seconds.
+// It listens on a free port, accepts only the credentials it prints, keeps what is created in memory,
+// holds one dataset for the dataflow action, and checks every body against Adobe's OpenAPI spec.
+// It stops on Ctrl-C, SIGTERM, or after --max-seconds.
 // A detached server writes what it prints to a log file (named in the output), so that it holds none
 // of the step's output streams open.
 
@@ -20,6 +21,8 @@ import { parseArgs } from 'node:util'
 import { startFakePlatform } from '../testing/fake-platform.mjs'
 
 const CREDENTIALS = { clientId: 'test-client-id', clientSecret: 'test-client-secret', imsOrgId: 'TESTORG@AdobeOrg' }
+// A dataset for the dataflow action to ingest into (datasets are made in Platform, not by these actions).
+const DATASET = { id: '5c8c3c555033b814b69f947f', name: 'Test dataset', schemaId: 'https://ns.adobe.com/testorg/schemas/test-dataset' }
 
 const usage = 'Usage: npm run test-server -- [--dotenv FILE] [--github-env] [--detach] [--max-seconds N]'
 let args
@@ -66,6 +69,7 @@ function githubEnvLines(url, pid) {
   return [
     `AEP_TEST_CLIENT_ID=${CREDENTIALS.clientId}`,
     `AEP_TEST_CLIENT_SECRET=${CREDENTIALS.clientSecret}`,
+    `AEP_TEST_DATASET_ID=${DATASET.id}`,
     `AEP_TEST_IMS_ORG_ID=${CREDENTIALS.imsOrgId}`,
     `AEP_TEST_SERVER_PID=${pid}`,
     `AEP_TEST_URL=${url}`
@@ -99,11 +103,13 @@ function report(url, pid) {
   console.log('')
   for (const line of inputs) console.log(line)
   console.log('')
+  console.log(`For the dataflow action: dataset-id ${DATASET.id} (schema ${DATASET.schemaId}).`)
   if (!args.detach) console.log('Ctrl-C stops it; the connections it holds are kept in memory only.')
 }
 
 async function serve() {
   const platform = await startFakePlatform(CREDENTIALS)
+  platform.addDataset(DATASET)
   let stopping = false
   const stop = async () => {
     if (stopping) return

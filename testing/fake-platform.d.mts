@@ -1,6 +1,9 @@
-// Types of fake-platform.mjs, a local stand-in for Adobe IMS and the Flow Service connections API.
+// Types of fake-platform.mjs, a local stand-in for Adobe IMS and the Flow Service connections API,
+// and of fake-dataflow.mjs, which it mounts: the calls from a base connection to a running dataflow.
 
 export declare const MYSQL_SPEC_ID: '26d738e0-8963-47ea-aadf-c60de735468a'
+export declare const DATA_LAKE_SPEC_ID: 'c604ff05-7f1a-43c0-8e18-33bf874cb11c'
+export declare const CRM_FLOW_SPEC_ID: '14518937-270c-4525-bdec-c2ba7cce3860'
 
 /** Where the organisation's Platform runs: decides the MySQL auth specs served and enforced. */
 export type Profile = 'azure' | 'aws'
@@ -56,6 +59,40 @@ export interface FakePlatformOptions {
   awsSslModeType?: 'boolean' | 'string'
   /** Replaces the profile's auth specs (served and enforced); start from mysqlAuthSpecs() to change one field. */
   authSpecs?: AuthSpec[]
+  /** The server's clock in epoch ms, for schedule checks (a start time in the past) and timestamps. Default Date.now. */
+  now?: () => number
+  /**
+   * The schedule value types a flow accepts: 'either' (default) the tutorial's strings or the spec's types;
+   * 'tutorial' strings only ("startTime": "1612310466", "interval": "15", "backfill": "true");
+   * 'spec' ScheduleSpecDTO's types only (integer startTime, string interval, boolean backfill).
+   * GET /flows always echoes strings.
+   */
+  scheduleTypes?: 'either' | 'tutorial' | 'spec'
+  /**
+   * The mapping set body shape accepted: 'either' (default), 'reference' (Data Prep reference:
+   * outputSchema.schemaRef, sourceType/source/destination) or 'legacy' (database tutorial: xdmSchema,
+   * sourceAttribute/destinationXdmPath).
+   */
+  mappingShape?: 'either' | 'reference' | 'legacy'
+  /** GET /flowSpecs: 'new' (default) {"items": [spec]} with transformationSpecs; 'old' the bare spec with transformationSpec. */
+  flowSpecForm?: 'new' | 'old'
+  /** Connection spec ids CRMToAEP lists besides MySQL's; the MySQL one is always listed. */
+  otherSourceSpecIds?: string[]
+  /** How every new flow's first run goes (change one flow's through `flows.get(id).runPlan`). */
+  firstRun?: Partial<RunPlan>
+}
+
+/** How a flow's first run goes: in progress for `polls` listings of it, then `status`. */
+export interface RunPlan {
+  /** Default 2. */
+  polls: number
+  /** Default 'success'. */
+  status: 'success' | 'failed'
+  /** Default {input: 100, output: 99, failed: 1}; counted up while in progress. */
+  records: { input: number; output: number; failed: number }
+  /** With status 'failed'. Default 'CONNECTOR-1001-500'. */
+  errorCode?: string
+  errorMessage?: string
 }
 
 export interface RecordedRequest {
@@ -114,10 +151,20 @@ export interface Connection {
   usedByFlow: boolean
   /** Table names GET /connections/{id}/explore?objectType=root lists. */
   tables: string[]
+  /** Columns of explore?objectType=table per table; defaultColumns() for a table not listed. */
+  columns: Record<string, ExploreColumn[]>
   /** What GET /connections/{id}/test answers in `result`. */
   testResult: boolean
   /** When set, every PATCH of it is refused with this code: unsupported for the connector, or not enabled. */
   patchRefusal?: PatchRefusal
+}
+
+/** A column as explore?objectType=table lists it. */
+export interface ExploreColumn {
+  name: string
+  type: string
+  'meta:xdmType'?: string
+  xdm: { type: string; format?: string }
 }
 
 export type ConnectionState = 'enabled' | 'disabled' | 'initializing' | 'delete-finalizing' | (string & {})
@@ -134,6 +181,8 @@ export interface NewConnection {
   usedByFlow?: boolean
   /** Default ['customers', 'orders', 'products']. */
   tables?: string[]
+  /** Columns explore lists per table; a table not listed here has defaultColumns(). */
+  columns?: Record<string, ExploreColumn[]>
   /** Default true. */
   testResult?: boolean
   /** Default: the first configured sandbox. */
@@ -168,10 +217,14 @@ export interface Fault {
    * 'status-after-commit': do the work, then answer with `status`/`body` instead.
    * 'delay': wait `ms`, then answer normally (a slow answer; a client that gave up hears nothing).
    * Omitted: answer with `status`/`body` without doing the work.
+   * 'commit-after-lookups': answer `status` (default 504) at once, without the work; the work is done
+   *   when the GET of the same path (the collection's lookup) comes after `lookups` such GETs missed it.
    */
-  action?: 'reset' | 'reset-after-commit' | 'hang' | 'status-after-commit' | 'delay'
+  action?: 'reset' | 'reset-after-commit' | 'hang' | 'status-after-commit' | 'delay' | 'commit-after-lookups'
   /** With action 'delay': how long, in ms. */
   ms?: number
+  /** With action 'commit-after-lookups': how many lookups miss the create before it is there. Default 1. */
+  lookups?: number
 }
 
 export interface InvalidBody {
@@ -193,6 +246,17 @@ export interface FakePlatform {
   connections: Map<string, Connection>
   /** Bodies refused with a 400 for not matching the spec's schemas, the MySQL auth specs or JSON Patch rules. */
   invalidBodies: InvalidBody[]
+  /** Source connections by id (stored form: `sandboxName`, `baseConnectionId`, `params`, …). */
+  sourceConnections: Map<string, StoredItem>
+  targetConnections: Map<string, StoredItem>
+  /** Flows by id; `state`, `scheduleParams` (strings), `transformations`, and the fake-only `runPlan`. */
+  flows: Map<string, StoredFlow>
+  runs: Map<string, StoredItem>
+  datasets: Map<string, Dataset>
+  /** Data Prep mapping sets: `versions` holds each version's schema id and rows. */
+  mappingSets: Map<string, StoredItem & { versions: { schemaId: string; rows: { sourceType: string; source: string; destination: string }[] }[] }>
+  /** Stores a Catalog dataset, without validation. `schemaId: null` makes one without a schemaRef. */
+  addDataset(partial?: { id?: string; name?: string; schemaId?: string | null; sandboxName?: string }): Dataset
   /** Stores one connection, without validation, and returns it. */
   addConnection(partial: NewConnection): Connection
   /** Stores `count` connections made by `make(i)`. */
@@ -204,6 +268,36 @@ export interface FakePlatform {
   /** Stops the server, destroying open, in-flight and hanging sockets. */
   close(): Promise<void>
 }
+
+export interface StoredItem {
+  id: string
+  sandboxName: string
+  etag: string
+  [field: string]: unknown
+}
+
+export interface StoredFlow extends StoredItem {
+  name: string
+  state: string
+  sourceConnectionIds: string[]
+  targetConnectionIds: string[]
+  scheduleParams: Record<string, string>
+  transformations: { name: string; params: Record<string, unknown> }[]
+  runPlan: RunPlan
+}
+
+export interface Dataset {
+  id: string
+  name: string
+  sandboxName: string
+  schemaRef?: { id: string; contentType: string }
+}
+
+/** The CRMToAEP flow spec as GET /flowSpecs serves it. */
+export declare function crmFlowSpec(form?: 'new' | 'old', sourceSpecIds?: string[]): Record<string, unknown>
+
+/** The columns explore lists for a table no test configured. */
+export declare function defaultColumns(): ExploreColumn[]
 
 export declare function startFakePlatform(options?: FakePlatformOptions): Promise<FakePlatform>
 

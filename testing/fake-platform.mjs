@@ -1,6 +1,9 @@
 /**
  * A local stand-in for Adobe IMS (the OAuth server-to-server token endpoint) and the Flow Service
- * "connections" API, served from one 127.0.0.1 origin, for the action's end-to-end tests and benchmarks.
+ * "connections" API, served from one 127.0.0.1 origin, for the actions' end-to-end tests and benchmarks.
+ * What a dataflow needs beyond the base connection (source and target connections, flows, flow specs,
+ * runs, Catalog datasets, Data Prep mapping sets) is in fake-dataflow.mjs, mounted here behind the same
+ * gateway checks and faults.
  *
  * It is deliberately strict where the real service is documented to be strict (headers, If-Match,
  * request bodies checked against the published OpenAPI schemas) so that a test passing here means the
@@ -17,6 +20,9 @@ import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import Ajv from 'ajv'
 import { parse as parseYaml } from 'yaml'
+import { CATALOG_BASE, CONVERSION_BASE, DATA_LAKE_SPEC_ID, createDataflowService, dataLakeConnectionSpec, defaultColumns } from './fake-dataflow.mjs'
+
+export { CRM_FLOW_SPEC_ID, DATA_LAKE_SPEC_ID, crmFlowSpec, defaultColumns } from './fake-dataflow.mjs'
 
 export const MYSQL_SPEC_ID = '26d738e0-8963-47ea-aadf-c60de735468a'
 
@@ -143,8 +149,24 @@ function compileValidators() {
   ajv.addSchema({ $id: SPEC_SCHEMA_ID, components: { schemas: spec.components.schemas } })
   const ref = (/** @type {string} */ name) => ({ $ref: `${SPEC_SCHEMA_ID}#/components/schemas/${name}` })
   const patchInstruction = spec.components.schemas.PatchInstruction
+  const flowRequest = spec.components.schemas.CreateFlowRequest
   validatorsCache = {
     create: ajv.compile({ allOf: [ref('CreateConnectionRequest'), CREATE_REQUIRED] }),
+    sourceConnection: ajv.compile(ref('CreateSourceConnectionRequest')),
+    targetConnection: ajv.compile(ref('CreateTargetConnectionRequest')),
+    // CreateFlowRequest, with the two parts where Adobe's sources disagree left to fake-dataflow.mjs: the
+    // types of the schedule values and of mappingVersion. `name` and `transformations` are required by the
+    // operation's description.
+    flow: ajv.compile({
+      ...flowRequest,
+      required: [...flowRequest.required, 'name', 'transformations', 'scheduleParams'],
+      properties: {
+        ...flowRequest.properties,
+        name: nonEmptyString,
+        scheduleParams: { type: 'object' },
+        transformations: { type: 'array', items: { type: 'object', required: ['name', 'params'], properties: { name: { type: 'string' }, params: { type: 'object' } } } }
+      }
+    }),
     patch: ajv.compile(ref('PatchInstruction')),
     // The spec's PatchInstruction declares `value` as an object, but the API (and Adobe's own tutorials,
     // e.g. {"op":"replace","path":"/description","value":"..."}) take a plain string when the target is
@@ -357,7 +379,8 @@ export async function startFakePlatform(options = {}) {
     lingerOnDelete = false,
     profile = 'azure',
     awsSslModeType = 'boolean',
-    authSpecs = mysqlAuthSpecs(profile, awsSslModeType)
+    authSpecs = mysqlAuthSpecs(profile, awsSslModeType),
+    now = Date.now
   } = options
   const validators = compileValidators()
   // The MySQL connection spec this organisation sees: served by GET /connectionSpecs and enforced on writes.
@@ -384,6 +407,9 @@ export async function startFakePlatform(options = {}) {
   const invalidBodies = []
   /** @type {any[]} */
   const faults = []
+  /** Creates a 'commit-after-lookups' fault holds back: {ctx, collection, lookups} (see takeLookup). */
+  /** @type {any[]} */
+  const pendingCommits = []
 
   /** Builds and stores a connection without any validation (seeding is a test's own business). */
   function addConnection(/** @type {any} */ partial) {
@@ -413,6 +439,7 @@ export async function startFakePlatform(options = {}) {
       etag,
       usedByFlow: partial.usedByFlow ?? false,
       tables: partial.tables ?? [...DEFAULT_TABLES],
+      columns: structuredClone(partial.columns ?? {}),
       testResult: partial.testResult ?? true,
       patchRefusal: partial.patchRefusal
     }
@@ -454,6 +481,28 @@ export async function startFakePlatform(options = {}) {
     throw new FlowError(400, '1416-400', `${verb} not allowed`, `${verb} is allowed only in states enabled, disabled, initializing; connection ${c.id} is ${c.state}`)
   }
 
+  const dataflow = createDataflowService({
+    FlowError,
+    invalidBody,
+    validators,
+    listItems: (/** @type {any} */ ctx, /** @type {string} */ collection, /** @type {any[]} */ items) => listItems(ctx, collection, items),
+    applyPatchOp,
+    newEtag,
+    notFoundCode,
+    strict,
+    now,
+    clientId,
+    imsOrgId,
+    mysqlSpecId: MYSQL_SPEC_ID,
+    flowBase: FLOW_BASE,
+    defaultSandbox: sandboxes[0] ?? 'prod',
+    findBaseConnection: (/** @type {string} */ id, /** @type {string} */ sandboxName) => {
+      const c = connections.get(id)
+      return c && c.sandboxName === sandboxName ? c : undefined
+    },
+    options
+  })
+
   // ---- Flow Service handlers: each returns {status, body?, headers?} or throws a FlowError. ----
 
   /**
@@ -470,6 +519,19 @@ export async function startFakePlatform(options = {}) {
   }
 
   function listConnections(/** @type {any} */ ctx) {
+    return listItems(
+      ctx,
+      'connections',
+      [...connections.values()].filter((c) => c.sandboxName === ctx.sandboxName),
+      present
+    )
+  }
+
+  /**
+   * A Flow Service list: `property` filters (on the stored items), `orderby`, `limit`, `count` and
+   * pages linked by `_links.next`, as GET /connections answers; other collections answer the same way.
+   */
+  function listItems(/** @type {any} */ ctx, /** @type {string} */ collection, /** @type {any[]} */ items, show = (/** @type {any} */ item) => item) {
     const q = queryOf(ctx)
     if (q.has('limit') && q.has('count')) {
       throw new FlowError(400, '1401-400', 'Invalid query parameter', "The query parameters 'limit' and 'count' cannot be used together")
@@ -492,8 +554,7 @@ export async function startFakePlatform(options = {}) {
     }
     const filters = parseFilters(q.getAll('property'))
     const matches = []
-    for (const c of connections.values()) {
-      if (c.sandboxName !== ctx.sandboxName) continue
+    for (const c of items) {
       if (filters.every(({ keys, equal, value }) => (String(fieldOf(c, keys)) === value) === equal)) matches.push(c)
     }
     const orderby = q.get('orderby')
@@ -507,19 +568,19 @@ export async function startFakePlatform(options = {}) {
       })
     }
     /** @type {any} */
-    const body = { items: matches.slice(offset, offset + limit).map(present), _links: {} }
+    const body = { items: matches.slice(offset, offset + limit).map(show), _links: {} }
     if (offset + limit < matches.length) {
       const token = Buffer.from(String(offset + limit)).toString('base64url')
       if (strict) {
         // The next link as Adobe shows it (`/connections?continuationToken=…`), and a token that is only an
         // offset: the filters are not kept in it. Whether the real token keeps them is not documented, and
         // Adobe's Python SDK (aepp/flowservice.py) sends its query parameters again with the next link.
-        body._links.next = { href: `/connections?continuationToken=${token}` }
+        body._links.next = { href: `/${collection}?continuationToken=${token}` }
       } else {
         // Same query (filters, orderby, limit) with the next token, relative to the Flow Service base path.
         const next = new URLSearchParams(q)
         next.set('continuationToken', token)
-        body._links.next = { href: `/connections?${next}` }
+        body._links.next = { href: `/${collection}?${next}` }
       }
     }
     if (q.get('count') === 'true') body.count = matches.length
@@ -621,7 +682,7 @@ export async function startFakePlatform(options = {}) {
   function deleteConnection(/** @type {any} */ ctx) {
     const c = findConnection(ctx)
     checkState(c, 'DELETE')
-    if (c.usedByFlow) {
+    if (c.usedByFlow || dataflow.baseConnectionInUse(c.id)) {
       throw new FlowError(400, '1418-400', 'Connection in use', 'The connection is being used by a dataflow; delete the dataflow first')
     }
     // A deleted connection lingers in state delete-finalizing (help/sources/errors/flow-service-errors.md,
@@ -634,16 +695,26 @@ export async function startFakePlatform(options = {}) {
     return { status: 204 }
   }
 
+  /**
+   * objectType=root lists the tables (a bare array); objectType=table&object=PATH the table's columns
+   * (explore/tabular.md). Adobe's examples write the values lower-case, the spec's enum upper-case: both
+   * are accepted. Error codes from sources-errors.md: 1337-400 no `object`, 1330-400 no such table,
+   * 1358-400 another objectType.
+   */
   function explore(/** @type {any} */ ctx) {
     const c = findConnection(ctx)
     const objectType = (ctx.url.searchParams.get('objectType') ?? 'root').toLowerCase()
-    if (objectType !== 'root') {
-      throw new FlowError(400, '1401-400', 'Invalid query parameter', `This fake only explores objectType=root, not '${objectType}'`)
+    if (objectType === 'root') {
+      return {
+        status: 200,
+        body: c.tables.map((/** @type {string} */ name) => ({ type: 'table', name, path: name, canPreview: true, canFetchSchema: true }))
+      }
     }
-    return {
-      status: 200,
-      body: c.tables.map((/** @type {string} */ name) => ({ type: 'table', name, path: name, canPreview: true, canFetchSchema: true }))
-    }
+    if (objectType !== 'table') throw new FlowError(400, '1358-400', 'Invalid objectType', `Invalid objectType '${objectType}'`)
+    const table = ctx.url.searchParams.get('object')
+    if (!table) throw new FlowError(400, '1337-400', 'Invalid query parameter', 'The object cannot be empty for objectType=table')
+    if (!c.tables.includes(table)) throw new FlowError(400, '1330-400', 'No columns', `No columns were found for table ${table}`)
+    return { status: 200, body: { format: 'flat', schema: { columns: structuredClone(c.columns[table] ?? defaultColumns()) } } }
   }
 
   function getConnection(/** @type {any} */ ctx) {
@@ -665,6 +736,7 @@ export async function startFakePlatform(options = {}) {
   }
 
   function getConnectionSpec(/** @type {any} */ ctx) {
+    if (ctx.id === DATA_LAKE_SPEC_ID) return { status: 200, body: { items: [dataLakeConnectionSpec()] } }
     if (ctx.id !== MYSQL_SPEC_ID) {
       throw new FlowError(404, notFoundCode, 'Resource not found', `Resource with given id does not exist: ${ctx.id}`)
     }
@@ -682,7 +754,8 @@ export async function startFakePlatform(options = {}) {
     connectionSpecs: {
       collection: { GET: listConnectionSpecs },
       item: { GET: getConnectionSpec }
-    }
+    },
+    ...dataflow.routes
   }
 
   /** Dispatches a Flow Service request (after the gateway checks). */
@@ -700,7 +773,7 @@ export async function startFakePlatform(options = {}) {
     throw new FlowError(404, '1000-404', 'Not found', `No route for ${ctx.method} ${ctx.path}`)
   }
 
-  /** The API gateway's checks, then Flow Service's own header checks, then routing. */
+  /** The API gateway's checks, then the service's own header checks, then routing to the service. */
   function handlePlatform(/** @type {any} */ ctx) {
     const h = ctx.headers
     const bearer = /^Bearer\s+(.+)$/i.exec(h.authorization ?? '')
@@ -712,12 +785,16 @@ export async function startFakePlatform(options = {}) {
     if (!sandboxIds.has(ctx.sandboxName)) {
       throw new FlowError(404, '2100-404', 'Sandbox not found', `Sandbox '${ctx.sandboxName}' does not exist in organization ${imsOrgId}`)
     }
-    if (['POST', 'PUT', 'PATCH'].includes(ctx.method) || ctx.body !== '') {
+    // A state action (POST …/action?op=…) needs no body: aepp sends neither body nor Content-Type.
+    const bodyless = ctx.method === 'POST' && /\/action\/?$/.test(ctx.path) && ctx.body === ''
+    if ((['POST', 'PUT', 'PATCH'].includes(ctx.method) && !bodyless) || ctx.body !== '') {
       if (!isJsonContentType(h['content-type'])) {
         throw new FlowError(415, '1001-415', 'Unsupported media type', `Content-Type must be application/json, got '${h['content-type'] ?? ''}'`)
       }
       if (ctx.json === undefined) throw invalidBody(ctx.method, ctx.path, 'body is not valid JSON')
     }
+    if (ctx.path.startsWith(`${CATALOG_BASE}/`)) return dataflow.handleCatalog(ctx)
+    if (ctx.path.startsWith(`${CONVERSION_BASE}/`)) return dataflow.handleConversion(ctx)
     return routeFlow(ctx)
   }
 
@@ -743,7 +820,7 @@ export async function startFakePlatform(options = {}) {
   function handle(/** @type {any} */ ctx) {
     try {
       if (ctx.path === IMS_TOKEN_PATH) return handleIms(ctx)
-      if (ctx.path === FLOW_BASE || ctx.path.startsWith(`${FLOW_BASE}/`)) return handlePlatform(ctx)
+      if ([FLOW_BASE, CATALOG_BASE, CONVERSION_BASE].some((base) => ctx.path === base || ctx.path.startsWith(`${base}/`))) return handlePlatform(ctx)
       throw new FlowError(404, '1000-404', 'Not found', `No route for ${ctx.method} ${ctx.path}`)
     } catch (error) {
       if (error instanceof FlowError) return flowErrorResponse(error, ctx.requestId)
@@ -830,8 +907,14 @@ export async function startFakePlatform(options = {}) {
     const requestId = randomBytes(16).toString('hex')
     const ctx = { method, path: url.pathname, url, rawQuery, headers, body, json, requestId }
 
+    if (method === 'GET') commitHeldBack(url.pathname)
     const fault = takeFault(method, url.pathname)
     if (fault) record.fault = fault.action ?? String(fault.status ?? 500)
+    if (fault?.action === 'commit-after-lookups') {
+      // Answered now as the gateway gives up; the backend commits later, counted in lookups, not in time.
+      pendingCommits.push({ ctx, collection: url.pathname.replace(/\/$/, ''), lookups: fault.lookups ?? 1 })
+      return send(res, faultResponse({ status: 504, ...fault }, ctx), requestId)
+    }
     // A slow answer: Adobe's gateway ends requests only after 60 s (reference notes, "Timeouts"), and
     // explore against a slow database can take tens of seconds. 'delay' waits `ms`, then answers normally.
     const wait = latencyMs + (fault?.action === 'delay' ? (fault.ms ?? 0) : 0)
@@ -850,6 +933,23 @@ export async function startFakePlatform(options = {}) {
     // A client that gave up on a slow answer has closed its socket: the work is done, nobody hears of it.
     if (req.socket.destroyed) return
     send(res, action === 'status-after-commit' ? faultResponse(fault, ctx) : response, requestId)
+  }
+
+  /**
+   * A lookup (GET of the collection) a held-back create waits for: the first `lookups` of them miss it,
+   * the next one finds it committed. Its answer is lost: the create's client never hears of it.
+   */
+  function commitHeldBack(/** @type {string} */ path) {
+    const collection = path.replace(/\/$/, '')
+    for (const pending of [...pendingCommits]) {
+      if (pending.collection !== collection) continue
+      if (pending.lookups > 0) {
+        pending.lookups--
+        continue
+      }
+      pendingCommits.splice(pendingCommits.indexOf(pending), 1)
+      handle(pending.ctx)
+    }
   }
 
   /** Drops the connection with a TCP RST, so the client sees ECONNRESET rather than a clean close. */
@@ -877,6 +977,8 @@ export async function startFakePlatform(options = {}) {
     connections,
     invalidBodies,
     addConnection,
+    ...dataflow.stores,
+    addDataset: dataflow.addDataset,
     seed(count, make) {
       for (let i = 0; i < count; i++) addConnection(make(i))
     },
@@ -888,7 +990,9 @@ export async function startFakePlatform(options = {}) {
       requests.length = 0
       invalidBodies.length = 0
       faults.length = 0
+      pendingCommits.length = 0
       connections.clear()
+      dataflow.reset()
     },
     close() {
       closing.abort()

@@ -38,6 +38,11 @@ export function withRunToken(draft: ConnectionDraft): CreateDraft {
   return { ...draft, description: `${draft.description} ${token}`, token }
 }
 
+/** A description as the user wrote it: without the run token a create added at its end. */
+export function withoutRunToken(description: string): string {
+  return description.replace(/ ?\[run-token [0-9a-f-]{36}\]$/, '')
+}
+
 /** From the variables the runner sets for every job. */
 function defaultDescription(env: Record<string, string | undefined>): string {
   const repository = env.GITHUB_REPOSITORY

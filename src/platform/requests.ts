@@ -41,7 +41,7 @@ export interface Existing {
   authSpecName: string
 }
 
-type Request = Omit<RequestSpec, 'maxAttempts'>
+export type Request = Omit<RequestSpec, 'maxAttempts'>
 
 export function tokenRequest(access: TokenAccess): Request {
   const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: access.clientId, client_secret: access.clientSecret, scope: access.scopes })
@@ -56,11 +56,11 @@ export function tokenRequest(access: TokenAccess): Request {
   }
 }
 
-function flowBase(access: PlatformAccess): string {
+export function flowBase(access: PlatformAccess): string {
   return `${access.platformUrl}${FLOW_SERVICE_PATH}`
 }
 
-function platform(
+export function platformRequest(
   access: PlatformAccess,
   request: { what: string; method: RequestSpec['method']; url: string; body?: unknown; headers?: Record<string, string>; idempotent?: boolean }
 ): Request {
@@ -81,14 +81,14 @@ function connectionUrl(access: PlatformAccess, id: string, suffix = ''): string 
 }
 
 /** Characters that Flow Service's `property=` filter syntax reads as operators or separators. */
-const FILTER_SYNTAX = /[,=!<>~"']/
+export const FILTER_SYNTAX = /[,=!<>~"']/
 
 /**
  * Percent-encodes a query value as Adobe's examples do: a space is %20, never the form-encoding
  * `+` (a server that reads `+` literally would match nothing, and every run would create a
  * duplicate), and every reserved character is encoded, also those encodeURIComponent leaves.
  */
-function encodeQueryValue(value: string): string {
+export function encodeQueryValue(value: string): string {
   return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
 }
 
@@ -106,7 +106,7 @@ export function lookupRequest(access: PlatformAccess, name: string): Request {
   // Without the name filter, the lookup filters by spec alone and pages through.
   const filters: Array<[string, string]> = [...(filterable(name) ? [['name', name] as [string, string]] : []), ['connectionSpec.id', MYSQL_SPEC_ID]]
   const query = filters.map(([field, value]) => `property=${field}==${encodeQueryValue(value)}`).join('&')
-  return platform(access, { what: `Looking up connections named "${name}"`, method: 'GET', url: `${flowBase(access)}/connections?${query}` })
+  return platformRequest(access, { what: `Looking up connections named "${name}"`, method: 'GET', url: `${flowBase(access)}/connections?${query}` })
 }
 
 /**
@@ -127,16 +127,16 @@ export function nextPageRequest(access: PlatformAccess, lookup: Request, href: s
 
 /** The MySQL connection spec as this organisation sees it: which auth specs it offers, with their JSON schemas. */
 export function connectionSpecRequest(access: PlatformAccess): Request {
-  return platform(access, { what: 'Reading the MySQL connection spec', method: 'GET', url: `${flowBase(access)}/connectionSpecs/${MYSQL_SPEC_ID}` })
+  return platformRequest(access, { what: 'Reading the MySQL connection spec', method: 'GET', url: `${flowBase(access)}/connectionSpecs/${MYSQL_SPEC_ID}` })
 }
 
 export function getRequest(access: PlatformAccess, id: string): Request {
-  return platform(access, { what: `Reading connection ${id}`, method: 'GET', url: connectionUrl(access, id) })
+  return platformRequest(access, { what: `Reading connection ${id}`, method: 'GET', url: connectionUrl(access, id) })
 }
 
 /** A lost answer to it must not be repeated blindly (see OutcomeUnknownError). */
 export function createRequest(access: PlatformAccess, draft: ConnectionDraft): Request {
-  return platform(access, {
+  return platformRequest(access, {
     what: 'Creating the connection',
     method: 'POST',
     url: `${flowBase(access)}/connections`,
@@ -151,7 +151,7 @@ export function createRequest(access: PlatformAccess, draft: ConnectionDraft): R
  */
 export function updateRequest(access: PlatformAccess, existing: Existing, change: { auth: ConnectionAuth; description: string }): Request {
   const sameSpec = existing.authSpecName === '' || existing.authSpecName === change.auth.specName
-  return platform(access, {
+  return platformRequest(access, {
     what: `Updating connection ${existing.id}`,
     method: 'PATCH',
     url: connectionUrl(access, existing.id),
@@ -165,10 +165,10 @@ export function updateRequest(access: PlatformAccess, existing: Existing, change
 }
 
 export function deleteRequest(access: PlatformAccess, id: string): Request {
-  return platform(access, { what: `Deleting connection ${id}`, method: 'DELETE', url: connectionUrl(access, id) })
+  return platformRequest(access, { what: `Deleting connection ${id}`, method: 'DELETE', url: connectionUrl(access, id) })
 }
 
 /** Lists the database's tables through Platform: proof that Platform itself can log in. */
 export function exploreRequest(access: PlatformAccess, id: string): Request {
-  return platform(access, { what: `Exploring connection ${id}`, method: 'GET', url: connectionUrl(access, id, '/explore?objectType=root') })
+  return platformRequest(access, { what: `Exploring connection ${id}`, method: 'GET', url: connectionUrl(access, id, '/explore?objectType=root') })
 }

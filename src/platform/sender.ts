@@ -24,7 +24,7 @@ export interface Response extends RawResponse {
 export const MAX_ERROR_BODY_CHARS = 1024 * 1024
 
 export interface RequestSpec {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE'
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
   url: string
   headers: Record<string, string>
   body?: string
