@@ -381,6 +381,44 @@ describe('readSettings: bad inputs', () => {
   })
 })
 
+describe('readSettings: sandbox-name is a technical name', () => {
+  test.each<[string, string]>([
+    ['prod', 'prod'],
+    ['dev-1', 'dev-1'],
+    ['pr-42', 'pr-42'],
+    ['one letter', 'a'],
+    ['256 characters', `d${'0'.repeat(255)}`]
+  ])('%s is accepted as it is', (_, sandbox) => {
+    expect(valid({ ...BASE, 'sandbox-name': sandbox }).sandboxName).toBe(sandbox)
+  })
+
+  test.each<[string, string]>([
+    ['an upper-case letter', 'Dev'],
+    ['a title in upper case', 'PROD'],
+    ['a leading digit', '1dev'],
+    ['a leading hyphen', '-dev'],
+    ['an underscore', 'dev_1'],
+    ['a dot', 'dev.1'],
+    ['a slash', 'dev/1']
+  ])('%s is refused with where to find the name: %s', (_, sandbox) => {
+    expect(problemsOf({ ...BASE, 'sandbox-name': sandbox })).toEqual([
+      {
+        input: 'sandbox-name',
+        message: `Input "sandbox-name" must be the sandbox's technical name (lower-case letters, digits and hyphens, starting with a letter, at most 256 characters), which Platform shows in the Name column of Sandboxes → Browse and in GET /data/foundation/sandbox-management/sandboxes; got "${sandbox}".`
+      }
+    ])
+  })
+
+  test('a name over 256 characters is refused by its length, not echoed', () => {
+    const [problem] = problemsOf({ ...BASE, 'sandbox-name': 'd'.repeat(257) })
+    expect(problem?.message).toContain('got a value of 257 characters.')
+  })
+
+  test('on a delete too, before any request', () => {
+    expect(problemsOf({ ...BASE, operation: 'delete', 'connection-id': 'c0ffee', 'sandbox-name': 'Dev' }).map((p) => p.input)).toEqual(['sandbox-name'])
+  })
+})
+
 describe('isLoopback', () => {
   test.each<[string, boolean]>([
     ['localhost', true],

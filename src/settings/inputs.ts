@@ -180,7 +180,7 @@ export function readSettings(readRaw: ReadInput): { settings?: Settings; problem
   const common = {
     clientId,
     imsOrgId,
-    sandboxName: orDefault(INPUT.sandboxName),
+    sandboxName: readSandboxName(orDefault(INPUT.sandboxName), problems, problem),
     imsUrl: url(INPUT.imsUrl),
     platformUrl: url(INPUT.platformUrl),
     mode: readMode(boolean(INPUT.dryRun), boolean(INPUT.plan), problem),
@@ -240,6 +240,24 @@ function readMode(dryRun: boolean, plan: boolean, problem: (input: string, messa
   if (dryRun && plan)
     return problem(INPUT.plan, `and "${INPUT.dryRun}" are both true; choose one: plan reads Platform and shows what would change, dry-run sends nothing.`) ?? 'dry-run'
   return plan ? 'plan' : dryRun ? 'dry-run' : 'apply'
+}
+
+/**
+ * Platform writes a sandbox's technical name (not its title) in lower case, starting with a letter,
+ * from letters, digits and hyphens, at most 256 characters (Adobe's sandbox UI guide); anything
+ * else would only fail later, at the first request.
+ */
+const SANDBOX_NAME = /^[a-z][a-z0-9-]{0,255}$/
+
+function readSandboxName(value: string, known: readonly InputProblem[], problem: (input: string, message: string) => undefined): string {
+  // A value the header check refused already has its one problem.
+  if (SANDBOX_NAME.test(value) || known.some((refused) => refused.input === INPUT.sandboxName)) return value
+  const got = value.length > 256 ? `a value of ${value.length} characters` : `"${value}"`
+  problem(
+    INPUT.sandboxName,
+    `must be the sandbox's technical name (lower-case letters, digits and hyphens, starting with a letter, at most 256 characters), which Platform shows in the Name column of Sandboxes → Browse and in GET /data/foundation/sandbox-management/sandboxes; got ${got}.`
+  )
+  return value
 }
 
 function defaultName(place: { host: string; database: string } | undefined): string {
