@@ -357,7 +357,8 @@ export async function startFakePlatform(options = {}) {
     lingerOnDelete = false,
     profile = 'azure',
     awsSslModeType = 'boolean',
-    authSpecs = mysqlAuthSpecs(profile, awsSslModeType)
+    authSpecs = mysqlAuthSpecs(profile, awsSslModeType),
+    port = 0
   } = options
   const validators = compileValidators()
   // The MySQL connection spec this organisation sees: served by GET /connectionSpecs and enforced on writes.
@@ -865,7 +866,7 @@ export async function startFakePlatform(options = {}) {
   })
   await new Promise((resolve, reject) => {
     server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => resolve(undefined))
+    server.listen(port, '127.0.0.1', () => resolve(undefined))
   })
   const address = server.address()
   if (address === null || typeof address === 'string') throw new Error('fake-platform: unexpected server address')
