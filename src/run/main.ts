@@ -65,11 +65,13 @@ async function runUpsert(settings: UpsertSettings, step: Step, deadline: number)
       const draft = draftFor(settings, io.env)
       return reportDryRun(describeUpsert(settings, draft, withRunToken(draft)), settings, step)
     }
-    case 'plan':
+    case 'plan': {
       if (settings.verify) log.info('Verify skipped: a plan sends no explore request, so Platform does not log in to the database.')
-      return inSession(settings, step, deadline, async ({ flow }) =>
+      const markdown = await inSession(settings, step, deadline, async ({ flow }) =>
         reportPlan(await planUpsert(settings, draftSource(settings, io.env, flow, true), { flow, log }), settings, step)
       )
+      return commentOnPlan(markdown, settings, step, deadline)
+    }
     case 'apply':
       return inSession(settings, step, deadline, (session) => applyUpsert(settings, session, step))
   }
@@ -105,8 +107,10 @@ async function runDelete(settings: DeleteSettings, step: Step, deadline: number)
   switch (settings.mode) {
     case 'dry-run':
       return reportDryRun(describeDelete(settings), settings, step)
-    case 'plan':
-      return inSession(settings, step, deadline, async ({ flow }) => reportPlan(await planDelete(settings, { flow, log }), settings, step))
+    case 'plan': {
+      const markdown = await inSession(settings, step, deadline, async ({ flow }) => reportPlan(await planDelete(settings, { flow, log }), settings, step))
+      return commentOnPlan(markdown, settings, step, deadline)
+    }
     case 'apply':
       return inSession(settings, step, deadline, async (session) => {
         const result = await deleteConnection(settings, { ...session, log })
@@ -114,6 +118,16 @@ async function runDelete(settings: DeleteSettings, step: Step, deadline: number)
         writeSummary(settings, result, step)
       })
   }
+}
+
+/**
+ * After the Platform session has closed: the comment needs only GitHub. Imported here, so that a
+ * run without a comment loads neither this module nor the GitHub client it brings.
+ */
+async function commentOnPlan(markdown: string, settings: Settings, step: Step, deadline: number): Promise<void> {
+  if (!settings.prComment) return
+  const { writePlanComment } = await import('../report/pr-comment.js')
+  await writePlanComment(markdown, settings.prComment.token, settings, step, deadline)
 }
 
 function warnAboutWeakSecrets(settings: Settings, { log }: Step): void {
