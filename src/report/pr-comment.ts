@@ -64,7 +64,7 @@ export function runLine(env: Record<string, string | undefined>): string {
 export function commentBody(marker: string, markdown: string, run: string): string {
   const whole = [marker, markdown.trimEnd(), run].filter((part) => part !== '').join('\n\n')
   if (whole.length < GITHUB_BODY_LIMIT) return whole
-  const room = GITHUB_BODY_LIMIT - 1 - [marker, CUT_NOTE, run].join('\n\n\n\n').length
+  const room = Math.max(0, GITHUB_BODY_LIMIT - 1 - [marker, CUT_NOTE, run].join('\n\n\n\n').length)
   const end = markdown.lastIndexOf('\n', room)
   // A plan without a line break in reach is cut where it must be, but never inside a surrogate pair.
   const at = end > 0 ? end : /[\ud800-\udbff]/.test(markdown.charAt(room - 1)) ? room - 1 : room
@@ -76,8 +76,9 @@ const MAX_PAGES = 30
 
 /**
  * Writes the plan Markdown (redacted already) into the pull request's comment for this connection.
- * Nothing here fails the plan for a reason the workflow cannot fix in the step: a run that is not
- * on a pull request is a notice, a fork or a token without the permission a warning.
+ * A run that is not on a pull request is a notice; a fork or a token without the permission is a
+ * warning, as the plan itself went well and the workflow's setup decides those; any other failure
+ * to write is an error, after the plan's outputs and summary.
  */
 export async function writePlanComment(markdown: string, token: string, settings: Settings, step: Step, deadline: number): Promise<void> {
   const { log, redactor, io, clock } = step
@@ -115,7 +116,9 @@ export async function writePlanComment(markdown: string, token: string, settings
     }
     const { data: written } =
       found === undefined ? await github.rest.issues.createComment({ ...issue, body }) : await github.rest.issues.updateComment({ ...repository, comment_id: found, body })
-    if (!Number.isSafeInteger(written.id)) throw new Error('its answer named no comment id')
+    if (!Number.isSafeInteger(written.id)) {
+      return log.warning(`Wrote the plan comment ${on}, but GitHub's answer named no comment id, so there are no comment-id and comment-url outputs.`)
+    }
     setOutput(OUTPUT.commentId, String(written.id), step)
     const url = typeof written.html_url === 'string' && /^https?:\/\/\S+$/.test(written.html_url) ? written.html_url : undefined
     if (url) setOutput(OUTPUT.commentUrl, url, step)
