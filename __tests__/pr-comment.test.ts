@@ -260,7 +260,7 @@ describe('run() with pr-comment: true', () => {
     const recorded = await step()
 
     expect(problems(recorded)).toEqual([
-      "error: Could not write the plan comment on pull request #12: GitHub answered HTTP 502 (Resource not accessible by integration); the plan is in the step's outputs and the job summary."
+      "error: Could not write the plan comment on pull request #12: GitHub answered HTTP 502 (Server Error); the plan is in the step's outputs and the job summary."
     ])
     expect(recorded.outputs.plan).toBe('create')
   })

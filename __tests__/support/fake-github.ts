@@ -75,7 +75,8 @@ export async function startFakeGitHub(options: { token: string; repository: stri
       const list = new RegExp(`^/repos/${repository}/issues/(\\d+)/comments$`).exec(parsed.pathname)
       const one = new RegExp(`^/repos/${repository}/issues/comments/(\\d+)$`).exec(parsed.pathname)
       if ((method === 'POST' || method === 'PATCH') && refusal !== undefined) {
-        return send(res, refusal, { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest/issues/comments' })
+        const message = refusal === 403 ? 'Resource not accessible by integration' : 'Server Error'
+        return send(res, refusal, { message, documentation_url: 'https://docs.github.com/rest/issues/comments' })
       }
       if (list && method === 'GET') {
         const issue = Number(list[1])
