@@ -40,6 +40,13 @@ describe('bundle', () => {
     expect(result.outputs.outcome).toBe('created')
   })
 
+  test('a plan without pr-comment runs on index.js alone too: the comment module and @actions/github are not loaded', async () => {
+    const result = await run({ plan: 'true' }, join(entryOnly, 'index.js'))
+
+    expect(result.errors).toEqual([])
+    expect(result.outputs.plan).toBe('create')
+  })
+
   test('preflight is what loads the lazy chunks, and the mysql2 chunk is among them', async () => {
     const chunks = readdirSync(bundle).filter((file) => /^\d+\.index\.js$/.test(file))
     expect(chunks.some((file) => readFileSync(join(bundle, file), 'utf8').includes('HANDSHAKE_NO_SSL_SUPPORT'))).toBe(true)

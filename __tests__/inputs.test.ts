@@ -381,6 +381,86 @@ describe('readSettings: bad inputs', () => {
   })
 })
 
+describe('readSettings: pr-comment and github-token', () => {
+  const TOKEN = 'ghs_InputsToken0123456789abcdef'
+
+  test('with plan: true, the token comes along for the comment', () => {
+    expect(valid({ ...BASE, plan: 'true', 'pr-comment': 'true', 'github-token': TOKEN }).prComment).toEqual({ token: TOKEN })
+    expect(valid({ ...BASE, operation: 'delete', name: 'Orders', plan: 'true', 'pr-comment': 'True', 'github-token': TOKEN }).prComment).toEqual({ token: TOKEN })
+  })
+
+  test('without pr-comment there is no comment, whatever the token', () => {
+    expect(valid({ ...BASE, plan: 'true', 'github-token': TOKEN })).not.toHaveProperty('prComment')
+    expect(valid({ ...BASE, plan: 'true', 'pr-comment': 'false', 'github-token': TOKEN })).not.toHaveProperty('prComment')
+  })
+
+  test.each<[string, Record<string, string>, string, string]>([
+    [
+      'pr-comment without plan',
+      { 'pr-comment': 'true' },
+      'pr-comment',
+      'only applies with "plan: true", as the comment holds the plan: set plan: true in this step, or leave pr-comment out.'
+    ],
+    ['pr-comment with dry-run', { 'pr-comment': 'true', 'dry-run': 'true' }, 'pr-comment', 'only applies with "plan: true"'],
+    ['pr-comment yes', { 'pr-comment': 'yes', plan: 'true' }, 'pr-comment', 'must be true or false; got "yes"'],
+    [
+      'pr-comment with an empty github-token',
+      { 'pr-comment': 'true', plan: 'true' },
+      'github-token',
+      "is required with pr-comment: true: leave it out to use the job's GITHUB_TOKEN"
+    ],
+    ['github-token with a space', { 'pr-comment': 'true', plan: 'true', 'github-token': 'ghs_ abc' }, 'github-token', 'only visible ASCII characters'],
+    ['github-token on two lines', { 'github-token': `${TOKEN}\nx` }, 'github-token', 'must be on one line']
+  ])('%s', (_, overrides, input, fragment) => {
+    const problems = problemsOf({ ...BASE, ...overrides })
+    expect(problems.map((p) => p.input)).toEqual([input])
+    expect(problems[0]?.message).toContain(fragment)
+    for (const problem of problems) expect(problem.message).not.toContain(TOKEN)
+  })
+
+  test("plan and dry-run both true with pr-comment: one problem, the plan's", () => {
+    expect(problemsOf({ ...BASE, plan: 'true', 'dry-run': 'true', 'pr-comment': 'true', 'github-token': TOKEN }).map((p) => p.input)).toEqual(['plan'])
+  })
+})
+
+describe('readSettings: sandbox-name is a technical name', () => {
+  test.each<[string, string]>([
+    ['prod', 'prod'],
+    ['dev-1', 'dev-1'],
+    ['pr-42', 'pr-42'],
+    ['one letter', 'a'],
+    ['256 characters', `d${'0'.repeat(255)}`]
+  ])('%s is accepted as it is', (_, sandbox) => {
+    expect(valid({ ...BASE, 'sandbox-name': sandbox }).sandboxName).toBe(sandbox)
+  })
+
+  test.each<[string, string]>([
+    ['an upper-case letter', 'Dev'],
+    ['a title in upper case', 'PROD'],
+    ['a leading digit', '1dev'],
+    ['a leading hyphen', '-dev'],
+    ['an underscore', 'dev_1'],
+    ['a dot', 'dev.1'],
+    ['a slash', 'dev/1']
+  ])('%s is refused with where to find the name: %s', (_, sandbox) => {
+    expect(problemsOf({ ...BASE, 'sandbox-name': sandbox })).toEqual([
+      {
+        input: 'sandbox-name',
+        message: `Input "sandbox-name" must be the sandbox's technical name (lower-case letters, digits and hyphens, starting with a letter, at most 256 characters), which Platform shows in the Name column of Sandboxes → Browse and in GET /data/foundation/sandbox-management/sandboxes; got "${sandbox}".`
+      }
+    ])
+  })
+
+  test('a name over 256 characters is refused by its length, not echoed', () => {
+    const [problem] = problemsOf({ ...BASE, 'sandbox-name': 'd'.repeat(257) })
+    expect(problem?.message).toContain('got a value of 257 characters.')
+  })
+
+  test('on a delete too, before any request', () => {
+    expect(problemsOf({ ...BASE, operation: 'delete', 'connection-id': 'c0ffee', 'sandbox-name': 'Dev' }).map((p) => p.input)).toEqual(['sandbox-name'])
+  })
+})
+
 describe('isLoopback', () => {
   test.each<[string, boolean]>([
     ['localhost', true],

@@ -26,6 +26,7 @@ describe('redactingLog', () => {
     const log: Log = {
       info: (message) => lines.push(`info ${message}`),
       debug: (message) => lines.push(`debug ${message}`),
+      notice: (message) => lines.push(`notice ${message}`),
       warning: (message) => lines.push(`warning ${message}`),
       error: (message) => lines.push(`error ${message}`)
     }
@@ -38,8 +39,15 @@ describe('redactingLog', () => {
     const redacting = redactingLog(log, (text) => text.replace('sec\nret', '***'))
     redacting.info('id c0ffee\n::warning::pwned sec\nret')
     redacting.debug('a\u2028::set-output name=x::y')
+    redacting.notice('d\u2029::notice::sec\nret')
     redacting.warning('b\u0085::stop-commands::tok')
     redacting.error('c\r\n::error::fake')
-    expect(lines).toEqual(['info id c0ffee\\n::warning::pwned ***', 'debug a\\u2028::set-output name=x::y', 'warning b\\u0085::stop-commands::tok', 'error c\\r\\n::error::fake'])
+    expect(lines).toEqual([
+      'info id c0ffee\\n::warning::pwned ***',
+      'debug a\\u2028::set-output name=x::y',
+      'notice d\\u2029::notice::***',
+      'warning b\\u0085::stop-commands::tok',
+      'error c\\r\\n::error::fake'
+    ])
   })
 })

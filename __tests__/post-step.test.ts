@@ -53,6 +53,7 @@ function runnerStep(stepInputs: Record<string, string>, environment: Record<stri
     mask: () => undefined,
     info: (message) => step.lines.push(message),
     debug: (message) => step.lines.push(`debug: ${message}`),
+    notice: (message) => step.lines.push(`notice: ${message}`),
     warning: (message) => step.lines.push(`warning: ${message}`),
     error: (message) => step.lines.push(`error: ${message}`),
     setOutput: (name, value) => (step.outputs[name] = value),

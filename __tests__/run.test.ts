@@ -3,8 +3,8 @@
 
 import type { Clock } from '../src/runner/clock.js'
 import type { RawResponse, Transport } from '../src/runner/step.js'
-import type { Io } from '../src/runner/io.js'
 import { run } from '../src/run/main.js'
+import { recordingIo } from './support/recording-io.js'
 
 const PASSWORD = 'in-process-Pass;word-1'
 const CLIENT_SECRET = 'in-process-client-secret-9'
@@ -18,36 +18,6 @@ const INPUTS: Record<string, string> = {
   database: 'shop',
   username: 'etl',
   password: PASSWORD
-}
-
-interface Recorded {
-  io: Io
-  lines: string[]
-  masked: string[]
-  outputs: Record<string, string>
-  summary: string[]
-}
-
-function recordingIo(inputs: Record<string, string>, onOutput?: (name: string) => void): Recorded {
-  const recorded: Recorded = { lines: [], masked: [], outputs: {}, summary: [], io: undefined as unknown as Io }
-  const state: Record<string, string> = {}
-  recorded.io = {
-    input: (name) => inputs[name] ?? '',
-    mask: (secret) => recorded.masked.push(secret),
-    info: (message) => recorded.lines.push(message),
-    debug: (message) => recorded.lines.push(`debug: ${message}`),
-    warning: (message) => recorded.lines.push(`warning: ${message}`),
-    error: (message) => recorded.lines.push(`error: ${message}`),
-    setOutput: (name, value) => {
-      onOutput?.(name)
-      recorded.outputs[name] = value
-    },
-    saveState: (name, value) => (state[name] = value),
-    state: (name) => state[name] ?? '',
-    appendSummary: (markdown) => recorded.summary.push(markdown),
-    env: { GITHUB_REPOSITORY: 'octo-org/repo', GITHUB_RUN_ID: '7', GITHUB_WORKFLOW: 'ci' }
-  }
-  return recorded
 }
 
 const json = (status: number, body: unknown): RawResponse => ({ status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })

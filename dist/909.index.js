@@ -9049,7 +9049,7 @@ exports.createServer = function (handler) {
 };
 
 exports.PoolConnection = __webpack_require__(2062);
-exports.authPlugins = __webpack_require__(9659);
+exports.authPlugins = __webpack_require__(2040);
 exports.escape = SqlString.escape;
 exports.escapeId = SqlString.escapeId;
 exports.format = SqlString.format;
@@ -9320,7 +9320,7 @@ module.exports.calculateToken = calculateToken;
 
 /***/ }),
 
-/***/ 9659:
+/***/ 2040:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 

@@ -2,13 +2,14 @@
 // the action without Adobe (npm run local-action) and for the self-test job of CI.
 //
 //   npm run test-server                           prints the inputs that point the action at it; Ctrl-C stops it
-//   npm run test-server -- --dotenv .env          also writes those inputs into .env (other lines are kept)
+//   npm run test-server -- --dotenv .env          also writes those lines into .env (other lines are kept)
+//   npm run test-server -- --port 8080            listens on that port, so .env stays right across restarts
 //   npm run test-server -- --github-env --detach  in a workflow: starts the server in the background, appends
 //                                                 AEP_TEST_* variables to $GITHUB_ENV and returns
 //
-// It listens on a free port, accepts only the credentials it prints, keeps what is created in memory,
-// holds one dataset for the dataflow action, and checks every body against Adobe's OpenAPI spec.
-// It stops on Ctrl-C, SIGTERM, or after --max-seconds.
+// It listens on a free port unless --port names one, accepts only the credentials it prints, keeps
+// what is created in memory, holds one dataset for the dataflow action, and checks every body
+// against Adobe's OpenAPI spec. It stops on Ctrl-C, SIGTERM, or after --max-seconds.
 // A detached server writes what it prints to a log file (named in the output), so that it holds none
 // of the step's output streams open.
 
@@ -24,11 +25,12 @@ const CREDENTIALS = { clientId: 'test-client-id', clientSecret: 'test-client-sec
 // A dataset for the dataflow action to ingest into (datasets are made in Platform, not by these actions).
 const DATASET = { id: '5c8c3c555033b814b69f947f', name: 'Test dataset', schemaId: 'https://ns.adobe.com/testorg/schemas/test-dataset' }
 
-const usage = 'Usage: npm run test-server -- [--dotenv FILE] [--github-env] [--detach] [--max-seconds N]'
+const usage = 'Usage: npm run test-server -- [--port N] [--dotenv FILE] [--github-env] [--detach] [--max-seconds N]'
 let args
 try {
   args = parseArgs({
     options: {
+      port: { type: 'string', default: '0' },
       dotenv: { type: 'string' },
       'github-env': { type: 'boolean', default: false },
       detach: { type: 'boolean', default: false },
@@ -45,12 +47,17 @@ if (args.help) {
 }
 const maxSeconds = Number(args['max-seconds'])
 if (!Number.isFinite(maxSeconds) || maxSeconds < 0) fail(`--max-seconds must be 0 (no limit) or more, not "${args['max-seconds']}".`)
+const port = /^\d{1,5}$/.test(args.port) ? Number(args.port) : NaN
+if (!(port >= 0 && port <= 65535)) fail(`--port must be a port number from 1 to 65535 (or 0 for a free one), not "${args.port}".`)
 if (args['github-env'] && !process.env.GITHUB_ENV) fail('--github-env needs the GITHUB_ENV variable the runner sets; outside a workflow, leave it out.')
 
 function fail(message) {
   console.error(`test-server: ${message}`)
   process.exit(2)
 }
+
+// Where npm run local-action writes the job summary, relative to where it runs; git ignores the file.
+const SUMMARY_LINE = 'GITHUB_STEP_SUMMARY=job-summary.md'
 
 /** The inputs, as local-action's .env reads them (INPUT_ plus the input name, hyphens kept). */
 function inputLines(url) {
@@ -76,16 +83,30 @@ function githubEnvLines(url, pid) {
   ]
 }
 
-/** Sets these keys in a dotenv file, keeping its other lines; creates it when missing. */
+const keyOf = (line) => line.split('=')[0].trim()
+
+/**
+ * Sets these keys in a dotenv file where they stand, keeping its other lines, and adds the missing
+ * ones at its end; creates the file when missing. The summary line is added only where the file
+ * names no summary file of its own. Writing the same lines again leaves the file as it was.
+ */
 function writeDotenv(file, lines) {
-  const keys = new Set(lines.map((line) => line.slice(0, line.indexOf('='))))
-  const kept = existsSync(file)
-    ? readFileSync(file, 'utf8')
-        .split('\n')
-        .filter((line) => !keys.has(line.slice(0, line.indexOf('=')).trim()))
-    : []
-  while (kept.length > 0 && kept[kept.length - 1] === '') kept.pop()
-  writeFileSync(file, [...kept, ...lines, ''].join('\n'))
+  const existing = existsSync(file) ? readFileSync(file, 'utf8').split('\n') : []
+  while (existing.length > 0 && existing[existing.length - 1] === '') existing.pop()
+  const wanted = new Map([...lines, SUMMARY_LINE].map((line) => [keyOf(line), line]))
+  if (existing.some((line) => keyOf(line) === keyOf(SUMMARY_LINE))) wanted.delete(keyOf(SUMMARY_LINE))
+  const written = []
+  const placed = new Set()
+  for (const line of existing) {
+    const key = keyOf(line)
+    const ours = wanted.get(key)
+    if (ours !== undefined) {
+      written.push(ours)
+      wanted.delete(key)
+      placed.add(key)
+    } else if (!placed.has(key)) written.push(line) // a second line for one of our keys would leave dotenv to pick one
+  }
+  writeFileSync(file, [...written, ...wanted.values(), ''].join('\n'))
 }
 
 function report(url, pid) {
@@ -99,16 +120,23 @@ function report(url, pid) {
     return
   }
   console.log(`Local IMS + Flow Service server on ${url} (pid ${pid}).`)
-  console.log(args.dotenv ? `Wrote these inputs into ${args.dotenv}:` : 'Inputs that point the action at it (for npm run local-action, put them in .env):')
+  console.log(
+    args.dotenv
+      ? `Wrote these inputs into ${args.dotenv} (and ${SUMMARY_LINE}, unless it names a summary file already):`
+      : 'Inputs that point the action at it, and where the job summary goes (for npm run local-action, put them in .env):'
+  )
   console.log('')
-  for (const line of inputs) console.log(line)
+  for (const line of args.dotenv ? inputs : [...inputs, SUMMARY_LINE]) console.log(line)
   console.log('')
   console.log(`For the dataflow action: dataset-id ${DATASET.id} (schema ${DATASET.schemaId}).`)
   if (!args.detach) console.log('Ctrl-C stops it; the connections it holds are kept in memory only.')
 }
 
 async function serve() {
-  const platform = await startFakePlatform(CREDENTIALS)
+  const platform = await startFakePlatform({ ...CREDENTIALS, port }).catch((error) => {
+    if (error?.code !== 'EADDRINUSE') throw error
+    fail(`port ${port} on 127.0.0.1 is in use (another test server?); stop what listens there, choose another --port, or leave --port out for a free one.`)
+  })
   platform.addDataset(DATASET)
   let stopping = false
   const stop = async () => {
@@ -131,7 +159,7 @@ if (process.env.TEST_SERVER_CHILD === '1') {
 } else if (args.detach) {
   const log = join(process.env.RUNNER_TEMP ?? tmpdir(), `aep-test-server-${process.pid}.log`)
   const logFd = openSync(log, 'a')
-  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--max-seconds', String(maxSeconds)], {
+  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--port', String(port), '--max-seconds', String(maxSeconds)], {
     detached: true,
     stdio: ['ignore', logFd, logFd, 'ipc'],
     env: { ...process.env, TEST_SERVER_CHILD: '1' }
@@ -143,7 +171,11 @@ if (process.env.TEST_SERVER_CHILD === '1') {
       clearTimeout(timer)
       resolve(message.url)
     })
-    child.once('exit', (code) => reject(new Error(`the server exited with code ${code} before it listened; see ${log}`)))
+    child.once('exit', (code) => {
+      // The child's own sentence, when it gave one (a port in use), says more than its exit code.
+      const said = /^test-server: (.+)$/m.exec(readFileSync(log, 'utf8'))?.[1]
+      reject(new Error(said ?? `the server exited with code ${code} before it listened; see ${log}`))
+    })
   }).catch((error) => fail(error.message))
   child.disconnect()
   child.unref()

@@ -20,6 +20,8 @@ export interface AuthSpec {
 }
 
 export interface FakePlatformOptions {
+  /** The port on 127.0.0.1 to listen on; 0 (default) takes a free one. A port in use rejects with EADDRINUSE. */
+  port?: number
   /** Delay before answering every request (IMS and Flow Service), in ms. Default 0. */
   latencyMs?: number
   /** The only client id IMS accepts, and the only `x-api-key` Platform accepts. Default 'test-client-id'. */

@@ -380,7 +380,8 @@ export async function startFakePlatform(options = {}) {
     profile = 'azure',
     awsSslModeType = 'boolean',
     authSpecs = mysqlAuthSpecs(profile, awsSslModeType),
-    now = Date.now
+    now = Date.now,
+    port = 0
   } = options
   const validators = compileValidators()
   // The MySQL connection spec this organisation sees: served by GET /connectionSpecs and enforced on writes.
@@ -965,7 +966,7 @@ export async function startFakePlatform(options = {}) {
   })
   await new Promise((resolve, reject) => {
     server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => resolve(undefined))
+    server.listen(port, '127.0.0.1', () => resolve(undefined))
   })
   const address = server.address()
   if (address === null || typeof address === 'string') throw new Error('fake-platform: unexpected server address')

@@ -31,16 +31,17 @@ if (process.versions.node.split('.')[0] !== DECLARED_NODE) {
   )
 }
 
+// An expression default (github-token's ${{ github.token }}) is the runner's to evaluate; a run names such a value itself.
 const DEFAULTS = Object.fromEntries(
   Object.entries(ACTION.inputs)
-    .filter(([, input]) => input.default !== undefined)
+    .filter(([, input]) => input.default !== undefined && !String(input.default).includes('${{'))
     .map(([name, input]) => [name, String(input.default)])
 )
 
 const COMMAND_FILES = { GITHUB_OUTPUT: 'output', GITHUB_STATE: 'state', GITHUB_STEP_SUMMARY: 'summary' }
 
 /** Inputs whose values are secrets: every run checks that none of them is printed. */
-const SECRET_INPUTS = ['password', 'client-secret', 'access-token', 'connection-string']
+const SECRET_INPUTS = ['password', 'client-secret', 'access-token', 'connection-string', 'github-token']
 
 /** The folder of the bundle the suites run: the fresh build of src/ made for this jest run. */
 export function freshBundle() {

@@ -20,6 +20,7 @@ export function recordingIo(inputs: Record<string, string>): Recorded {
     mask: (secret) => recorded.masked.push(secret),
     info: (message) => recorded.lines.push(message),
     debug: (message) => recorded.lines.push(`debug: ${message}`),
+    notice: (message) => recorded.lines.push(`notice: ${message}`),
     warning: (message) => recorded.lines.push(`warning: ${message}`),
     error: (message) => recorded.lines.push(`error: ${message}`),
     setOutput: (name, value) => (recorded.outputs[name] = value),

@@ -28,8 +28,11 @@ export function reportDryRun(description: string, settings: Settings, step: Step
   )
 }
 
-/** The plan as outputs, log lines and summary; a plan of a failure fails the step with apply's message. */
-export function reportPlan(plan: Plan, settings: Settings, step: Step): void {
+/**
+ * The plan as outputs, log lines and summary; a plan of a failure fails the step with apply's
+ * message. Returns the plan's Markdown, redacted, for the pull-request comment.
+ */
+export function reportPlan(plan: Plan, settings: Settings, step: Step): string {
   const { log, redactor } = step
   const shown = redactedPlan(plan, (text) => redactor.redact(text))
   for (const line of planLines(shown)) log.info(line)
@@ -44,6 +47,7 @@ export function reportPlan(plan: Plan, settings: Settings, step: Step): void {
   summarise(markdown, step)
   // Not thrown: the summary above already says why, and a second one would repeat it.
   if (plan.reason !== undefined) log.error(plan.reason)
+  return markdown
 }
 
 /**

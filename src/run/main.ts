@@ -69,11 +69,13 @@ async function runUpsert(settings: UpsertSettings, step: Step, deadline: number)
       const draft = draftFor(settings, io.env)
       return reportDryRun(describeUpsert(settings, draft, withRunToken(draft)), settings, step)
     }
-    case 'plan':
+    case 'plan': {
       if (settings.verify) log.info('Verify skipped: a plan sends no explore request, so Platform does not log in to the database.')
-      return inSession(settings, step, deadline, async ({ flow }) =>
+      const markdown = await inSession(settings, step, deadline, async ({ flow }) =>
         reportPlan(await planUpsert(settings, draftSource(settings, io.env, flow, true), { flow, log }), settings, step)
       )
+      return commentOnPlan(markdown, settings, step, deadline)
+    }
     case 'apply':
       return inSession(settings, step, deadline, (session) => applyUpsert(settings, session, step))
   }
@@ -120,8 +122,10 @@ async function runDelete(settings: DeleteSettings, step: Step, deadline: number)
   switch (settings.mode) {
     case 'dry-run':
       return reportDryRun(describeDelete(settings), settings, step)
-    case 'plan':
-      return inSession(settings, step, deadline, async ({ flow }) => reportPlan(await planDelete(settings, { flow, log }), settings, step))
+    case 'plan': {
+      const markdown = await inSession(settings, step, deadline, async ({ flow }) => reportPlan(await planDelete(settings, { flow, log }), settings, step))
+      return commentOnPlan(markdown, settings, step, deadline)
+    }
     case 'apply':
       return inSession(settings, step, deadline, async (session) => {
         const result = await deleteConnection(settings, { ...session, log })
@@ -135,6 +139,16 @@ async function runDelete(settings: DeleteSettings, step: Step, deadline: number)
 function cancelledCreate(create: CreateDraft, settings: UpsertSettings, signal: string): string {
   const next = settings.cleanup ? 'the post step looks for it and deletes it (cleanup: true)' : 'look for it in Platform before running the step again'
   return `The job was cancelled (${signal}) while the connection was being created: "${create.name}" may exist, with ${create.token} in its description; ${next}.`
+}
+
+/**
+ * After the Platform session has closed: the comment needs only GitHub. Imported here, so that a
+ * run without a comment loads neither this module nor the GitHub client it brings.
+ */
+async function commentOnPlan(markdown: string, settings: Settings, step: Step, deadline: number): Promise<void> {
+  if (!settings.prComment) return
+  const { writePlanComment } = await import('../report/pr-comment.js')
+  await writePlanComment(markdown, settings.prComment.token, settings, step, deadline)
 }
 
 function warnAboutWeakSecrets(settings: Settings, { log }: Step): void {

@@ -4,6 +4,8 @@
 export interface Log {
   info(message: string): void
   debug(message: string): void
+  /** A ::notice:: line: worth seeing, and not a problem. */
+  notice(message: string): void
   warning(message: string): void
   /** An ::error:: line, and the step fails; once per problem, so each gets its own line. */
   error(message: string): void
@@ -49,6 +51,7 @@ export function redactingLog(log: Log, redact: (text: string) => string): Log {
   return {
     info: (message) => log.info(guard(message)),
     debug: (message) => log.debug(guard(message)),
+    notice: (message) => log.notice(guard(message)),
     warning: (message) => log.warning(guard(message)),
     error: (message) => log.error(guard(message))
   }

@@ -22,6 +22,7 @@ export function runnerIo(): Io {
     mask: (secret) => issueCommand('add-mask', {}, secret),
     info: (message) => process.stdout.write(message + EOL),
     debug: (message) => issueCommand('debug', {}, message),
+    notice: (message) => issueCommand('notice', {}, message),
     warning: (message) => issueCommand('warning', {}, message),
     error: (message) => {
       process.exitCode = 1

@@ -16,6 +16,8 @@ export type Mode = 'apply' | 'dry-run' | 'plan'
 /** Who signs in and where (origins, and an optional base path, without a trailing slash), and how the step runs. */
 interface CommonSettings extends SignIn {
   mode: Mode
+  /** Set with pr-comment: true (and so plan: true): the token that writes the plan comment on the pull request. */
+  prComment?: { token: string }
 }
 
 export interface UpsertSettings extends CommonSettings {
@@ -61,7 +63,8 @@ export const DEFAULTS = {
   [INPUT.maxAttempts]: '5',
   [INPUT.timeoutSeconds]: '300',
   [INPUT.cleanup]: 'false',
-  [INPUT.preflight]: 'off'
+  [INPUT.preflight]: 'off',
+  [INPUT.prComment]: 'false'
 } as const
 type Defaulted = keyof typeof DEFAULTS
 
@@ -91,11 +94,13 @@ const SINGLE_LINE = [
   INPUT.operation,
   INPUT.connectionId,
   INPUT.cleanup,
-  INPUT.preflight
+  INPUT.preflight,
+  INPUT.prComment,
+  INPUT.githubToken
 ]
 
 // Sent as HTTP headers, which carry only visible ASCII.
-const HEADER_INPUTS = new Set<string>([INPUT.clientId, INPUT.imsOrgId, INPUT.sandboxName, INPUT.accessToken])
+const HEADER_INPUTS = new Set<string>([INPUT.clientId, INPUT.imsOrgId, INPUT.sandboxName, INPUT.accessToken, INPUT.githubToken])
 
 // These are read as given: whitespace can be part of a password.
 const UNTRIMMED = new Set<string>([INPUT.password, INPUT.connectionString])
@@ -180,13 +185,14 @@ export function readSettings(readRaw: ReadInput): { settings?: Settings; problem
   const common = {
     clientId,
     imsOrgId,
-    sandboxName: orDefault(INPUT.sandboxName),
+    sandboxName: readSandboxName(orDefault(INPUT.sandboxName), problems, problem),
     imsUrl: url(INPUT.imsUrl),
     platformUrl: url(INPUT.platformUrl),
     mode: readMode(boolean(INPUT.dryRun), boolean(INPUT.plan), problem),
     maxAttempts: integer(INPUT.maxAttempts, 1, 10),
     timeoutSeconds: integer(INPUT.timeoutSeconds, 1, 3600)
   }
+  const prComment = readPrComment(boolean(INPUT.prComment), common.mode, read, problems, problem)
   const authType = oneOf(INPUT.authType, ['connection-string', 'basic'] as const)
   const ifExists = oneOf(INPUT.ifExists, ['update', 'reuse', 'fail', 'create'] as const)
   const verify = boolean(INPUT.verify)
@@ -211,7 +217,7 @@ export function readSettings(readRaw: ReadInput): { settings?: Settings; problem
     }
     if (problems.length > 0 || !credentials) return { problems }
     const connection = connectionId === '' ? { by: 'name' as const, name } : { by: 'id' as const, id: connectionId }
-    return { problems, settings: { operation, ...common, credentials, connection } }
+    return { problems, settings: { operation, ...common, ...prComment, credentials, connection } }
   }
 
   if (connectionId !== '') problem(INPUT.connectionId, 'is only used with operation: delete; leave it empty to create or update a connection by name.')
@@ -223,6 +229,7 @@ export function readSettings(readRaw: ReadInput): { settings?: Settings; problem
     settings: {
       operation,
       ...common,
+      ...prComment,
       credentials,
       target,
       authType,
@@ -240,6 +247,50 @@ function readMode(dryRun: boolean, plan: boolean, problem: (input: string, messa
   if (dryRun && plan)
     return problem(INPUT.plan, `and "${INPUT.dryRun}" are both true; choose one: plan reads Platform and shows what would change, dry-run sends nothing.`) ?? 'dry-run'
   return plan ? 'plan' : dryRun ? 'dry-run' : 'apply'
+}
+
+/**
+ * Platform writes a sandbox's technical name (not its title) in lower case, starting with a letter,
+ * from letters, digits and hyphens, at most 256 characters (Adobe's sandbox UI guide); anything
+ * else would only fail later, at the first request.
+ */
+const SANDBOX_NAME = /^[a-z][a-z0-9-]{0,255}$/
+
+function readSandboxName(value: string, known: readonly InputProblem[], problem: (input: string, message: string) => undefined): string {
+  // A value the header check refused already has its one problem.
+  if (SANDBOX_NAME.test(value) || known.some((refused) => refused.input === INPUT.sandboxName)) return value
+  const got = value.length > 256 ? `a value of ${value.length} characters` : `"${value}"`
+  problem(
+    INPUT.sandboxName,
+    `must be the sandbox's technical name (lower-case letters, digits and hyphens, starting with a letter, at most 256 characters), which Platform shows in the Name column of Sandboxes → Browse and in GET /data/foundation/sandbox-management/sandboxes; got ${got}.`
+  )
+  return value
+}
+
+/** The comment holds the plan, so it needs plan: true; and a token, which the runner's default gives. */
+function readPrComment(
+  wanted: boolean,
+  mode: Mode,
+  read: ReadInput,
+  known: readonly InputProblem[],
+  problem: (input: string, message: string) => undefined
+): { prComment?: { token: string } } {
+  if (!wanted) return {}
+  // plan: true with dry-run: true has its own problem already.
+  if (mode !== 'plan') {
+    if (!known.some((refused) => refused.input === INPUT.plan)) {
+      problem(INPUT.prComment, `only applies with "${INPUT.plan}: true", as the comment holds the plan: set plan: true in this step, or leave ${INPUT.prComment} out.`)
+    }
+    return {}
+  }
+  const token = read(INPUT.githubToken)
+  if (token === '' && !known.some((refused) => refused.input === INPUT.githubToken)) {
+    problem(
+      INPUT.githubToken,
+      `is required with ${INPUT.prComment}: true: leave it out to use the job's GITHUB_TOKEN (with pull-requests: write), or pass a token that may comment on pull requests.`
+    )
+  }
+  return token === '' ? {} : { prComment: { token } }
 }
 
 function defaultName(place: { host: string; database: string } | undefined): string {

@@ -30,7 +30,9 @@ export const INPUT = {
   timeoutSeconds: 'timeout-seconds',
   connectionId: 'connection-id',
   cleanup: 'cleanup',
-  preflight: 'preflight'
+  preflight: 'preflight',
+  prComment: 'pr-comment',
+  githubToken: 'github-token'
 } as const
 
 export const OUTPUT = {
@@ -43,7 +45,9 @@ export const OUTPUT = {
   plan: 'plan',
   hasChanges: 'has-changes',
   changes: 'changes',
-  planMarkdown: 'plan-markdown'
+  planMarkdown: 'plan-markdown',
+  commentId: 'comment-id',
+  commentUrl: 'comment-url'
 } as const
 
 /** What the main step saves for its post step (GITHUB_STATE). */
@@ -59,4 +63,4 @@ type InputName = (typeof INPUT)[keyof typeof INPUT]
 export type OutputName = (typeof OUTPUT)[keyof typeof OUTPUT]
 
 /** The secret inputs, masked as given before anything is validated or printed. */
-export const SECRET_INPUTS: readonly InputName[] = [INPUT.password, INPUT.clientSecret, INPUT.accessToken, INPUT.connectionString]
+export const SECRET_INPUTS: readonly InputName[] = [INPUT.password, INPUT.clientSecret, INPUT.accessToken, INPUT.connectionString, INPUT.githubToken]
