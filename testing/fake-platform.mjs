@@ -384,6 +384,8 @@ export async function startFakePlatform(options = {}) {
   const invalidBodies = []
   /** @type {any[]} */
   const faults = []
+  /** @type {Set<(request: any) => void>} */
+  const watchers = new Set()
 
   /** Builds and stores a connection without any validation (seeding is a test's own business). */
   function addConnection(/** @type {any} */ partial) {
@@ -832,6 +834,7 @@ export async function startFakePlatform(options = {}) {
 
     const fault = takeFault(method, url.pathname)
     if (fault) record.fault = fault.action ?? String(fault.status ?? 500)
+    for (const watch of [...watchers]) watch(record)
     // A slow answer: Adobe's gateway ends requests only after 60 s (reference notes, "Timeouts"), and
     // explore against a slow database can take tens of seconds. 'delay' waits `ms`, then answers normally.
     const wait = latencyMs + (fault?.action === 'delay' ? (fault.ms ?? 0) : 0)
@@ -879,6 +882,10 @@ export async function startFakePlatform(options = {}) {
     addConnection,
     seed(count, make) {
       for (let i = 0; i < count; i++) addConnection(make(i))
+    },
+    watch(watcher) {
+      watchers.add(watcher)
+      return () => watchers.delete(watcher)
     },
     inject(fault) {
       faults.push({ ...fault, remaining: fault.times ?? 1 })

@@ -6,8 +6,10 @@ import type { Clock } from '../../src/runner/clock.js'
 export interface VirtualClock extends Clock {
   /** Every sleep the action asked for, in ms, in order. */
   waits: number[]
-  /** Moves time on by `ms` without a sleep, ending the timeouts that fall due: a test's way to let a hung attempt run out. */
+  /** Moves time on by `ms` without a sleep, ending the timeouts that fall due. */
   advance(ms: number): void
+  /** Moves time on to the earliest pending timeout and ends it: what a hung attempt waits for. False when none is pending. */
+  expireNext(): boolean
 }
 
 /** Starts at `start` (ms since the epoch); `random` is the jitter every call returns. */
@@ -26,6 +28,12 @@ export function virtualClock({ start = Date.now(), random = 0.5 }: { start?: num
   return {
     waits,
     advance,
+    expireNext: () => {
+      const next = Math.min(...[...pending].map((timeout) => timeout.at))
+      if (next === Infinity) return false
+      advance(next - now)
+      return true
+    },
     now: () => now,
     sleep: async (ms) => {
       waits.push(ms)
