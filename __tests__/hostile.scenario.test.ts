@@ -414,12 +414,8 @@ describe('8 every output from the server is guarded like connection-id', () => {
 })
 
 describe('9 inputs refused before any request', () => {
-  test.each([
-    ['ims-url', '?'],
-    ['ims-url', '#'],
-    ['platform-url', '/?'],
-    ['platform-url', '#']
-  ])('%s ending in a bare %s', async (input, ending) => {
+  // One representative each: inputs.test.ts checks every such ending and connection-id.
+  test.each([['ims-url', '?']])('%s ending in a bare %s', async (input, ending) => {
     const result = await run({ [input]: `${platform.url}${ending}` })
 
     expect(result.code).toBe(1)
@@ -427,16 +423,7 @@ describe('9 inputs refused before any request', () => {
     expect(platform.requests).toEqual([])
   })
 
-  test.each([
-    ['"."', '.'],
-    ['".."', '..'],
-    ['with a slash', 'a/b'],
-    ['climbing out of the collection', '../connections'],
-    ['with a space inside', 'c0ffee 1'],
-    ['with a tab inside', 'c0ffee\t1'],
-    ['with BEL (U+0007)', 'c0ffee\u00071'],
-    ['with DEL (U+007F)', 'c0ffee\u007f1']
-  ])('connection-id %s', async (_, id) => {
+  test.each([['climbing out of the collection', '../connections']])('connection-id %s', async (_, id) => {
     const result = await run({ operation: 'delete', 'connection-id': id })
 
     expect(result.code).toBe(1)
