@@ -21,8 +21,12 @@ const common = {
 }
 
 export default {
-  // A global option: jest ignores it inside a project.
+  // Global options: jest ignores them inside a project.
   testTimeout: 30000,
+  // A worker per core, not jest's default of one fewer: the process tier mostly waits on real
+  // deadlines (a hung database, a proxy), and on 2 cores that leaves the unit and scenario tiers
+  // to run beside it rather than after it.
+  maxWorkers: '100%',
   projects: [
     {
       ...common,
