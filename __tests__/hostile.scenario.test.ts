@@ -11,6 +11,7 @@ import { type LateCommit, type LateCommitOptions, commitLater, drainFaults } fro
 import { DEFAULT_MYSQL_VERSION, type MysqlStandIn, type MysqlStandInOptions, startMysqlStandIn } from './support/mysql-stand-in.js'
 import { findLeaks } from '../testing/run-action.mjs'
 import { type RunOptions, type RunResult, runAction } from './support/in-process.js'
+import { virtualClock } from './support/virtual-clock.js'
 import { FLOW_BASE, calls as callsOf, platformInputs } from '../testing/scenario.mjs'
 
 // ---------------------------------------------------------------------------------------------
@@ -74,6 +75,15 @@ function runPost(overrides: Record<string, string>, main: RunResult): Promise<Ru
 
 const calls = () => callsOf(platform)
 
+/** Waits, in real time and at most 5 s, until a stand-in has seen what the test waits for. */
+async function until(happened: () => boolean, what: string): Promise<void> {
+  for (let tries = 0; tries < 500; tries++) {
+    if (happened()) return
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+  throw new Error(`gave up waiting for ${what}`)
+}
+
 /** The inputs that point the preflight at a stand-in: it speaks no TLS. */
 const preflightAt = (db: MysqlStandIn, overrides: Record<string, string> = {}) => ({
   host: db.host,
@@ -113,6 +123,21 @@ describe('1 preflight: one budget for the whole exchange, and the database never
     expect(result.code).toBe(0)
     expect(result.outputs).toMatchObject({ outcome: 'created', 'mysql-version': DEFAULT_MYSQL_VERSION, 'mysql-table-count': '4' })
     expect(db.events).toEqual(expect.arrayContaining(['login etl', 'query SELECT VERSION() AS version']))
+  })
+
+  test("a database that hangs after login: the preflight's budget, half the deadline, runs out on the step's clock", async () => {
+    const db = await mysqlStandIn({ mode: 'hang-after-login' })
+    const clock = virtualClock()
+    const started = clock.now()
+
+    const running = run(preflightAt(db, { preflight: 'warn', 'timeout-seconds': '8' }), { clock })
+    await until(() => db.events.some((event) => event.startsWith('query ')), 'the first query')
+    expect(clock.expireNext()).toBe(true)
+    const result = await running
+
+    expect(clock.now() - started).toBe(4000)
+    expect(result.warnings).toEqual([expect.stringMatching(/^Preflight query on MySQL failed: .* within 4 s\b/)])
+    expect(result.outputs.outcome).toBe('created')
   })
 })
 
