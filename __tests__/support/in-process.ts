@@ -3,8 +3,8 @@
 // calls run() from src/run/main.ts in this process, with the runner's real transport against
 // whatever server the inputs name and a virtual clock, so waits cost nothing. A scenario suite
 // imports runAction from here instead of from run-action.mjs; only what needs a process of its
-// own (a proxy from the environment, a heap limit, a hung socket, the exit guard, the command
-// files, the bundle's chunks) stays with run-action.mjs.
+// own (a proxy from the environment, a heap limit, a database or answer that holds real time,
+// the exit guard, the command files, the bundle's chunks) stays with run-action.mjs.
 
 import { EOL } from 'node:os'
 import { run } from '../../src/run/main.js'
