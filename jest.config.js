@@ -1,8 +1,13 @@
 // ESM mode: the @actions/* packages ship only ES modules.
 //
-// Two projects, told apart by name: `*.e2e.test.ts` suites run the built action or a real server
-// (MariaDB), everything else is a unit suite. The e2e project builds src/ once per run, in its
-// globalSetup, and only when one of its suites is selected: `npm run test:unit` never builds.
+// Three tiers, told apart by file name:
+// - unit (`*.test.ts`): pure functions and modules, in seconds (`npm run test:unit`);
+// - scenario (`*.scenario.test.ts`): run() from src/run/main.ts in the test process, with the real
+//   transport against the local test server and a virtual clock (__tests__/support/in-process.ts);
+// - process (`*.process.test.ts`): what needs a process of its own: the built bundle spawned as the
+//   runner spawns it (proxies, heap limits, hung databases, the exit guard, command files, lazy
+//   chunks), the release script, and a real MariaDB server. Its globalSetup builds src/ (or reuses
+//   the build of the same sources) only when one of its suites is selected.
 const common = {
   rootDir: import.meta.dirname,
   testEnvironment: 'node',
@@ -16,19 +21,28 @@ const common = {
 }
 
 export default {
-  // A global option: jest ignores it inside a project.
+  // Global options: jest ignores them inside a project.
   testTimeout: 30000,
+  // A worker per core, not jest's default of one fewer: the process tier mostly waits on real
+  // deadlines (a hung database, a proxy), and on 2 cores that leaves the unit and scenario tiers
+  // to run beside it rather than after it.
+  maxWorkers: '100%',
   projects: [
     {
       ...common,
       displayName: 'unit',
       testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
-      testPathIgnorePatterns: ['\\.e2e\\.test\\.ts$']
+      testPathIgnorePatterns: ['\\.(scenario|process)\\.test\\.ts$']
     },
     {
       ...common,
-      displayName: 'e2e',
-      testMatch: ['<rootDir>/__tests__/**/*.e2e.test.ts'],
+      displayName: 'scenario',
+      testMatch: ['<rootDir>/__tests__/**/*.scenario.test.ts']
+    },
+    {
+      ...common,
+      displayName: 'process',
+      testMatch: ['<rootDir>/__tests__/**/*.process.test.ts'],
       globalSetup: '<rootDir>/__tests__/support/fresh-build.mjs',
       globalTeardown: '<rootDir>/__tests__/support/fresh-build-teardown.mjs'
     }

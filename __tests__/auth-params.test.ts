@@ -45,6 +45,17 @@ describe('authFor: sslMode in the form the organisation spec declares', () => {
     expect(authFor(target({ sslMode }), 'basic', [basic({ type: 'boolean' })]).params.sslMode).toBe(enforced)
   })
 
+  test.each([
+    ['None', 'DISABLED', 'false'],
+    ['Preferred', 'PREFERRED', 'false'],
+    ['Required', 'REQUIRED', 'true'],
+    ['VerifyCA', 'Verify-Ca', 'true'],
+    ['VerifyFull', 'Verify Identity', 'true']
+  ] as const)('ssl-mode %s goes as %j in the Azure enum, and as %j in the strings "true" and "false"', (sslMode, azure, text) => {
+    expect(authFor(target({ sslMode }), 'basic', [CONNECTION_STRING_SPEC, basic(AZURE_ENUM)]).params.sslMode).toBe(azure)
+    expect(authFor(target({ sslMode }), 'basic', [basic({ type: 'string', enum: ['true', 'false'] })]).params.sslMode).toBe(text)
+  })
+
   test('port goes as a number where the schema says so, else as a string', () => {
     expect(authFor(target(), 'basic', [basic({ type: 'boolean' }, { type: 'integer' })]).params.port).toBe(3306)
     expect(authFor(target(), 'basic', [basic({ type: 'boolean' })]).params.port).toBe('3306')

@@ -263,6 +263,22 @@ describe('faults', () => {
   })
 })
 
+describe('watch', () => {
+  it('sees each request, its fault taken, before it is answered; stop ends the watching', async () => {
+    const seen: string[] = []
+    const stop = fp.watch((request) => {
+      seen.push(`${request.method} ${request.fault ?? 'answered'}`)
+      if (request.fault === undefined && fp.connections.size === 0) fp.addConnection({ name: 'watched' })
+    })
+    expect(await namesIn(await api('/connections?property=name==watched'))).toEqual(['watched'])
+    fp.inject({ method: 'GET', status: 503 })
+    expect((await api('/connections')).status).toBe(503)
+    stop()
+    await api('/connections')
+    expect(seen).toEqual(['GET answered', 'GET 503'])
+  })
+})
+
 // ---- Behaviours Adobe's tutorials and error catalogue document beyond the spec ----
 
 /** Runs `body` against a server of its own, closed afterwards. */

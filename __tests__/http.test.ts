@@ -1,9 +1,9 @@
-import { jest } from '@jest/globals'
-import { type Clock, systemClock } from '../src/runner/clock.js'
+import { systemClock } from '../src/runner/clock.js'
 import type { RawResponse, Transport } from '../src/runner/step.js'
 import { type RequestSpec, Sender, backoffDelay, retryAfterMs } from '../src/platform/sender.js'
 import { ATTEMPT_TIMEOUT_MS } from '../src/platform/transport.js'
 import { ActionError, OutcomeUnknownError } from '../src/runner/errors.js'
+import { type VirtualClock, virtualClock } from './support/virtual-clock.js'
 
 const START = Date.UTC(2025, 0, 1, 0, 0, 0)
 
@@ -31,18 +31,8 @@ function scripted(steps: Step[]): { transport: Transport; calls: Array<{ method:
 }
 
 /** A clock whose sleep passes instantly, moving `now` on and recording the wait. */
-function fakeClock(random = 0.5): Clock & { waits: number[] } {
-  let now = START
-  const waits: number[] = []
-  return {
-    waits,
-    now: () => now,
-    sleep: async (ms) => {
-      waits.push(ms)
-      now += ms
-    },
-    random: () => random
-  }
+function fakeClock(random = 0.5): VirtualClock {
+  return virtualClock({ start: START, random })
 }
 
 function setup(steps: Step[], options: { maxAttempts?: number; timeoutSeconds?: number; random?: number; deadline?: number } = {}) {
@@ -331,59 +321,53 @@ describe('Sender.send', () => {
     })
   })
 
-  test("an attempt is never abandoned before Adobe's gateway would end it (60 s)", async () => {
-    jest.useFakeTimers()
-    try {
-      let sent = 0
-      const transport: Transport = () => {
+  /** A Sender on the fake clock whose transport hands out `answers` in turn. */
+  function racing(answers: Array<Promise<RawResponse>>) {
+    const clock = fakeClock()
+    const logs: string[] = []
+    let sent = 0
+    const sender = new Sender({
+      maxAttempts: 3,
+      deadline: START + 300_000,
+      timeoutSeconds: 300,
+      clock,
+      log: (line) => logs.push(line),
+      debug: () => undefined,
+      redact: (text) => text,
+      transport: () => {
         sent++
-        return new Promise((resolve) => setTimeout(() => resolve(response(201)), 60_000))
+        return answers.shift()!
       }
-      const logs: string[] = []
-      const sender = new Sender({
-        maxAttempts: 3,
-        deadline: START + 300_000,
-        timeoutSeconds: 300,
-        clock: fakeClock(),
-        log: (line) => logs.push(line),
-        debug: () => undefined,
-        redact: (text) => text,
-        transport
-      })
-      const answer = sender.send(GET)
-      await jest.advanceTimersByTimeAsync(60_000)
-      expect((await answer).status).toBe(201)
-      expect(sent).toBe(1)
-      expect(logs).toEqual([])
-    } finally {
-      jest.useRealTimers()
-    }
+    })
+    return { sender, clock, logs, sent: () => sent }
+  }
+
+  test("an attempt is never abandoned before Adobe's gateway would end it (60 s)", async () => {
+    let answer: (raw: RawResponse) => void = () => undefined
+    const { sender, clock, logs, sent } = racing([new Promise((resolve) => (answer = resolve))])
+
+    const answered = sender.send(GET)
+    clock.advance(60_000)
+    answer(response(201))
+
+    expect((await answered).status).toBe(201)
+    expect(sent()).toBe(1)
+    expect(logs).toEqual([])
   })
 
   test('a hung attempt is abandoned after the attempt timeout and tried again', async () => {
-    jest.useFakeTimers()
-    try {
-      const answers: Array<Promise<RawResponse>> = [new Promise<never>(() => undefined), Promise.resolve(response(200))]
-      const transport: Transport = () => answers.shift()!
-      const logs: string[] = []
-      const clock = fakeClock()
-      const sender = new Sender({
-        maxAttempts: 3,
-        deadline: START + 300_000,
-        timeoutSeconds: 300,
-        clock,
-        log: (line) => logs.push(line),
-        debug: () => undefined,
-        redact: (text) => text,
-        transport
-      })
-      const sent = sender.send(GET)
-      await jest.advanceTimersByTimeAsync(ATTEMPT_TIMEOUT_MS)
-      expect((await sent).status).toBe(200)
-      expect(logs).toEqual([expect.stringMatching(/^Listing connections: no answer within 65 s, attempt 1\/3; retrying in/)])
-    } finally {
-      jest.useRealTimers()
-    }
+    const { sender, clock, logs, sent } = racing([new Promise<never>(() => undefined), Promise.resolve(response(200))])
+
+    const answered = sender.send(GET)
+    await Promise.resolve()
+    clock.advance(ATTEMPT_TIMEOUT_MS - 1)
+    await Promise.resolve()
+    expect(sent()).toBe(1)
+    clock.advance(1)
+
+    expect((await answered).status).toBe(200)
+    expect(sent()).toBe(2)
+    expect(logs).toEqual([expect.stringMatching(/^Listing connections: no answer within 65 s, attempt 1\/3; retrying in/)])
   })
 
   test('a hung attempt is abandoned at the deadline', async () => {

@@ -301,7 +301,16 @@ describe('readSettings: bad inputs', () => {
     ['an option name with a quote', { 'connection-options': 'x"y=1' }, 'connection-options', 'contains a quote or NUL'],
     ['an option name with NUL', { 'connection-options': 'a\0b=1' }, 'connection-options', 'contains a quote or NUL'],
     ['a Unicode line separator in the password', { password: 'a\u2028b' }, 'password', 'must be on one line'],
-    ['a next-line character in the password', { password: 'a\u0085b' }, 'password', 'must be on one line']
+    ['a next-line character in the password', { password: 'a\u0085b' }, 'password', 'must be on one line'],
+    ['port mysql', { port: 'mysql' }, 'port', 'got "mysql"'],
+    ['platform-url without a scheme', { 'platform-url': 'platform.adobe.io' }, 'platform-url', 'must be a URL such as https://platform.adobe.io'],
+    ['ims-url with ftp', { 'ims-url': 'ftp://ims.example' }, 'ims-url', 'must use https://'],
+    ['ims-url ending in a bare ?', { 'ims-url': 'https://ims.example/?' }, 'ims-url', 'without user name, password, query or fragment'],
+    ['ims-url ending in a bare #', { 'ims-url': 'https://ims.example#' }, 'ims-url', 'without user name, password, query or fragment'],
+    ['platform-url ending in a bare /?', { 'platform-url': 'https://platform.example/?' }, 'platform-url', 'without user name, password, query or fragment'],
+    ['platform-url ending in a bare #', { 'platform-url': 'https://platform.example#' }, 'platform-url', 'without user name, password, query or fragment'],
+    ['connection-options repeating Pwd by its alias Password', { 'connection-options': 'Password=other' }, 'connection-options', 'repeats "Password"'],
+    ['connection-options repeating Server on its second line', { 'connection-options': 'CharSet=utf8\nServer=elsewhere' }, 'connection-options', 'repeats "Server"']
   ])('%s', (_, overrides, input, fragment) => {
     const problems = problemsOf({ ...BASE, ...overrides })
     const problem = problems.find((p) => p.input === input)
@@ -318,6 +327,21 @@ describe('readSettings: bad inputs', () => {
     expect(problems).toHaveLength(1)
     expect(problems[0]?.input).toBe('connection-id')
     expect(problems[0]?.message).toContain('or "name" is required with operation: delete')
+  })
+
+  test.each<[string, string]>([
+    ['"."', '.'],
+    ['".."', '..'],
+    ['with a slash', 'a/b'],
+    ['climbing out of the collection', '../connections'],
+    ['with a space inside', 'c0ffee 1'],
+    ['with a tab inside', 'c0ffee\t1'],
+    ['with BEL (U+0007)', 'c0ffee\u00071'],
+    ['with DEL (U+007F)', 'c0ffee\u007f1']
+  ])('delete by a connection-id %s is refused: it would leave the connections collection', (_, id) => {
+    expect(problemsOf({ ...BASE, ...NO_PARTS, operation: 'delete', 'connection-id': id })).toEqual([
+      { input: 'connection-id', message: expect.stringContaining('must be a plain connection id') }
+    ])
   })
 
   test('delete with a malformed connection string names connection-string', () => {

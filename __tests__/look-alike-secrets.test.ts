@@ -2,7 +2,7 @@
 // never costs the run its own values: the connection name, the id, the outcome, the cleanup state.
 
 import { run } from '../src/run/main.js'
-import { MYSQL_SPEC, json, recordingIo, scripted, stillClock } from './support/in-process.js'
+import { MYSQL_SPEC, json, recordingIo, scripted, stillClock } from './support/scripted.js'
 
 const CLIENT_SECRET = 'look-alike-client-secret-16'
 const TOKEN = 'eyJlook-alike-access-token-0123456789'

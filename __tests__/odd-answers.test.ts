@@ -2,7 +2,7 @@
 // Each must end in the connection it means, never in another create.
 
 import { run } from '../src/run/main.js'
-import { MYSQL_SPEC, json, recordingIo, scripted, stillClock } from './support/in-process.js'
+import { MYSQL_SPEC, json, recordingIo, scripted, stillClock } from './support/scripted.js'
 
 const TOKEN = 'eyJodd-answers-access-token-0123456789'
 const INPUTS = {

@@ -5,7 +5,7 @@ import { run } from '../src/run/main.js'
 import type { Plan } from '../src/connection/plan.js'
 import { planLines, planMarkdown } from '../src/report/plan-markdown.js'
 import { summaryTable } from '../src/report/summary.js'
-import { MYSQL_SPEC, json, recordingIo, scripted, stillClock } from './support/in-process.js'
+import { MYSQL_SPEC, json, recordingIo, scripted, stillClock } from './support/scripted.js'
 
 /** The text GitHub sees once it has decoded the HTML entities, where it looks for mentions and references. */
 const rendered = (markdown: string): string => markdown.replace(/&#(\d+);/g, (_, code: string) => String.fromCodePoint(Number(code))).replace(/&amp;/g, '&')

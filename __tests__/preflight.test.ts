@@ -1,5 +1,5 @@
 // The pure part of preflight: TLS options per ssl-mode and the sentences for failed logins.
-// (The logins themselves run against a real MariaDB in preflight.e2e.test.ts.)
+// (The logins themselves run against a real MariaDB in preflight.process.test.ts.)
 
 import type { MysqlTarget } from '../src/mysql/connection-string.js'
 import { describeLoginFailure, describeTimeout, seconds, tlsFor } from '../src/mysql/preflight.js'

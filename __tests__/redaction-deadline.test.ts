@@ -14,7 +14,7 @@ function httpAnswering(answer: RawResponse, redacted: number[], redact: (text: s
     maxAttempts: 1,
     deadline: 1000,
     timeoutSeconds: 1,
-    clock: { now: () => 0, sleep: async () => undefined, random: () => 0 },
+    clock: { now: () => 0, sleep: async () => undefined, timeout: () => ({ expired: new Promise<void>(() => undefined), cancel: () => undefined }), random: () => 0 },
     log: () => undefined,
     debug: () => undefined,
     redact: (text) => {

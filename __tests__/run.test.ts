@@ -1,10 +1,10 @@
 // run() in-process, on a recording Io and a scripted network: the same plan the end-to-end
 // suites drive through the bundle, seen from inside.
 
-import type { Clock } from '../src/runner/clock.js'
 import type { RawResponse, Transport } from '../src/runner/step.js'
 import { run } from '../src/run/main.js'
 import { recordingIo } from './support/recording-io.js'
+import { virtualClock } from './support/virtual-clock.js'
 
 const PASSWORD = 'in-process-Pass;word-1'
 const CLIENT_SECRET = 'in-process-client-secret-9'
@@ -39,7 +39,7 @@ const SPEC = json(200, {
   items: [{ authSpec: [{ name: 'Connection String Based Authentication', spec: { type: 'object', properties: { connectionString: { type: 'string' } } } }] }]
 })
 
-const clock: Clock = { now: () => 0, sleep: async () => undefined, random: () => 0 }
+const clock = virtualClock({ start: 0, random: 0 })
 
 test('an upsert that creates: outputs, summary, and no secret in any line', async () => {
   const recorded = recordingIo(INPUTS)

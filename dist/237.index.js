@@ -106,8 +106,8 @@ const BUDGET_SPENT = 'PREFLIGHT_BUDGET_SPENT';
  * half-close theirs, so a database that stops answering, or never closes its side, would otherwise
  * keep the step's process alive.
  */
-async function runPreflight(target, budgetMs) {
-    const endsAt = Date.now() + budgetMs;
+async function runPreflight(target, budgetMs, clock) {
+    const endsAt = clock.now() + budgetMs;
     const mysql = await __webpack_require__.e(/* import() */ 909).then(__webpack_require__.t.bind(__webpack_require__, 909, 19));
     const sockets = new Set();
     const progress = { stage: 'login', over: false };
@@ -148,9 +148,9 @@ async function runPreflight(target, budgetMs) {
         const tableCount = Number(countRows[0]?.n ?? 0);
         return { version, tableCount };
     };
-    let timer;
-    const budget = new Promise((_, reject) => {
-        timer = setTimeout(() => reject(Object.assign(new Error('the preflight budget ran out'), { code: BUDGET_SPENT })), Math.max(0, endsAt - Date.now()));
+    const timeout = clock.timeout(Math.max(0, endsAt - clock.now()));
+    const budget = timeout.expired.then(() => {
+        throw Object.assign(new Error('the preflight budget ran out'), { code: BUDGET_SPENT });
     });
     const running = exchange();
     // Once the budget has run out nobody waits for the exchange: its late failure is expected.
@@ -158,7 +158,7 @@ async function runPreflight(target, budgetMs) {
     try {
         const result = await Promise.race([running, budget]);
         if (progress.connection)
-            await quit(progress.connection, sockets, Math.min(QUIT_GRACE_MS, endsAt - Date.now()));
+            await quit(progress.connection, sockets, Math.min(QUIT_GRACE_MS, endsAt - clock.now()), clock);
         return result;
     }
     catch (error) {
@@ -167,7 +167,7 @@ async function runPreflight(target, budgetMs) {
     }
     finally {
         progress.over = true;
-        clearTimeout(timer);
+        timeout.cancel();
         for (const socket of sockets)
             socket.destroy();
     }
@@ -202,15 +202,15 @@ function query(connection, sql, values) {
     });
 }
 /** Says goodbye as a client should, and waits up to `graceMs` for the server to close; the caller then destroys the socket. */
-async function quit(connection, sockets, graceMs) {
+async function quit(connection, sockets, graceMs, clock) {
     if (graceMs <= 0)
         return;
     const open = [...sockets].filter((socket) => !socket.destroyed);
     const closed = Promise.all(open.map((socket) => new Promise((resolve) => socket.once('close', resolve))));
     connection.end();
-    let timer;
-    await Promise.race([closed, new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
-    clearTimeout(timer);
+    const grace = clock.timeout(graceMs);
+    await Promise.race([closed, grace.expired]);
+    grace.cancel();
 }
 
 

@@ -265,6 +265,11 @@ export interface FakePlatform {
   seed(count: number, make: (i: number) => NewConnection): void
   /** Queues a fault; faults apply in FIFO order to the first matching request. */
   inject(fault: Fault): void
+  /**
+   * Calls `watcher` with each request as it is recorded (its fault taken), before it is answered:
+   * what a test does then, the answer sees. Returns the function that stops the watching.
+   */
+  watch(watcher: (request: RecordedRequest) => void): () => void
   /** Clears requests, connections, faults and invalidBodies (the arrays are emptied in place). */
   reset(): void
   /** Stops the server, destroying open, in-flight and hanging sockets. */

@@ -411,6 +411,8 @@ export async function startFakePlatform(options = {}) {
   /** Creates a 'commit-after-lookups' fault holds back: {ctx, collection, lookups} (see takeLookup). */
   /** @type {any[]} */
   const pendingCommits = []
+  /** @type {Set<(request: any) => void>} */
+  const watchers = new Set()
 
   /** Builds and stores a connection without any validation (seeding is a test's own business). */
   function addConnection(/** @type {any} */ partial) {
@@ -916,6 +918,7 @@ export async function startFakePlatform(options = {}) {
       pendingCommits.push({ ctx, collection: url.pathname.replace(/\/$/, ''), lookups: fault.lookups ?? 1 })
       return send(res, faultResponse({ status: 504, ...fault }, ctx), requestId)
     }
+    for (const watch of [...watchers]) watch(record)
     // A slow answer: Adobe's gateway ends requests only after 60 s (reference notes, "Timeouts"), and
     // explore against a slow database can take tens of seconds. 'delay' waits `ms`, then answers normally.
     const wait = latencyMs + (fault?.action === 'delay' ? (fault.ms ?? 0) : 0)
@@ -982,6 +985,10 @@ export async function startFakePlatform(options = {}) {
     addDataset: dataflow.addDataset,
     seed(count, make) {
       for (let i = 0; i < count; i++) addConnection(make(i))
+    },
+    watch(watcher) {
+      watchers.add(watcher)
+      return () => watchers.delete(watcher)
     },
     inject(fault) {
       faults.push({ ...fault, remaining: fault.times ?? 1 })

@@ -50,6 +50,18 @@ export interface TimedRun {
   ms: number
 }
 
+/** GITHUB_REPOSITORY, GITHUB_RUN_ID and the other variables that describe the run, as the runner sets them. */
+export declare const RUN_VARIABLES: Readonly<Record<string, string>>
+/** The inputs as the runner passes them: action.yml's defaults filled in. */
+export declare function withDefaults(inputs: Record<string, string>): Record<string, string>
+/** Throws when `result` shows a secret input or one of `options.secrets` outside ::add-mask:: lines. */
+export declare function checkForLeaks(
+  result: Pick<RunResult, 'stdout' | 'stderr' | 'summary' | 'outputs'>,
+  inputs: Record<string, string>,
+  options?: Pick<RunOptions, 'secrets'>
+): void
+/** The messages of the `::<command>::` lines in stdout (e.g. 'error', 'warning'), unescaped. */
+export declare function commandLines(stdout: string, command: string): string[]
 /** The fresh build's folder, from ACTION_BUNDLE; throws a sentence saying how to get one when unset. */
 export declare function freshBundle(): string
 /** Parses the `name<<delimiter` file format of GITHUB_OUTPUT and GITHUB_STATE. */

@@ -4,7 +4,7 @@
 // given and whatever else the caller names. Plain JavaScript, so that the bench (run by node
 // directly) shares it with the tests; its types are in run-action.d.mts.
 //
-// The bundle run by default is the fresh build of src/ that the e2e project's globalSetup makes
+// The bundle run by default is the fresh build of src/ that the process tier's globalSetup makes
 // (fresh-build.mjs) and names in ACTION_BUNDLE; COMMITTED_ENTRY is the committed dist/.
 
 import { spawn } from 'node:child_process'
@@ -40,6 +40,20 @@ const DEFAULTS = Object.fromEntries(
 
 const COMMAND_FILES = { GITHUB_OUTPUT: 'output', GITHUB_STATE: 'state', GITHUB_STEP_SUMMARY: 'summary' }
 
+/** The variables that describe the run to the action, as the runner sets them. */
+export const RUN_VARIABLES = Object.freeze({
+  GITHUB_ACTIONS: 'true',
+  GITHUB_REPOSITORY: 'octo-org/data-pipelines',
+  GITHUB_WORKFLOW: 'Deploy sources',
+  GITHUB_RUN_ID: '4242',
+  GITHUB_SERVER_URL: 'https://github.com'
+})
+
+/** The inputs as the runner passes them: action.yml's defaults filled in. */
+export function withDefaults(inputs) {
+  return { ...DEFAULTS, ...inputs }
+}
+
 /** Inputs whose values are secrets: every run checks that none of them is printed. */
 const SECRET_INPUTS = ['password', 'client-secret', 'access-token', 'connection-string', 'github-token']
 
@@ -48,7 +62,7 @@ export function freshBundle() {
   const dir = process.env[BUNDLE_VARIABLE]
   if (!dir) {
     throw new Error(
-      `No fresh build of src/ to run: ${BUNDLE_VARIABLE} is not set. The e2e project's globalSetup (jest.config.js) builds it; run the suite through npm test, or pass entry to run another bundle.`
+      `No fresh build of src/ to run: ${BUNDLE_VARIABLE} is not set. The process tier's globalSetup (jest.config.js) builds it; run the suite through npm test, or pass entry to run another bundle.`
     )
   }
   return dir
@@ -84,11 +98,7 @@ export function findLeaks(output, secrets) {
 export function runnerEnv(dir, inputs, { state = {}, env = {}, debug = true } = {}) {
   const variables = {
     PATH: process.env.PATH ?? '',
-    GITHUB_ACTIONS: 'true',
-    GITHUB_REPOSITORY: 'octo-org/data-pipelines',
-    GITHUB_WORKFLOW: 'Deploy sources',
-    GITHUB_RUN_ID: '4242',
-    GITHUB_SERVER_URL: 'https://github.com',
+    ...RUN_VARIABLES,
     RUNNER_TEMP: dir,
     ...(debug ? { RUNNER_DEBUG: '1' } : {})
   }
@@ -96,7 +106,7 @@ export function runnerEnv(dir, inputs, { state = {}, env = {}, debug = true } = 
     writeFileSync(join(dir, file), '')
     variables[variable] = join(dir, file)
   }
-  for (const [name, value] of Object.entries({ ...DEFAULTS, ...inputs })) variables[`INPUT_${name.toUpperCase()}`] = value
+  for (const [name, value] of Object.entries(withDefaults(inputs))) variables[`INPUT_${name.toUpperCase()}`] = value
   for (const [name, value] of Object.entries(state)) variables[`STATE_${name}`] = value
   return Object.assign(variables, env)
 }
@@ -135,16 +145,22 @@ export async function runAction(inputs, options = {}) {
       warnings: commandLines(stdout, 'warning'),
       ms
     }
-    const secrets = [...SECRET_INPUTS.map((name) => inputs[name] ?? ''), ...(options.secrets ?? [])]
-    const leaks = findLeaks(stdout + '\n' + stderr + '\n' + result.summary + '\n' + Object.values(result.outputs).join('\n'), secrets)
-    if (leaks.length > 0) throw new Error(`the action printed ${leaks.length} secret value(s) outside ::add-mask::`)
+    checkForLeaks(result, inputs, options)
     return result
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
 }
 
-function commandLines(stdout, command) {
+/** Throws when the run printed a secret input or one of `options.secrets` (outside ::add-mask::). */
+export function checkForLeaks(result, inputs, options = {}) {
+  const secrets = [...SECRET_INPUTS.map((name) => inputs[name] ?? ''), ...(options.secrets ?? [])]
+  const leaks = findLeaks(result.stdout + '\n' + result.stderr + '\n' + result.summary + '\n' + Object.values(result.outputs).join('\n'), secrets)
+  if (leaks.length > 0) throw new Error(`the action printed ${leaks.length} secret value(s) outside ::add-mask::`)
+}
+
+/** The messages of the `::<command>::` lines in stdout, unescaped. */
+export function commandLines(stdout, command) {
   const prefix = new RegExp(`^::${command}(?: [^:]*)?::`)
   return stdout
     .split('\n')

@@ -1,4 +1,4 @@
-// How an end-to-end suite checks a failed run: the action fails as the runner expects it to, and
+// How a scenario or process suite checks a failed run: the action fails as the runner expects it to, and
 // the test goes on with what it said.
 
 import type { RunResult } from '../../testing/run-action.mjs'

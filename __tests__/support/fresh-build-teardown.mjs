@@ -1,13 +1,11 @@
-// globalTeardown of the e2e project: removes the build fresh-build.mjs made, never a given bundle.
+// globalTeardown of the process tier: forgets the bundle fresh-build.mjs named (the build itself
+// stays in its cache for the next run).
 
-import { rmSync } from 'node:fs'
 import { BUNDLE_VARIABLE, FRESH_BUILD_VARIABLE } from '../../testing/run-action.mjs'
 
-export default function removeBuild() {
-  const out = process.env[FRESH_BUILD_VARIABLE]
-  if (!out) return
-  rmSync(out, { recursive: true, force: true })
-  // Watch mode runs the setup again: it must build anew, not take the removed folder as given.
+export default function forgetBuild() {
+  if (!process.env[FRESH_BUILD_VARIABLE]) return
+  // Watch mode runs the setup again: it must look at src/ anew, not take this folder as given.
   delete process.env[FRESH_BUILD_VARIABLE]
   delete process.env[BUNDLE_VARIABLE]
 }

@@ -2,75 +2,69 @@
 // after the gateway already answered (504, 503, or no answer at all), and stop failing once a
 // test no longer wants it to. Both work from outside the fake, through its public API.
 
-import type { Connection, FakePlatform } from '../../testing/fake-platform.mjs'
+import type { Connection, FakePlatform, RecordedRequest } from '../../testing/fake-platform.mjs'
 import { FLOW_BASE } from '../../testing/scenario.mjs'
 
 const CONNECTIONS = `${FLOW_BASE}/connections`
-const POLL_MS = 10
 
 export interface LateCommitOptions {
-  /** How long after the create arrived the backend stores it. */
-  afterMs: number
+  /**
+   * How many lookups (GET /connections) after the create still miss it: the backend stores it
+   * just before the next one is answered. 0 stores it as the create arrives.
+   */
+  afterLookups: number
   /** The id it gets (default: random), e.g. one an attacker chose. */
   id?: string
-  /** Give up waiting for the create after this long. Default 30 s. */
-  timeoutMs?: number
 }
 
 export interface LateCommit {
-  /** The connection once stored; rejects when no faulted create arrived in time or stop() came first. */
+  /** The connection once stored; rejects when stop() came first. */
   committed: Promise<Connection>
   stop(): void
 }
 
 /**
  * Waits for the first POST /connections that a fault answered (any fault: a status, a reset, a
- * hang), then, `afterMs` later, stores the connection that request asked for, as the backend
- * behind a gateway that gave up on it would.
+ * hang), then stores the connection that request asked for after `afterLookups` lookups, as the
+ * backend behind a gateway that gave up on it would. Counting lookups rather than time keeps the
+ * moment of the commit the same on a virtual clock and on a loaded machine.
  */
 export function commitLater(platform: FakePlatform, options: LateCommitOptions): LateCommit {
-  const seen = platform.requests.length
-  let poll: NodeJS.Timeout | undefined
-  let commit: NodeJS.Timeout | undefined
-  let giveUp: NodeJS.Timeout | undefined
+  let create: RecordedRequest | undefined
+  let lookups = 0
+  let resolve: (connection: Connection) => void = () => undefined
   let reject: (error: Error) => void = () => undefined
-  const stop = (): void => {
-    clearInterval(poll)
-    clearTimeout(commit)
-    clearTimeout(giveUp)
-  }
-  const committed = new Promise<Connection>((resolve, fail) => {
+  const committed = new Promise<Connection>((done, fail) => {
+    resolve = done
     reject = fail
-    giveUp = setTimeout(() => {
-      stop()
-      fail(new Error('commitLater: no faulted POST /connections arrived'))
-    }, options.timeoutMs ?? 30_000)
-    poll = setInterval(() => {
-      const create = platform.requests.slice(seen).find((r) => r.method === 'POST' && r.path === CONNECTIONS && r.fault !== undefined)
-      if (!create) return
-      clearInterval(poll)
-      const body = create.json as { name: string; description?: string; auth: Connection['auth'] }
-      commit = setTimeout(() => {
-        stop()
-        resolve(
-          platform.addConnection({
-            name: body.name,
-            ...(body.description === undefined ? {} : { description: body.description }),
-            auth: structuredClone(body.auth),
-            sandboxName: create.headers['x-sandbox-name'] ?? 'prod',
-            ...(options.id === undefined ? {} : { id: options.id })
-          })
-        )
-      }, options.afterMs)
-    }, POLL_MS)
+  })
+  const store = (): void => {
+    stopWatching()
+    const body = create!.json as { name: string; description?: string; auth: Connection['auth'] }
+    resolve(
+      platform.addConnection({
+        name: body.name,
+        ...(body.description === undefined ? {} : { description: body.description }),
+        auth: structuredClone(body.auth),
+        sandboxName: create!.headers['x-sandbox-name'] ?? 'prod',
+        ...(options.id === undefined ? {} : { id: options.id })
+      })
+    )
+  }
+  const stopWatching = platform.watch((request) => {
+    if (!create) {
+      if (request.method !== 'POST' || request.path !== CONNECTIONS || request.fault === undefined) return
+      create = request
+      if (options.afterLookups === 0) store()
+    } else if (request.method === 'GET' && request.path === CONNECTIONS && ++lookups > options.afterLookups) store()
   })
   // A test that never awaits it must not see an unhandled rejection.
   committed.catch(() => undefined)
   return {
     committed,
     stop() {
-      stop()
-      reject(new Error('commitLater: stopped'))
+      stopWatching()
+      reject(new Error('commitLater: stopped before the commit'))
     }
   }
 }

@@ -1,4 +1,4 @@
-// The local IMS + Flow Service server for one e2e suite: started before its tests, emptied
+// The local IMS + Flow Service server for one scenario suite: started before its tests, emptied
 // before each, closed after them.
 
 import { type FakePlatform, type FakePlatformOptions, startFakePlatform } from '../../testing/fake-platform.mjs'

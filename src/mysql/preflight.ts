@@ -5,6 +5,7 @@ import { type Socket, connect as openSocket, isIP } from 'node:net'
 import { type TLSSocket, checkServerIdentity } from 'node:tls'
 import type { Connection, ConnectionOptions } from 'mysql2'
 import type { MysqlTarget } from './connection-string.js'
+import type { Clock } from '../runner/clock.js'
 import { ActionError } from '../runner/errors.js'
 
 interface PreflightResult {
@@ -115,8 +116,8 @@ const BUDGET_SPENT = 'PREFLIGHT_BUDGET_SPENT'
  * half-close theirs, so a database that stops answering, or never closes its side, would otherwise
  * keep the step's process alive.
  */
-export async function runPreflight(target: MysqlTarget, budgetMs: number): Promise<PreflightResult> {
-  const endsAt = Date.now() + budgetMs
+export async function runPreflight(target: MysqlTarget, budgetMs: number, clock: Clock): Promise<PreflightResult> {
+  const endsAt = clock.now() + budgetMs
   const mysql = await import('mysql2')
   const sockets = new Set<Socket>()
   const progress: { stage: PreflightStage; connection?: Connection; over: boolean } = { stage: 'login', over: false }
@@ -158,23 +159,23 @@ export async function runPreflight(target: MysqlTarget, budgetMs: number): Promi
     return { version, tableCount }
   }
 
-  let timer: NodeJS.Timeout | undefined
-  const budget = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(Object.assign(new Error('the preflight budget ran out'), { code: BUDGET_SPENT })), Math.max(0, endsAt - Date.now()))
+  const timeout = clock.timeout(Math.max(0, endsAt - clock.now()))
+  const budget = timeout.expired.then((): never => {
+    throw Object.assign(new Error('the preflight budget ran out'), { code: BUDGET_SPENT })
   })
   const running = exchange()
   // Once the budget has run out nobody waits for the exchange: its late failure is expected.
   running.catch(() => undefined)
   try {
     const result = await Promise.race([running, budget])
-    if (progress.connection) await quit(progress.connection, sockets, Math.min(QUIT_GRACE_MS, endsAt - Date.now()))
+    if (progress.connection) await quit(progress.connection, sockets, Math.min(QUIT_GRACE_MS, endsAt - clock.now()), clock)
     return result
   } catch (error) {
     const reason = (error as MysqlError).code === BUDGET_SPENT ? describeTimeout(progress.stage, target, budgetMs) : describeLoginFailure(error, target)
     throw new ActionError(progress.stage === 'login' ? `Preflight login to MySQL failed: ${reason}` : `Preflight query on MySQL failed: ${reason}`)
   } finally {
     progress.over = true
-    clearTimeout(timer)
+    timeout.cancel()
     for (const socket of sockets) socket.destroy()
   }
 }
@@ -208,12 +209,12 @@ function query(connection: Connection, sql: string, values: unknown[]): Promise<
 }
 
 /** Says goodbye as a client should, and waits up to `graceMs` for the server to close; the caller then destroys the socket. */
-async function quit(connection: Connection, sockets: Set<Socket>, graceMs: number): Promise<void> {
+async function quit(connection: Connection, sockets: Set<Socket>, graceMs: number, clock: Clock): Promise<void> {
   if (graceMs <= 0) return
   const open = [...sockets].filter((socket) => !socket.destroyed)
   const closed = Promise.all(open.map((socket) => new Promise((resolve) => socket.once('close', resolve))))
   connection.end()
-  let timer: NodeJS.Timeout | undefined
-  await Promise.race([closed, new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))])
-  clearTimeout(timer)
+  const grace = clock.timeout(graceMs)
+  await Promise.race([closed, grace.expired])
+  grace.cancel()
 }

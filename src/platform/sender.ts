@@ -211,18 +211,15 @@ export class Sender {
     const attempt = this.options.transport(spec.method, spec.url, spec.headers, spec.body)
     // An abandoned attempt fails later, when dispose destroys its socket; nobody waits for it then.
     attempt.catch(() => undefined)
-    let timer: NodeJS.Timeout | undefined
-    const timeout = new Promise<never>((_, reject) => {
-      const atDeadline = remaining <= ATTEMPT_TIMEOUT_MS
-      timer = setTimeout(
-        () => reject(Object.assign(new Error(describeCode(atDeadline ? 'EDEADLINE' : 'ETIMEOUT')), { code: atDeadline ? 'EDEADLINE' : 'ETIMEOUT' })),
-        Math.min(remaining, ATTEMPT_TIMEOUT_MS)
-      )
+    const code = remaining <= ATTEMPT_TIMEOUT_MS ? 'EDEADLINE' : 'ETIMEOUT'
+    const timeout = this.options.clock.timeout(Math.min(remaining, ATTEMPT_TIMEOUT_MS))
+    const given = timeout.expired.then((): never => {
+      throw Object.assign(new Error(describeCode(code)), { code })
     })
     try {
-      return await Promise.race([attempt, timeout])
+      return await Promise.race([attempt, given])
     } finally {
-      clearTimeout(timer)
+      timeout.cancel()
     }
   }
 

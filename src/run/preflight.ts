@@ -19,7 +19,7 @@ export async function preflight(settings: UpsertSettings, step: Step, deadline: 
   try {
     // Loaded only here: the MySQL client, node:net and node:tls cost start-up time on every other path.
     const { runPreflight } = await import('../mysql/preflight.js')
-    const result = await runPreflight(target, timeoutMs)
+    const result = await runPreflight(target, timeoutMs, clock)
     log.info(`Preflight: MySQL ${result.version} accepted the login; database "${target.database}" has ${result.tableCount} base table${result.tableCount === 1 ? '' : 's'}.`)
     setOutput(OUTPUT.mysqlVersion, result.version, step)
     setOutput(OUTPUT.mysqlTableCount, String(result.tableCount), step)

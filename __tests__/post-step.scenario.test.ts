@@ -74,6 +74,8 @@ function countingClock(onSleep: (ms: number) => void = () => undefined): Clock {
       now += ms
       onSleep(ms)
     },
+    // Time moves only when the action sleeps: no attempt times out.
+    timeout: () => ({ expired: new Promise<void>(() => undefined), cancel: () => undefined }),
     random: () => 0
   }
 }

@@ -3,7 +3,8 @@
 
 import { secretForms } from '../src/runner/secrets.js'
 import { MYSQL_SPEC_ID, startFakePlatform } from '../testing/fake-platform.mjs'
-import { type RunResult, findLeaks, runAction } from '../testing/run-action.mjs'
+import { findLeaks } from '../testing/run-action.mjs'
+import { type RunResult, runAction } from './support/in-process.js'
 import { DATABASE, FLOW_BASE, calls as callsOf, platformInputs } from '../testing/scenario.mjs'
 import { suitePlatform } from './support/suite-platform.js'
 

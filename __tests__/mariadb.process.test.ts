@@ -35,7 +35,7 @@ async function loginError(db: MariaDb, options: ConnectionOptions): Promise<Mysq
   throw new Error('expected the login to fail')
 }
 
-withMariaDb('mariadb.e2e.test.ts', 'real MariaDB', () => {
+withMariaDb('mariadb.process.test.ts', 'real MariaDB', () => {
   describe('real MariaDB harness', () => {
     const server = useMariaDb()
     let fixtures: Fixtures

@@ -15,7 +15,7 @@ import { platformInputs } from '../testing/scenario.mjs'
 
 const CLIENT_SECRET = 'preflight-client-secret-0b'
 
-withMariaDb('preflight.e2e.test.ts', 'preflight against real MariaDB', () => {
+withMariaDb('preflight.process.test.ts', 'preflight against real MariaDB', () => {
   describe('preflight against real MariaDB', () => {
     const server = useMariaDb()
     let db: MariaDb

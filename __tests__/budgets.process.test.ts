@@ -1,19 +1,19 @@
 // Cheap guards for the performance budgets (the timings themselves are measured by npm run bench):
-// what the default path loads, and how many requests each mode sends.
+// what the default path of the bundle loads (budgets.scenario.test.ts counts the requests).
 
 import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type FakePlatform, startFakePlatform } from '../testing/fake-platform.mjs'
 import { freshBundle, runAction } from '../testing/run-action.mjs'
-import { DATABASE, calls as callsOf, platformInputs } from '../testing/scenario.mjs'
+import { DATABASE, platformInputs } from '../testing/scenario.mjs'
 
 const BUNDLE_BUDGET_BYTES = 650 * 1000
 const CLIENT_SECRET = 'budget-client-secret-19'
 
 let platform: FakePlatform
 let entryOnly: string
-/** The build under test: the fresh one of src/ (dist.e2e.test.ts checks that dist/ is the same). */
+/** The build under test: the fresh one of src/ (dist.process.test.ts checks that dist/ is the same). */
 const bundle = freshBundle()
 
 beforeAll(async () => {
@@ -29,7 +29,6 @@ afterAll(async () => {
 beforeEach(() => platform.reset())
 
 const inputs = (overrides: Record<string, string> = {}) => platformInputs(platform, CLIENT_SECRET, { ...DATABASE, password: 'budget-password-1', ...overrides })
-const calls = () => callsOf(platform)
 const run = (overrides: Record<string, string> = {}, entry?: string) => runAction(inputs(overrides), { secrets: [platform.accessToken], ...(entry ? { entry } : {}) })
 
 describe('bundle', () => {
@@ -58,36 +57,5 @@ describe('bundle', () => {
 
   test(`what a default upsert loads stays within ${BUNDLE_BUDGET_BYTES / 1000} kB`, () => {
     expect(statSync(join(bundle, 'index.js')).size).toBeLessThanOrEqual(BUNDLE_BUDGET_BYTES)
-  })
-})
-
-describe('requests per mode, IMS included, equal the minimum', () => {
-  test('create: IMS, POST', async () => {
-    await run({ 'if-exists': 'create' })
-    expect(calls()).toEqual(['POST /ims/token/v3', 'POST /connections'])
-  })
-
-  test('upsert of a new connection: IMS, lookup, POST', async () => {
-    await run()
-    expect(calls()).toEqual(['POST /ims/token/v3', 'GET /connections', 'POST /connections'])
-  })
-
-  test('update: IMS, lookup, PATCH', async () => {
-    const existing = platform.addConnection({ name: 'MySQL shop on db.example.com' })
-    await run()
-    expect(calls()).toEqual(['POST /ims/token/v3', 'GET /connections', `PATCH /connections/${existing.id}`])
-  })
-
-  test('reuse with verify: IMS, lookup, explore', async () => {
-    const existing = platform.addConnection({ name: 'MySQL shop on db.example.com' })
-    await run({ 'if-exists': 'reuse', verify: 'true' })
-    expect(calls()).toEqual(['POST /ims/token/v3', 'GET /connections', `GET /connections/${existing.id}/explore`])
-  })
-
-  test('lookup among 10,000 connections, 100 of them same-spec near names: one list request', async () => {
-    platform.seed(9_900, (i) => ({ name: `MySQL shop on db.example.com ${i}`, specId: 'another-spec' }))
-    platform.seed(100, (i) => ({ name: i % 2 ? `mysql shop on db.example.com` : `MySQL shop on db.example.com (${i})` }))
-    await run({ 'if-exists': 'reuse' })
-    expect(calls().filter((call) => call === 'GET /connections')).toHaveLength(1)
   })
 })

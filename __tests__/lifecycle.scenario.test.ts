@@ -3,7 +3,7 @@
 
 import { type FakePlatform, startFakePlatform } from '../testing/fake-platform.mjs'
 import { expectFailure } from './support/expect-failure.js'
-import { type RunResult, runAction } from '../testing/run-action.mjs'
+import { type RunResult, runAction } from './support/in-process.js'
 import { DATABASE, calls as callsOf, platformInputs } from '../testing/scenario.mjs'
 
 const PASSWORD = 'Lifecycle-pass;1'

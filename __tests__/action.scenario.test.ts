@@ -2,7 +2,7 @@
 
 import { type FakePlatform, MYSQL_SPEC_ID, startFakePlatform } from '../testing/fake-platform.mjs'
 import { expectFailure, expectFailures } from './support/expect-failure.js'
-import { runAction } from '../testing/run-action.mjs'
+import { runAction } from './support/in-process.js'
 import { DATABASE, FLOW_BASE, calls as callsOf, platformInputs } from '../testing/scenario.mjs'
 
 const PASSWORD = `p;a'ss"wo=rd 密码 `

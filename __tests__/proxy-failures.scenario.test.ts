@@ -7,7 +7,7 @@ import { type AddressInfo, createServer } from 'node:net'
 import { run } from '../src/run/main.js'
 import { proxyFailure, runnerTransport } from '../src/platform/transport.js'
 import { type ConnectProxy, type ProxyMode, startConnectProxy } from './support/connect-proxy.js'
-import { recordingIo, stillClock } from './support/in-process.js'
+import { recordingIo, stillClock } from './support/scripted.js'
 
 const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY', 'no_proxy', 'NO_PROXY']
 const saved = Object.fromEntries(PROXY_VARIABLES.map((name) => [name, process.env[name]]))

@@ -1,7 +1,7 @@
 // The job summary, as the runner collects it: written for every run (applied, dry-run, failed,
 // and the post step's cleanup), under a heading that names the connection.
 
-import { runAction } from '../testing/run-action.mjs'
+import { runAction } from './support/in-process.js'
 import { DATABASE, platformInputs } from '../testing/scenario.mjs'
 import { suitePlatform } from './support/suite-platform.js'
 

@@ -1,5 +1,5 @@
 // check-dist: the committed bundle must be the build of src/, or users run code nobody tested.
-// The build compared is the one the other end-to-end suites run, made once by globalSetup.
+// The build compared is the one the other process-tier suites run, made (or reused) by globalSetup.
 
 import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
@@ -8,7 +8,7 @@ import { COMMITTED_DIST, FRESH_BUILD_VARIABLE, freshBundle } from '../testing/ru
 const TO_FIX = 'run "npm run build" and commit dist/.'
 
 if (process.env[FRESH_BUILD_VARIABLE] === undefined) {
-  process.stderr.write(`dist.e2e.test.ts skipped: the suites ran a given bundle (${freshBundle()}), not a fresh build of src/\n`)
+  process.stderr.write(`dist.process.test.ts skipped: the suites ran a given bundle (${freshBundle()}), not a fresh build of src/\n`)
   test.skip('dist/ is the ncc build of src/ (needs the fresh build)', () => undefined)
 } else {
   test('dist/ is the ncc build of src/', () => {

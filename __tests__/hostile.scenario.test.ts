@@ -1,17 +1,17 @@
-// Issue 10: every promise holds under a hostile or broken network. The bundled action runs as the
-// runner runs it, against stand-ins that misbehave on purpose: a MySQL server that hangs, crawls or
-// never lets go of its socket; a proxy whose tunnel goes nowhere; answers that echo a secret in
-// another language's JSON, carry line breaks and workflow commands, never stop paging, trickle in,
-// or come back 5xx while the create commits a moment later. The describe blocks follow the
-// issue's "What must hold" items 1 to 9.
+// Issue 10: every promise holds under a hostile or broken network. run() runs in-process, on a
+// virtual clock, against stand-ins that misbehave on purpose: answers that echo a secret in another
+// language's JSON, carry line breaks and workflow commands, hang, or come back 5xx while the create
+// commits a little later; a MySQL server that answers slowly or echoes a secret. The describe blocks
+// follow the issue's "What must hold" items; those that need a process of their own (hung and slow
+// databases, proxies, trickled answers, the heap) are in hostile.process.test.ts.
 
-import { type ConnectProxy, type ProxyMode, startConnectProxy } from './support/connect-proxy.js'
 import { type FakePlatform, MYSQL_SPEC_ID, flowErrorBody, startFakePlatform } from '../testing/fake-platform.mjs'
-import { type Script, endlessPages, slowDrip, startScriptedServer } from './support/hostile-http.js'
 import { type JsonDialect, LINE_BREAKS, type LineBreakName, foreignCommands, jsonString, secretSpellings, spellingsIn, withInjectedCommands } from './support/hostile-text.js'
 import { type LateCommit, type LateCommitOptions, commitLater, drainFaults } from './support/late-commit.js'
 import { DEFAULT_MYSQL_VERSION, type MysqlStandIn, type MysqlStandInOptions, startMysqlStandIn } from './support/mysql-stand-in.js'
-import { type RunOptions, type RunResult, findLeaks, runAction } from '../testing/run-action.mjs'
+import { findLeaks } from '../testing/run-action.mjs'
+import { type RunOptions, type RunResult, runAction } from './support/in-process.js'
+import { virtualClock } from './support/virtual-clock.js'
 import { FLOW_BASE, calls as callsOf, platformInputs } from '../testing/scenario.mjs'
 
 // ---------------------------------------------------------------------------------------------
@@ -25,31 +25,14 @@ const STATE_RUN_TOKEN = 'cleanup-run-token'
 const MAY_EXIST = /\bmay (already |still )?(exist|have been created)\b/i
 /** Item 4: an answer whose connection id holds a line break is refused as an invalid answer. */
 const INVALID_ID = /\bid\b.*\b(invalid|line break|not a valid|not a plain)\b|\b(invalid|unexpected)\b.*\bid\b/i
-/** Item 7: the error when the cap on what is kept across pages is reached. */
-const PAGES_CAPPED = /\b(cap|capped|limit|more than|too many|too large|too much)\b/i
 /** Item 8: the warning for an output left out because it holds a masked value. */
 const leftOutWarning = (output: string): RegExp => new RegExp(`\\b${output}\\b.*\\b(masked|secret)\\b|\\b(masked|secret)\\b.*\\b${output}\\b`, 'i')
-/** Item 7: the heap the action runs with there; what the cap lets it keep must stay well below. */
-const CHILD_HEAP_MB = 256
 // ---------------------------------------------------------------------------------------------
 
 const PASSWORD = 'Hostile-pass-10'
 const CLIENT_SECRET = 'hostile-client-secret-10'
 const CONNECTIONS = `${FLOW_BASE}/connections`
 const NAME = 'Orders DB'
-
-/** Process start-up and a loaded machine: what a "prompt" end may take beyond its deadline. */
-const SLACK_MS = 2500
-/** Item 1: the step's deadline for a database that hangs after login (the preflight may use half). */
-const HANG_TIMEOUT_S = 8
-/** Item 1: a slow database's phases each fit the preflight's budget (half the deadline), but not together. */
-const SLOW_TIMEOUT_S = 10
-const SLOW_PHASE_MS = 4800
-/**
- * Items 1 and 2: the debug line of the last-resort guard (src/runner/exit-guard.ts), which ends a process that
- * something still holds after the step has finished. These promises must hold without it.
- */
-const LINGERED = /still held the process/
 
 let platform: FakePlatform
 /** Stand-ins a test started; afterEach closes them. */
@@ -70,23 +53,11 @@ async function mysqlStandIn(options: MysqlStandInOptions): Promise<MysqlStandIn>
   return db
 }
 
-async function connectProxy(mode: ProxyMode): Promise<ConnectProxy> {
-  const proxy = await startConnectProxy({ mode })
-  closers.push(() => proxy.close())
-  return proxy
-}
-
 /** commitLater, stopped by afterEach whatever the test did. */
 function lateCommit(options: LateCommitOptions): LateCommit {
   const late = commitLater(platform, options)
   closers.push(async () => late.stop())
   return late
-}
-
-async function scriptedServer(script: Script) {
-  const server = await startScriptedServer(script)
-  closers.push(() => server.close())
-  return server
 }
 
 const inputs = (overrides: Record<string, string> = {}) =>
@@ -102,13 +73,16 @@ function runPost(overrides: Record<string, string>, main: RunResult): Promise<Ru
   return run(overrides, { state: main.state })
 }
 
-async function timed(start: () => Promise<RunResult>): Promise<RunResult & { ms: number }> {
-  const started = Date.now()
-  const result = await start()
-  return { ...result, ms: Date.now() - started }
-}
-
 const calls = () => callsOf(platform)
+
+/** Waits, in real time and at most 5 s, until a stand-in has seen what the test waits for. */
+async function until(happened: () => boolean, what: string): Promise<void> {
+  for (let tries = 0; tries < 500; tries++) {
+    if (happened()) return
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+  throw new Error(`gave up waiting for ${what}`)
+}
 
 /** The inputs that point the preflight at a stand-in: it speaks no TLS. */
 const preflightAt = (db: MysqlStandIn, overrides: Record<string, string> = {}) => ({
@@ -151,104 +125,20 @@ describe('1 preflight: one budget for the whole exchange, and the database never
     expect(db.events).toEqual(expect.arrayContaining(['login etl', 'query SELECT VERSION() AS version']))
   })
 
-  test('a database that hangs after login, preflight warn: a warning well within the deadline, then the connection is made', async () => {
+  test("a database that hangs after login: the preflight's budget, half the deadline, runs out on the step's clock", async () => {
     const db = await mysqlStandIn({ mode: 'hang-after-login' })
+    const clock = virtualClock()
+    const started = clock.now()
 
-    const result = await timed(() => run(preflightAt(db, { preflight: 'warn', 'timeout-seconds': String(HANG_TIMEOUT_S) }), { timeoutMs: HANG_TIMEOUT_S * 1000 + 1000 }))
+    const running = run(preflightAt(db, { preflight: 'warn', 'timeout-seconds': '8' }), { clock })
+    await until(() => db.events.some((event) => event.startsWith('query ')), 'the first query')
+    expect(clock.expireNext()).toBe(true)
+    const result = await running
 
-    expect(db.events.some((event) => event.startsWith('query '))).toBe(true)
-    expect(result.ms).toBeLessThan(HANG_TIMEOUT_S * 1000 - 1000)
-    expect(result.stdout).not.toMatch(LINGERED)
-    expect(result.code).toBe(0)
-    expect(result.warnings).toEqual([expect.stringMatching(/^Preflight\b/)])
+    expect(clock.now() - started).toBe(4000)
+    expect(result.warnings).toEqual([expect.stringMatching(/^Preflight query on MySQL failed: .* within 4 s\b/)])
     expect(result.outputs.outcome).toBe('created')
-  }, 15_000)
-
-  test('a database that hangs after login, preflight fail: one sentence, before any Platform request', async () => {
-    const db = await mysqlStandIn({ mode: 'hang-after-login' })
-
-    const result = await timed(() => run(preflightAt(db, { 'timeout-seconds': String(HANG_TIMEOUT_S) }), { timeoutMs: HANG_TIMEOUT_S * 1000 + 1000 }))
-
-    expect(result.ms).toBeLessThan(HANG_TIMEOUT_S * 1000 - 1000)
-    expect(result.stdout).not.toMatch(LINGERED)
-    expect(result.code).toBe(1)
-    expect(result.errors).toEqual([expect.stringMatching(/^Preflight\b[^\n]*MySQL[^\n]*\.$/)])
-    expect(platform.requests).toEqual([])
-  }, 15_000)
-
-  test('a database whose every phase fits the budget but not all together: one budget, the step ends before its deadline', async () => {
-    const db = await mysqlStandIn({ mode: 'slow', delayMs: { greeting: SLOW_PHASE_MS, login: 0, query: SLOW_PHASE_MS } })
-
-    const result = await timed(() => run(preflightAt(db, { preflight: 'warn', 'timeout-seconds': String(SLOW_TIMEOUT_S) }), { timeoutMs: SLOW_TIMEOUT_S * 1000 + 2000 }))
-
-    expect(result.ms).toBeLessThan(SLOW_TIMEOUT_S * 1000)
-    expect(result.stdout).not.toMatch(LINGERED)
-    expect(result.code).toBe(0)
-    expect(result.warnings).toEqual([expect.stringMatching(/^Preflight\b/)])
-    expect(result.outputs['mysql-version']).toBeUndefined()
-    expect(result.outputs.outcome).toBe('created')
-  }, 20_000)
-
-  test('a database that never closes its socket after a successful preflight: the process still ends promptly', async () => {
-    const db = await mysqlStandIn({ mode: 'never-close' })
-
-    const result = await timed(() => run(preflightAt(db), { timeoutMs: 7000 }))
-
-    expect(result.outputs).toMatchObject({ outcome: 'created', 'mysql-version': DEFAULT_MYSQL_VERSION, 'mysql-table-count': '3' })
-    expect(result.ms).toBeLessThan(5000)
-    expect(result.stdout).not.toMatch(LINGERED)
-    expect(result.code).toBe(0)
-  }, 15_000)
-})
-
-describe('2 the deadline ends the process, behind a proxy too', () => {
-  const viaProxy = { 'ims-url': 'https://ims.test', 'platform-url': 'https://platform.test', 'timeout-seconds': '3' }
-
-  test.each([
-    ['https_proxy', 'hang-after-connect'],
-    ['HTTPS_PROXY', 'hang-before-connect']
-  ] as const)(
-    '%s to a proxy in mode %s: the deadline error, and the process ends with it',
-    async (variable, mode) => {
-      const proxy = await connectProxy(mode)
-
-      const result = await timed(() => run(viaProxy, { env: { [variable]: proxy.url }, timeoutMs: 3000 + SLACK_MS + 1000 }))
-
-      expect(proxy.connects).toEqual(['ims.test:443'])
-      expect(result.errors).toEqual([expect.stringMatching(/\b3 s deadline\b/)])
-      expect(result.ms).toBeLessThan(3000 + SLACK_MS)
-      expect(result.stdout).not.toMatch(LINGERED)
-      expect(result.code).toBe(1)
-    },
-    15_000
-  )
-
-  test('an answer trickled a byte at a time, forever: the deadline error, and the process ends with it', async () => {
-    const server = await scriptedServer(slowDrip({ body: '{"items": [', intervalMs: 100, endless: true }))
-
-    const result = await timed(() =>
-      runAction(
-        {
-          'client-id': 'test-client-id',
-          'access-token': 'hostile-token-0123456789',
-          'ims-org-id': 'TESTORG@AdobeOrg',
-          'platform-url': server.url,
-          host: 'db.example.com',
-          database: 'shop',
-          username: 'etl',
-          password: PASSWORD,
-          'timeout-seconds': '3'
-        },
-        { timeoutMs: 12_000 }
-      )
-    )
-
-    expect(server.requests.length).toBeGreaterThan(0)
-    expect(result.errors).toEqual([expect.stringMatching(/\b3 s deadline\b/)])
-    expect(result.code).toBe(1)
-    expect(result.ms).toBeLessThan(3000 + SLACK_MS)
-    expect(result.stdout).not.toMatch(LINGERED)
-  }, 20_000)
+  })
 })
 
 describe('3 redaction survives any spelling of a secret in server text', () => {
@@ -349,7 +239,7 @@ describe('4 server text is never a workflow command', () => {
 
   test('a create answered 503 and then found by its run token with such an id: an invalid answer', async () => {
     platform.inject({ method: 'POST', path: CONNECTIONS, status: 503 })
-    lateCommit({ afterMs: 0, id: withInjectedCommands('c0ffee', '\r\n') })
+    lateCommit({ afterLookups: 0, id: withInjectedCommands('c0ffee', '\r\n') })
 
     const result = await run()
 
@@ -399,31 +289,26 @@ describe('4 server text is never a workflow command', () => {
 })
 
 describe('5 exactly-once create under gateway errors, with a late commit', () => {
+  // The action looks 1, 3, 7 and 8 s after the answer (or first after Retry-After): these commits land between looks.
   test.each<[string, number, { status: number; headers?: Record<string, string> }]>([
-    ['504', 1500, { status: 504 }],
-    ['503 with Retry-After: 5', 1500, { status: 503, headers: { 'retry-after': '5' } }],
-    ['502', 3000, { status: 502 }]
-  ])(
-    'a create answered %s while it commits %i ms later: adopted, never sent twice',
-    async (_, afterMs, fault) => {
-      platform.inject({ method: 'POST', path: CONNECTIONS, ...fault })
-      const late = lateCommit({ afterMs })
+    ['504', 1, { status: 504 }],
+    ['503 with Retry-After: 5', 0, { status: 503, headers: { 'retry-after': '5' } }],
+    ['502', 2, { status: 502 }]
+  ])('a create answered %s while it commits after %i more lookups: adopted, never sent twice', async (_, afterLookups, fault) => {
+    platform.inject({ method: 'POST', path: CONNECTIONS, ...fault })
+    const late = lateCommit({ afterLookups })
 
-      const result = await run({ 'timeout-seconds': '30' })
-      const committed = await late.committed
+    const result = await run({ 'timeout-seconds': '30' })
+    const committed = await late.committed
 
-      expect(calls().filter((call) => call === 'POST /connections')).toHaveLength(1)
-      expect(platform.connections.size).toBe(1)
-      expect(result.code).toBe(0)
-      expect(result.outputs).toMatchObject({ outcome: 'created', 'connection-id': committed.id })
-      if (fault.headers?.['retry-after']) {
-        const post = platform.requests.find((r) => r.method === 'POST' && r.path === CONNECTIONS)!
-        const firstLook = platform.requests.find((r) => r.method === 'GET' && r.at > post.at)!
-        expect(firstLook.at - post.at).toBeGreaterThanOrEqual(4900)
-      }
-    },
-    40_000
-  )
+    expect(calls().filter((call) => call === 'POST /connections')).toHaveLength(1)
+    // The lookup before the create, the looks that missed it, and the one that found it.
+    expect(calls().filter((call) => call === 'GET /connections')).toHaveLength(afterLookups + 2)
+    expect(platform.connections.size).toBe(1)
+    expect(result.code).toBe(0)
+    expect(result.outputs).toMatchObject({ outcome: 'created', 'connection-id': committed.id })
+    if (fault.headers?.['retry-after']) expect(result.clock.waits[0]).toBe(5000)
+  })
 
   test('a create answered 429 is refused before anything happens: retried as before', async () => {
     platform.inject({ method: 'POST', path: CONNECTIONS, status: 429, headers: { 'retry-after': '1' } })
@@ -455,9 +340,9 @@ describe('6 cleanup finds what the step may have created, even when it never lea
   test('the create answered only after the deadline: post deletes the connection carrying this run token', async () => {
     const step = { cleanup: 'true', 'timeout-seconds': '3' }
     platform.inject({ method: 'POST', path: CONNECTIONS, action: 'hang' })
-    const late = lateCommit({ afterMs: 100 })
+    const late = lateCommit({ afterLookups: 0 })
 
-    const main = await run(step)
+    const main = await run(step, { hangsOn: platform })
     const committed = await late.committed
 
     expect(main.code).toBe(1)
@@ -471,7 +356,7 @@ describe('6 cleanup finds what the step may have created, even when it never lea
 
     expect(post.code).toBe(0)
     expect(platform.connections.has(committed.id)).toBe(false)
-  }, 20_000)
+  })
 
   test('the create committed, then answered with malformed JSON: post deletes the connection carrying this run token', async () => {
     const step = { cleanup: 'true', 'timeout-seconds': '10' }
@@ -490,7 +375,7 @@ describe('6 cleanup finds what the step may have created, even when it never lea
 
     expect(post.code).toBe(0)
     expect(platform.connections.size).toBe(0)
-  }, 30_000)
+  })
 
   test('the create committed behind a 503 and every lookup fails: post deletes ours, and leaves a namesake alone', async () => {
     const step = { cleanup: 'true', 'if-exists': 'create', 'max-attempts': '2', 'timeout-seconds': '4' }
@@ -510,52 +395,7 @@ describe('6 cleanup finds what the step may have created, even when it never lea
 
     expect(post.code).toBe(0)
     expect([...platform.connections.keys()]).toEqual([namesake.id])
-  }, 30_000)
-})
-
-describe('7 bounded memory across pages', () => {
-  const direct = (url: string, overrides: Record<string, string> = {}) => ({
-    'client-id': 'test-client-id',
-    'access-token': 'hostile-token-0123456789',
-    'ims-org-id': 'TESTORG@AdobeOrg',
-    'platform-url': url,
-    host: 'db.example.com',
-    database: 'shop',
-    username: 'etl',
-    password: PASSWORD,
-    name: NAME,
-    ...overrides
   })
-
-  test(`endless pages of namesakes, 3 MB each, on a ${CHILD_HEAP_MB} MB heap: an ::error:: line at the cap, never a crash`, async () => {
-    const pages = endlessPages({ name: NAME, itemsPerPage: 400, descriptionBytes: 8192 })
-    const server = await scriptedServer(pages.script)
-
-    const result = await timed(() =>
-      runAction(direct(server.url, { 'timeout-seconds': '60' }), { env: { NODE_OPTIONS: `--max-old-space-size=${CHILD_HEAP_MB}` }, timeoutMs: 40_000 })
-    )
-
-    expect(pages.served.pages).toBeGreaterThan(1)
-    expect(result.stderr).not.toMatch(/heap out of memory|FATAL ERROR/i)
-    expect(result.code).toBe(1)
-    expect(result.errors).toEqual([expect.stringMatching(new RegExp(`^Looking up connections named "${NAME}" failed`))])
-    expect(result.errors[0]).toMatch(PAGES_CAPPED)
-    expect(result.ms).toBeLessThan(30_000)
-  }, 45_000)
-
-  test('endless pages of other connections: the step ends by its deadline with an ::error:: line', async () => {
-    const pages = endlessPages({ name: 'Somebody else', itemsPerPage: 500, descriptionBytes: 2048 })
-    const server = await scriptedServer(pages.script)
-
-    const result = await timed(() =>
-      runAction(direct(server.url, { 'timeout-seconds': '4' }), { env: { NODE_OPTIONS: `--max-old-space-size=${CHILD_HEAP_MB}` }, timeoutMs: 15_000 })
-    )
-
-    expect(result.stderr).not.toMatch(/heap out of memory|FATAL ERROR/i)
-    expect(result.code).toBe(1)
-    expect(result.errors).toHaveLength(1)
-    expect(result.ms).toBeLessThan(4000 + SLACK_MS)
-  }, 20_000)
 })
 
 describe('8 every output from the server is guarded like connection-id', () => {
@@ -599,12 +439,8 @@ describe('8 every output from the server is guarded like connection-id', () => {
 })
 
 describe('9 inputs refused before any request', () => {
-  test.each([
-    ['ims-url', '?'],
-    ['ims-url', '#'],
-    ['platform-url', '/?'],
-    ['platform-url', '#']
-  ])('%s ending in a bare %s', async (input, ending) => {
+  // One representative each: inputs.test.ts checks every such ending and connection-id.
+  test.each([['ims-url', '?']])('%s ending in a bare %s', async (input, ending) => {
     const result = await run({ [input]: `${platform.url}${ending}` })
 
     expect(result.code).toBe(1)
@@ -612,16 +448,7 @@ describe('9 inputs refused before any request', () => {
     expect(platform.requests).toEqual([])
   })
 
-  test.each([
-    ['"."', '.'],
-    ['".."', '..'],
-    ['with a slash', 'a/b'],
-    ['climbing out of the collection', '../connections'],
-    ['with a space inside', 'c0ffee 1'],
-    ['with a tab inside', 'c0ffee\t1'],
-    ['with BEL (U+0007)', 'c0ffee\u00071'],
-    ['with DEL (U+007F)', 'c0ffee\u007f1']
-  ])('connection-id %s', async (_, id) => {
+  test.each([['climbing out of the collection', '../connections']])('connection-id %s', async (_, id) => {
     const result = await run({ operation: 'delete', 'connection-id': id })
 
     expect(result.code).toBe(1)

@@ -23,7 +23,7 @@ const REPOSITORY = 'octo-org/repo'
 const NAME = 'MySQL shop on db.example.com'
 const MARKER = '<!-- aep-mysql-connection plan: prod/MySQL%20shop%20on%20db.example.com -->'
 
-const clock: Clock = { now: () => 0, sleep: async () => undefined, random: () => 0 }
+const clock: Clock = { now: () => 0, sleep: async () => undefined, timeout: () => ({ expired: new Promise<void>(() => undefined), cancel: () => undefined }), random: () => 0 }
 
 const pullRequest = (number: number, head = REPOSITORY): unknown => ({
   pull_request: { number, head: { repo: { full_name: head } }, base: { repo: { full_name: REPOSITORY } } }

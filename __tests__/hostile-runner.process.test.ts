@@ -97,10 +97,10 @@ async function runnerStep(overrides: Record<string, string>, { state = {}, forge
 const calls = () => callsOf(platform)
 
 describe('1 a cancelled job leaves no orphan', () => {
-  test('SIGINT while the create is in flight, the gateway commits it 2.5 s later: the post step finds and deletes it', async () => {
+  test('SIGINT while the create is in flight, the gateway commits it only after the post step first looked: the post step looks again, finds and deletes it', async () => {
     const step = { cleanup: 'true' }
     platform.inject({ method: 'POST', path: CONNECTIONS, action: 'hang' })
-    late = commitLater(platform, { afterMs: 2500 })
+    late = commitLater(platform, { afterLookups: 1 })
 
     const main = await runnerStep(step, { cancelWhen: () => calls().includes('POST /connections') })
     const post = await runnerStep(step, { state: main.state })
