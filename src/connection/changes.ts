@@ -4,8 +4,10 @@
 
 import { shownParts } from './auth-params.js'
 import type { ConnectionDraft } from '../platform/requests.js'
+import { INPUT } from '../settings/names.js'
 
-export type Field = 'name' | 'description' | 'auth-type' | 'host' | 'port' | 'database' | 'username' | 'ssl-mode'
+/** A field of the plan is named after the input that sets it. */
+export type Field = (typeof INPUT)['name' | 'description' | 'authType' | 'host' | 'port' | 'database' | 'username' | 'sslMode']
 
 export interface Change {
   field: Field | 'credentials'
@@ -37,17 +39,17 @@ export const SET = '(set)'
 function authValues(auth: { specName: string; params: Record<string, unknown> }): Values {
   const parts = shownParts(auth)
   return {
-    'auth-type': auth.specName === '' ? null : auth.specName,
-    host: parts.host,
-    port: parts.port,
-    database: parts.database,
-    username: parts.username,
-    'ssl-mode': parts.sslMode
+    [INPUT.authType]: auth.specName === '' ? null : auth.specName,
+    [INPUT.host]: parts.host,
+    [INPUT.port]: parts.port,
+    [INPUT.database]: parts.database,
+    [INPUT.username]: parts.username,
+    [INPUT.sslMode]: parts.sslMode
   }
 }
 
 function shownValues(connection: ShownConnection): Values {
-  return { name: connection.name, description: connection.description, ...authValues({ specName: connection.authSpecName, params: connection.authParams }) }
+  return { [INPUT.name]: connection.name, [INPUT.description]: connection.description, ...authValues({ specName: connection.authSpecName, params: connection.authParams }) }
 }
 
 /** The fields of `to`, in its order, whose value differs from `from`. */
@@ -62,12 +64,12 @@ function differences(from: Values, to: Values): Change[] {
 
 /** Every field the create would set, from null. */
 export function createChanges(draft: ConnectionDraft): Change[] {
-  return [...differences({}, { name: draft.name, description: draft.description, ...authValues(draft.auth) }), { field: 'credentials', from: null, to: SET }]
+  return [...differences({}, { [INPUT.name]: draft.name, [INPUT.description]: draft.description, ...authValues(draft.auth) }), { field: 'credentials', from: null, to: SET }]
 }
 
 /** The fields the update would change; the credentials are always replaced, and cannot be compared. */
 export function updateChanges(current: ShownConnection, change: UpdateChange): Change[] {
-  return [...differences(shownValues(current), { description: change.description, ...authValues(change.auth) }), { field: 'credentials', from: HIDDEN, to: REPLACED }]
+  return [...differences(shownValues(current), { [INPUT.description]: change.description, ...authValues(change.auth) }), { field: 'credentials', from: HIDDEN, to: REPLACED }]
 }
 
 /** The connection that would go: every field it shows, to null. */
