@@ -2,7 +2,7 @@
 // requests.ts builds, with the token, and reads their answers.
 
 import { ActionError, OutcomeUnknownError, RefusedError } from '../runner/errors.js'
-import type { Sender, RequestSpec, Response } from './sender.js'
+import type { RequestSpec, Response } from './sender.js'
 import {
   type ConnectionAuth,
   type ConnectionDraft,
@@ -18,7 +18,7 @@ import {
   nextPageRequest,
   updateRequest
 } from './requests.js'
-import { describeFailure, errorDetails, flowErrorCode, isObject, readJson } from './answers.js'
+import { describeFailure, errorDetails, flowErrorCode, isObject, readJson, readTables } from './answers.js'
 import { type AuthSpec, readAuthSpecs } from './connection-specs.js'
 import { isPlainId } from './ids.js'
 
@@ -120,14 +120,10 @@ const PATCH_REFUSED_CODES = new Set(['1300-400', '1445-400', '1365-400'])
 
 export class FlowService {
   constructor(
-    private readonly sender: Sender,
-    private readonly access: PlatformAccess,
-    private readonly accessToken: string
+    /** Sends with the access token (see Session). */
+    private readonly send: (request: RequestSpec) => Promise<Response>,
+    private readonly access: PlatformAccess
   ) {}
-
-  private send(request: RequestSpec): Promise<Response> {
-    return this.sender.send({ ...request, headers: { Authorization: `Bearer ${this.accessToken}`, ...request.headers } })
-  }
 
   /**
    * Every MySQL connection with exactly this name (see sameName); the server filter narrows, the
@@ -286,8 +282,8 @@ export class FlowService {
     return specs
   }
 
-  /** The number of tables Platform sees in the database. */
-  async explore(id: string): Promise<number> {
+  /** The paths of the tables Platform sees in the database, as explore lists them. */
+  async explore(id: string): Promise<string[]> {
     const request = exploreRequest(this.access, id)
     const what = request.what
     const response = await this.send(request)
@@ -302,6 +298,6 @@ export class FlowService {
     }
     const body = readJson(what, response)
     if (!Array.isArray(body)) throw new ActionError(`${what} failed: the answer is not a list of tables. Check platform-url.`)
-    return body.filter((item) => isObject(item) && typeof item.type === 'string' && item.type.toLowerCase() === 'table').length
+    return readTables(body)
   }
 }
