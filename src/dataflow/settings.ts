@@ -38,7 +38,8 @@ export type DataflowSettings = ApplySettings | DeleteSettings
 /** The runner's edge: the workspace and the text of a file in it (undefined: no such file). */
 export interface Files {
   workspace: string
-  readText(absolutePath: string): string | undefined
+  /** 'outside': a symbolic link leads out of the workspace. */
+  readText(absolutePath: string): string | undefined | 'outside'
 }
 
 const SINGLE_LINE = [
@@ -98,8 +99,10 @@ export function readDataflowSettings(
     if (inside === '' || inside.startsWith('..') || isAbsolute(inside)) {
       problem(INPUT.mapping, `must be a file inside the repository (${mappingPath} leads out of it); give a path relative to the repository root.`)
     } else {
-      const read = readMapping(mappingPath, files.readText(absolute))
-      if (read.ok) rows = read.rows
+      const text = files.readText(absolute)
+      const read = text === 'outside' ? undefined : readMapping(mappingPath, text)
+      if (!read) problem(INPUT.mapping, `must be a file inside the repository (${mappingPath} is a link that leads out of it).`)
+      else if (read.ok) rows = read.rows
       else for (const message of read.problems) problems.push({ input: INPUT.mapping, message })
     }
   }

@@ -105,18 +105,30 @@ export function deleting(connection: Connection): boolean {
   return connection.state === 'delete-finalizing'
 }
 
-function refused(what: string, response: Response, hint?: string): RefusedError {
+export function refused(what: string, response: Response, hint?: string): RefusedError {
   return new RefusedError(describeFailure(what, response, hint), what, response.status, flowErrorCode(response))
 }
 
 // Flow Service's "Resource not found" for a connection: the error catalogue and real answers
 // differ on the code (flow-service-errors.md, sources-errors.md), so each of them means absent.
-const NOT_FOUND_CODES = new Set(['1101-404', '1102-404', '1003-404', '1439-404'])
+export const NOT_FOUND_CODES: ReadonlySet<string> = new Set(['1101-404', '1102-404', '1003-404', '1439-404'])
 // "Cannot be applied in state delete-finalizing" and "only in states enabled, disabled,
 // initializing": a connection already on its way out.
 const BEING_DELETED_CODES = new Set(['1458-400', '1416-400'])
 // Patch not supported for this connector, not enabled, or a path it does not have.
 const PATCH_REFUSED_CODES = new Set(['1300-400', '1445-400', '1365-400'])
+
+/** The next page of a listing, from its `_links.next`; undefined on the last page. The token never goes to another origin. */
+export function nextPage(access: PlatformAccess, body: Record<string, unknown>, lookup: RequestSpec): RequestSpec | undefined {
+  const links = body._links
+  const href = isObject(links) && isObject(links.next) ? links.next.href : undefined
+  if (typeof href !== 'string' || href === '') return undefined
+  const next = nextPageRequest(access, lookup, href)
+  const origin = new URL(next.url).origin
+  if (origin !== new URL(lookup.url).origin)
+    throw new ActionError(`${lookup.what} failed: the next page link points at another origin (${origin}); the token is not sent there. Check platform-url.`)
+  return next
+}
 
 export class FlowService {
   constructor(
@@ -172,22 +184,12 @@ export class FlowService {
         if (connection && sameName(connection.name, name) && specId === MYSQL_SPEC_ID && !deleting(connection)) found.set(connection.id, requirePlainId(connection, what))
         if (found.size > MAX_MATCHES) throw tooMuch(`more than ${MAX_MATCHES} connections of this name`)
       }
-      const next = this.nextPage(body, lookup)
+      const next = nextPage(this.access, body, lookup)
       if (next === undefined) return { found: [...found.values()], listed: [...listed].sort().join('\n'), pages: page + 1 }
       request = next
     }
   }
 
-  private nextPage(body: Record<string, unknown>, lookup: RequestSpec): RequestSpec | undefined {
-    const links = body._links
-    const href = isObject(links) && isObject(links.next) ? links.next.href : undefined
-    if (typeof href !== 'string' || href === '') return undefined
-    const next = nextPageRequest(this.access, lookup, href)
-    const origin = new URL(next.url).origin
-    if (origin !== new URL(lookup.url).origin)
-      throw new ActionError(`${lookup.what} failed: the next page link points at another origin (${origin}); the token is not sent there. Check platform-url.`)
-    return next
-  }
 
   /** The connection as Platform shows it; undefined only when Flow Service says no connection has this id. */
   async find(id: string): Promise<Connection | undefined> {
