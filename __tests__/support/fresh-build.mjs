@@ -20,10 +20,19 @@ export default function buildOnce() {
   }
   const out = mkdtempSync(join(tmpdir(), 'action-build-'))
   const build = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts.build
-  if (!/^ncc build .* -o dist( |$)/.test(build)) throw new Error(`package.json's build script is no longer "ncc build … -o dist …": teach fresh-build.mjs the new one (${build}).`)
-  const args = build.replace(/^ncc /, '').replace('-o dist', `-o ${out}`).split(' ')
+  // One ncc build per action: the connection action's into dist, the dataflow action's into dist/dataflow.
+  const commands = build.split(' && ')
+  if (!commands.every((command) => /^ncc build \S+ -o dist(\/[\w-]+)?( |$)/.test(command))) {
+    throw new Error(`package.json's build script is no longer "ncc build … -o dist[/sub] …" joined by &&: teach fresh-build.mjs the new one (${build}).`)
+  }
   try {
-    execFileSync(process.execPath, [join(ROOT, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js'), ...args], { cwd: ROOT, stdio: 'pipe' })
+    for (const command of commands) {
+      const args = command
+        .replace(/^ncc /, '')
+        .replace(/-o dist(\/[\w-]+)?/, (_, sub) => `-o ${join(out, sub ?? '')}`)
+        .split(' ')
+      execFileSync(process.execPath, [join(ROOT, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js'), ...args], { cwd: ROOT, stdio: 'pipe' })
+    }
   } catch (error) {
     rmSync(out, { recursive: true, force: true })
     throw new Error(`Building src/ for the end-to-end suites failed (${build}):\n${error.stderr ?? ''}${error.stdout ?? ''}`, { cause: error })

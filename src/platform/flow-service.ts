@@ -190,7 +190,6 @@ export class FlowService {
     }
   }
 
-
   /** The connection as Platform shows it; undefined only when Flow Service says no connection has this id. */
   async find(id: string): Promise<Connection | undefined> {
     const request = getRequest(this.access, id)
