@@ -96,20 +96,49 @@ describe('apply', () => {
     expect(scenario.calls()).toHaveLength(9)
   })
 
-  test('if-exists reuse touches nothing; fail names the flow; another table for the name is refused', async () => {
+  test('a changed mapping, schedule and state: a new mapping version, one patch and one action', async () => {
+    const first = await scenario.run()
+    scenario.platform.requests.length = 0
+    scenario.writeMapping([{ source: 'name', destination: '_tenant.orderId' }])
+
+    const second = await scenario.run({ frequency: 'week', enabled: 'false' })
+
+    const flow = scenario.platform.flows.get(first.outputs['dataflow-id']!)!
+    expect(second.outputs).toMatchObject({ outcome: 'updated', 'mapping-version': '1' })
+    expect(flow).toMatchObject({ state: 'disabled', scheduleParams: expect.objectContaining({ frequency: 'week' }) })
+    expect(writes()).toEqual([`PUT /mappingSets/${first.outputs['mapping-id']}`, `PATCH /flows/${flow.id}`, `POST /flows/${flow.id}/action`])
+    expect(scenario.calls()).toHaveLength(11)
+  })
+
+  test('if-exists reuse reads the flow and its connections and touches nothing', async () => {
     const first = await scenario.run()
     scenario.platform.requests.length = 0
     scenario.writeMapping([{ source: 'id', destination: '_tenant.other' }])
 
     const reused = await scenario.run({ 'if-exists': 'reuse' })
-    expect(reused.outputs).toMatchObject({ outcome: 'reused', 'dataflow-id': first.outputs['dataflow-id'] })
+
+    expect(reused.outputs).toMatchObject({ outcome: 'reused', 'dataflow-id': first.outputs['dataflow-id'], 'mapping-version': '0' })
     expect(writes()).toEqual([])
+    expect(scenario.calls()).toHaveLength(7)
+  })
+
+  test('if-exists fail names the flow after the five reads', async () => {
+    const first = await scenario.run()
+    scenario.platform.requests.length = 0
 
     const failed = await scenario.run({ 'if-exists': 'fail' })
+
     expect(errors(failed.lines)).toEqual([expect.stringContaining(`(${first.outputs['dataflow-id']}) already exists and if-exists is fail`)])
+    expect(scenario.calls()).toHaveLength(5)
+  })
+
+  test('a flow of this name that reads another table is refused, not replaced', async () => {
+    await scenario.run()
+    scenario.platform.requests.length = 0
 
     const other = await scenario.run({ table: 'shop.customers', name: `MySQL shop.orders to ${scenario.dataset.id}` })
-    expect(errors(other.lines)).toEqual([expect.stringContaining('reads table shop.orders, not shop.customers: delete it first')])
+
+    expect(errors(other.lines)).toEqual([expect.stringContaining('reads table shop.orders, not shop.customers: delete it first (operation: delete) or choose another name')])
     expect(writes()).toEqual([])
   })
 })

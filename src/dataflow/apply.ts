@@ -38,21 +38,18 @@ export interface Deleted {
 export async function applyDataflow(settings: ApplySettings, ready: Ready, signedIn: SignedIn): Promise<Applied> {
   const { flow } = ready
   if (!flow) return createDataflow(settings, ready, signedIn)
-  const existing = await readExisting(flow, signedIn.client)
+  if (settings.ifExists === 'fail') {
+    throw new ActionError(
+      `Dataflow "${settings.name}" (${flow.id}) already exists and if-exists is fail: delete it first (operation: delete), choose another name, or set if-exists: update.`
+    )
+  }
+  // Reuse needs only the connections, to refuse a flow of another table or dataset; update also compares the mapping.
+  const existing = await readExisting(flow, signedIn.client, settings.ifExists === 'update')
   const conflict = identityConflict(ready.desired, existing)
   if (conflict) throw new ActionError(conflict)
-  const kept = keptOf(flow)
-  switch (settings.ifExists) {
-    case 'fail':
-      throw new ActionError(
-        `Dataflow "${settings.name}" (${flow.id}) already exists and if-exists is fail: delete it first (operation: delete), choose another name, or set if-exists: update.`
-      )
-    case 'reuse':
-      signedIn.log.info(`Reusing dataflow ${flow.id} unchanged (if-exists: reuse).`)
-      return { outcome: 'reused', ...kept }
-    case 'update':
-      return updateDataflow(settings, ready.desired, existing, signedIn)
-  }
+  if (settings.ifExists === 'update') return updateDataflow(settings, ready.desired, existing, signedIn)
+  signedIn.log.info(`Reusing dataflow ${flow.id} unchanged (if-exists: reuse).`)
+  return { outcome: 'reused', ...keptOf(flow) }
 }
 
 function keptOf(flow: FlowState): Omit<Applied, 'outcome'> {

@@ -27,14 +27,14 @@ export async function findFlow(settings: DataflowSettings, client: DataflowClien
   return flows[0]
 }
 
-/** The flow and what it points at, read in parallel. */
-export async function readExisting(flow: FlowState, client: DataflowClient): Promise<Existing> {
+/** The flow and what it points at, read in parallel; its mapping set only when `withMapping`. */
+export async function readExisting(flow: FlowState, client: DataflowClient, withMapping = true): Promise<Existing> {
   const [sourceId] = flow.sourceConnectionIds
   const [targetId] = flow.targetConnectionIds
   const [source, target, mapping] = await Promise.all([
     sourceId === undefined ? undefined : client.sourceConnection(sourceId),
     targetId === undefined ? undefined : client.targetConnection(targetId),
-    flow.mapping === undefined ? undefined : client.mappingSet(flow.mapping.id, flow.mapping.version)
+    flow.mapping === undefined || !withMapping ? undefined : client.mappingSet(flow.mapping.id, flow.mapping.version)
   ])
   return { flow, ...(source ? { source } : {}), ...(target ? { target } : {}), ...(mapping ? { mapping } : {}) }
 }
