@@ -2,6 +2,9 @@
 // support/dataflow-scenario.ts): create exactly once, an identical run writes nothing, updates in
 // place, rollback, delete, plan, refused inputs, and the request counts of the design's minimum.
 
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { CRM_FLOW_SPEC_ID } from '../testing/fake-platform.mjs'
 import { CLIENT_SECRET, MAPPING, type Scenario, everything, startScenario } from './support/dataflow-scenario.js'
 
@@ -243,6 +246,13 @@ describe('plan', () => {
     expect(recorded.outputs['has-changes']).toBe('true')
   })
 
+  test('of a dataflow as the inputs describe it: no changes', async () => {
+    await scenario.run()
+    const recorded = await scenario.run({ plan: 'true' })
+    expect(recorded.outputs).toMatchObject({ plan: 'reuse', 'has-changes': 'false', outcome: 'planned' })
+    expect(recorded.outputs['plan-markdown']).toContain('applying would leave it as it is')
+  })
+
   test('of a delete lists the flow and its connections', async () => {
     const created = await scenario.run()
     scenario.platform.requests.length = 0
@@ -285,6 +295,19 @@ describe('inputs', () => {
     const recorded = await scenario.run({ mapping })
     expect(scenario.platform.requests).toEqual([])
     expect(errors(recorded.lines)).toEqual([expect.stringContaining(expected)])
+  })
+
+  test('a mapping file that is a link out of the repository is refused before any request', async () => {
+    const outside = mkdtempSync(join(tmpdir(), 'dataflow-outside-'))
+    writeFileSync(join(outside, 'secret.json'), JSON.stringify(MAPPING))
+    symlinkSync(join(outside, 'secret.json'), join(scenario.workspace, 'linked.json'))
+    try {
+      const recorded = await scenario.run({ mapping: 'linked.json' })
+      expect(scenario.platform.requests).toEqual([])
+      expect(errors(recorded.lines)).toEqual([expect.stringContaining('is a link that leads out of it')])
+    } finally {
+      rmSync(outside, { recursive: true, force: true })
+    }
   })
 
   test('what the reads find wrong is said all at once, before any write', async () => {

@@ -86,8 +86,9 @@ function headline(plan: PlanOf, { noun }: Subject): string {
     case 'delete':
       return `- delete ${noun} ${id} ("${plan.name ?? ''}") from sandbox "${plan.sandbox}".`
     case 'reuse':
-      return plan.changes.length === 0 && noun === 'dataflow'
-        ? `No changes: ${noun} ${id} exists and is as the inputs describe it.`
+      // A dataflow is also left as it is when nothing differs (if-exists: update).
+      return noun === 'dataflow'
+        ? `No changes: ${noun} ${id} exists and applying would leave it as it is.`
         : `No changes: ${noun} ${id} exists and would be reused as it is (if-exists: reuse).`
     case 'absent':
       return `No changes: the ${noun} does not exist in sandbox "${plan.sandbox}", so there is nothing to delete.`
