@@ -1,7 +1,10 @@
 // Issue 19: each create of the dataflow action against a server that loses its answer or fails
 // after committing, and wait-for-run's three endings. In-process (support/dataflow-scenario.ts).
 
+import { run, workspaceFiles } from '../src/dataflow/main.js'
+import { runnerTransport } from '../src/platform/transport.js'
 import type { FakePlatformOptions } from '../testing/fake-platform.mjs'
+import { recordingIo } from './support/in-process.js'
 import { MAPPING, type Scenario, startScenario } from './support/dataflow-scenario.js'
 
 let scenario: Scenario
@@ -71,6 +74,26 @@ describe('the mapping set', () => {
     expect(second.outputs).toMatchObject({ outcome: 'updated', 'mapping-version': '1', 'dataflow-id': first.outputs['dataflow-id'] })
     expect(scenario.platform.mappingSets.get(first.outputs['mapping-id']!)!.versions).toHaveLength(2)
   })
+})
+
+test('a job cancelled while the dataflow is applied says what may exist and how to finish or remove it', async () => {
+  await start()
+  const registered: string[] = []
+  const recorded = recordingIo(scenario.inputs())
+  // The signal arrives as soon as the apply listens for one; the undo ends the listening when the apply is over.
+  const onCancel = (say: (signal: string) => void): (() => void) => {
+    registered.push('listening')
+    say('SIGTERM')
+    return () => registered.push('done')
+  }
+
+  await run(recorded.io, { clock: scenario.clock, openTransport: runnerTransport, onCancel }, workspaceFiles({ GITHUB_WORKSPACE: scenario.workspace }))
+
+  expect(recorded.lines).toContainEqual(
+    expect.stringMatching(/^error: The job was cancelled \(SIGTERM\) while dataflow ".*" was being applied: the source connection ".* \(source\)", .*operation: delete/)
+  )
+  expect(registered).toEqual(['listening', 'done'])
+  expect(scenario.calls().filter((call) => call.startsWith('POST'))).toHaveLength(4)
 })
 
 describe('wait-for-run', () => {

@@ -86,7 +86,14 @@ async function runSignedIn(settings: DataflowSettings, session: Session, step: S
   }
   const ready = await readReady(settings, client)
   if (settings.plan) return reportPlan(await planApply(settings, ready, client), settings, step)
-  const applied = await applyDataflow(settings, ready, signedIn)
+  // Cancelled mid-apply, a create may still commit: say what to look for (no post step cleans up after a dataflow).
+  const inFlight = step.onCancel?.((signal) => step.log.error(cancelledApply(settings, signal)))
+  let applied: Applied
+  try {
+    applied = await applyDataflow(settings, ready, signedIn)
+  } finally {
+    inFlight?.()
+  }
   reportApplied(applied, step)
   if (!settings.waitForRun) return writeSummary(settings, applied, step)
   await waitAndReport(settings, applied, signedIn, step)
@@ -100,6 +107,11 @@ async function waitAndReport(settings: ApplySettings, applied: Applied, signedIn
   if (waited.phase === 'failed') throw new ActionError(runFailure(flowId, waited.run))
   if (waited.phase === 'deadline') throw new ActionError(runStillGoing(flowId, waited.run, waited.waitedSeconds))
   step.log.info(`The first run of dataflow ${flowId} ended: ${waited.run.status}.`)
+}
+
+function cancelledApply(settings: ApplySettings, signal: string): string {
+  const { name } = settings
+  return `The job was cancelled (${signal}) while dataflow "${name}" was being applied: the source connection "${name} (source)", the target connection "${name} (target)", a mapping set or the flow may exist; run the step again to finish it, or with operation: delete to remove the flow and its connections.`
 }
 
 function warnAboutWeakSecrets(settings: DataflowSettings, { log }: Step): void {
