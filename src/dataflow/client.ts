@@ -2,7 +2,7 @@
 // session's token) and reads their answers with answers.ts. Absent is told from failed only by
 // the documented not-found answers; every other failure is one sentence.
 
-import { describeFailure, flowErrorCode, readJson } from '../platform/answers.js'
+import { describeFailure, flowErrorCode, isObject, readJson } from '../platform/answers.js'
 import { NOT_FOUND_CODES, nextPage, refused, sameName } from '../platform/flow-service.js'
 import { type PlatformAccess, type Request, exploreRequest, getRequest } from '../platform/requests.js'
 import type { RequestSpec, Response } from '../platform/sender.js'
@@ -113,7 +113,7 @@ export class DataflowClient {
         const shaped = shape(item)
         if (shaped !== undefined) found.push(shaped)
       }
-      const next = body !== null && typeof body === 'object' && !Array.isArray(body) ? nextPage(this.access, body as Record<string, unknown>, lookup) : undefined
+      const next = isObject(body) ? nextPage(this.access, body, lookup) : undefined
       if (!next) return found
       request = next
     }
