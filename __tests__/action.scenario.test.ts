@@ -111,7 +111,7 @@ describe('upsert', () => {
     expect(result.code).toBe(0)
     expect(calls()).toEqual(['POST /ims/token/v3', 'GET /connections', `GET /connections/${existing.id}/explore`])
     expect(platform.requests[2]!.query.objectType).toEqual(['root'])
-    expect(result.outputs).toEqual({ 'connection-id': existing.id, etag: existing.etag, outcome: 'reused', 'table-count': '4' })
+    expect(result.outputs).toEqual({ 'connection-id': existing.id, etag: existing.etag, outcome: 'reused', 'table-count': '4', tables: '["a","b","c","d"]' })
   })
 
   test('fails without a change when the connection exists and if-exists is fail', async () => {

@@ -2,7 +2,7 @@
 // The build compared is the one the other process-tier suites run, made (or reused) by globalSetup.
 
 import { readFileSync, readdirSync } from 'node:fs'
-import { join } from 'node:path'
+import { join, relative } from 'node:path'
 import { COMMITTED_DIST, FRESH_BUILD_VARIABLE, freshBundle } from '../testing/run-action.mjs'
 
 const TO_FIX = 'run "npm run build" and commit dist/.'
@@ -13,8 +13,14 @@ if (process.env[FRESH_BUILD_VARIABLE] === undefined) {
 } else {
   test('dist/ is the ncc build of src/', () => {
     const fresh = freshBundle()
-    const built = readdirSync(fresh).sort()
-    const committed = readdirSync(COMMITTED_DIST).sort()
+    // Both actions' bundles: dist/ and dist/dataflow/.
+    const files = (dir: string): string[] =>
+      readdirSync(dir, { recursive: true, withFileTypes: true })
+        .filter((entry) => entry.isFile())
+        .map((entry) => relative(dir, join(entry.parentPath, entry.name)))
+        .sort()
+    const built = files(fresh)
+    const committed = files(COMMITTED_DIST)
     if (committed.join() !== built.join()) {
       throw new Error(`dist/ holds ${committed.join(', ')} but the build of src/ makes ${built.join(', ')}: ${TO_FIX}`)
     }

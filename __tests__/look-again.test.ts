@@ -1,7 +1,7 @@
 // lookAgain: the growing waits with which main (before a create is sent again) and the post step
 // (before it says there was nothing to delete) look for a create of unknown outcome.
 
-import { lookAgain } from '../src/connection/look-again.js'
+import { lookAgain } from '../src/platform/look-again.js'
 
 /** An Http stand-in whose time moves only by `step` per wait; `deadline` in the same units. */
 function timeline(deadline = Infinity, step = (ms: number) => ms) {

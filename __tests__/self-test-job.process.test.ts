@@ -2,14 +2,15 @@
 // its `run:` steps in bash with GITHUB_ENV, its `uses: ./` steps as the bundled action with their
 // `with:` values, and ${{ env.* }} / ${{ steps.*.outputs.* }} filled in. So the job that cannot run
 // here is known to pass: the server starts and sets its variables, the first run creates, the
-// second updates the same connection, and the check step accepts that (and refuses a wrong outcome).
+// second updates the same connection, the dataflow action creates a dataflow and then finds it
+// unchanged, and the check steps accept that (and the last refuses a wrong outcome).
 
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parse } from 'yaml'
-import { ROOT, runAction } from '../testing/run-action.mjs'
+import { DATAFLOW, ROOT, runAction } from '../testing/run-action.mjs'
 
 interface Step {
   id?: string
@@ -68,9 +69,10 @@ function bash(script: string, env: Record<string, string>) {
   return spawnSync('bash', ['-e', '-c', script], { cwd: ROOT, env, encoding: 'utf8', timeout: 60_000 })
 }
 
-test('ci.yml has a self-test job that runs ./ twice and checks the outputs', () => {
+test('ci.yml has a self-test job that runs ./ and ./dataflow twice each and checks the outputs', () => {
   expect(Object.keys(workflow.jobs)).toContain('self-test')
   expect(job.steps.filter((step) => step.uses === './')).toHaveLength(2)
+  expect(job.steps.filter((step) => step.uses === `./${DATAFLOW}`)).toHaveLength(2)
 })
 
 test('the self-test job passes when played step by step', async () => {
@@ -93,9 +95,10 @@ test('the self-test job passes when played step by step', async () => {
     const uses = step.uses
     if (uses !== undefined && PREPARATION.some((pattern) => pattern.test(uses))) continue
     if (step.run === INSTALL) continue
-    if (step.uses === './') {
+    if (step.uses === './' || step.uses === `./${DATAFLOW}`) {
       const inputs = Object.fromEntries(Object.entries(step.with ?? {}).map(([name, value]) => [name, evaluate(String(value), jobEnv, outputs)]))
-      const result = await runAction(inputs)
+      // The runner checks the repository out into GITHUB_WORKSPACE, where the dataflow action finds its mapping file.
+      const result = await runAction(inputs, step.uses === './' ? {} : { action: DATAFLOW, env: { GITHUB_WORKSPACE: ROOT } })
       expect({ step: label, code: result.code, errors: result.errors }).toEqual({ step: label, code: 0, errors: [] })
       if (step.id !== undefined) outputs[step.id] = result.outputs
       continue
@@ -111,11 +114,13 @@ test('the self-test job passes when played step by step', async () => {
 
   expect(outputs.first?.outcome).toBe('created')
   expect(outputs.second).toEqual(expect.objectContaining({ outcome: 'updated', 'connection-id': outputs.first?.['connection-id'] }))
+  expect(outputs.dataflow).toEqual(expect.objectContaining({ outcome: 'created', 'run-status': 'success' }))
+  expect(outputs['dataflow-again']).toEqual(expect.objectContaining({ outcome: 'reused', 'dataflow-id': outputs.dataflow?.['dataflow-id'] }))
 
   // The last run step is the check; it must also be able to fail.
-  const tampered = { ...outputs, second: { ...outputs.second, outcome: 'created' } }
+  const tampered = { ...outputs, 'dataflow-again': { ...outputs['dataflow-again'], outcome: 'created' } }
   const stepEnv = Object.fromEntries(Object.entries(checkStep?.env ?? {}).map(([name, value]) => [name, evaluate(value, jobEnv, tampered)]))
   const refused = bash(checkStep?.run ?? 'exit 0', { ...runnerEnv, ...jobEnv, ...stepEnv })
   expect(refused.status).not.toBe(0)
-  expect(refused.stdout).toContain("::error::The second run's outcome is 'created', not updated.")
+  expect(refused.stdout).toContain("::error::The dataflow's second outcome is 'created', not reused.")
 }, 90_000)

@@ -7,10 +7,12 @@ import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
 import { DEFAULTS } from '../src/settings/inputs.js'
 import { INPUT, OUTPUT } from '../src/settings/names.js'
+import { SIGN_IN_DEFAULTS } from '../src/settings/reader.js'
+import { DEFAULTS as DATAFLOW_DEFAULTS, INPUT as DATAFLOW_INPUT, OUTPUT as DATAFLOW_OUTPUT } from '../src/dataflow/names.js'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 const SRC = join(ROOT, 'src')
-const action = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as { inputs: Record<string, { default?: string }>; outputs: Record<string, unknown> }
+const action = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as { inputs: Record<string, { default?: string; required?: boolean }>; outputs: Record<string, unknown> }
 
 test('src/settings/names.ts names exactly the inputs and outputs action.yml declares', () => {
   expect(Object.values(INPUT).sort()).toEqual(Object.keys(action.inputs).sort())
@@ -48,4 +50,42 @@ test(`the files src/${RUNNER_COMMANDS} imports by path exist in the installed pa
         `Find where the workflow-command functions (issueCommand, issueFileCommand, prepareKeyValueMessage) now live and update the imports in src/${RUNNER_COMMANDS}.`
     )
   }
+})
+
+describe('dataflow/action.yml', () => {
+  const dataflow = parse(readFileSync(join(ROOT, 'dataflow', 'action.yml'), 'utf8')) as {
+    inputs: Record<string, { default?: string; required?: boolean }>
+    outputs: Record<string, unknown>
+    runs: { using: string; main: string; post?: string }
+  }
+
+  test('src/dataflow/names.ts names exactly the inputs and outputs it declares', () => {
+    expect(Object.values(DATAFLOW_INPUT).sort()).toEqual(Object.keys(dataflow.inputs).sort())
+    expect(Object.values(DATAFLOW_OUTPUT).sort()).toEqual(Object.keys(dataflow.outputs).sort())
+  })
+
+  test('it declares the defaults of src/dataflow/names.ts, and none for interval, backfill and delta-column', () => {
+    const declared = Object.fromEntries(
+      Object.entries(dataflow.inputs)
+        .filter(([, input]) => input.default !== undefined)
+        .map(([name, input]) => [name, String(input.default)])
+    )
+    expect(declared).toEqual(DATAFLOW_DEFAULTS)
+    for (const name of [DATAFLOW_INPUT.interval, DATAFLOW_INPUT.backfill, DATAFLOW_INPUT.deltaColumn]) expect(dataflow.inputs[name]).not.toHaveProperty('default')
+  })
+
+  test('the shared sign-in inputs are required and defaulted as the connection action has them', () => {
+    const shared = ['client-id', 'client-secret', 'access-token', 'ims-org-id', ...Object.keys(SIGN_IN_DEFAULTS)]
+    const declared = (inputs: typeof action.inputs): unknown => shared.map((name) => [name, inputs[name]?.required, inputs[name]?.default])
+    expect(declared(dataflow.inputs)).toEqual(declared(action.inputs))
+  })
+
+  test('it runs its own bundle, which package.json builds, on the Node of the connection action', () => {
+    const build = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { build: string } }).scripts.build
+    // GitHub resolves main relative to the folder of the action.yml.
+    const bundle = join('dataflow', dataflow.runs.main)
+    expect(bundle).toBe(join('dist', 'dataflow', 'index.js'))
+    expect(build).toContain('ncc build src/dataflow/index.ts -o dist/dataflow ')
+    expect(dataflow.runs.using).toBe((parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as { runs: { using: string } }).runs.using)
+  })
 })

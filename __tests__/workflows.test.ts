@@ -1,5 +1,5 @@
 // The workflows cannot run here, so they are checked as GitHub would read them: every file in
-// .github/workflows, action.yml, and every ```yaml block of the documentation (README.md,
+// .github/workflows, action.yml, and every ```yaml block of the documentation (README.md, dataflow/README.md,
 // CONTRIBUTING.md and docs/*.md; each a complete workflow, `on:` included), with GitHub's own parser. A step that uses this action (`uses: ./`, or
 // `<owner>/aep-mysql-connection-action@<ref>`) is checked against action.yml: no unknown input, no
 // required one missing, only outputs action.yml declares. See support/workflow-check.ts.
@@ -17,6 +17,15 @@ const read = (file: string): string => readFileSync(join(ROOT, file), 'utf8')
 const NAME = (JSON.parse(read('package.json')) as { name: string }).name
 const THIS_ACTION = new RegExp(`^[\\w.-]+/${NAME.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}@[^\\s/]+$`)
 const ACTION = readActionMetadata('action.yml', read('action.yml'))
+const DATAFLOW_ACTION = readActionMetadata('dataflow/action.yml', read('dataflow/action.yml'))
+// The dataflow action: `uses: ./dataflow`, or `<owner>/<this repository>/dataflow@<ref>`.
+const OTHER_ACTIONS = [
+  {
+    file: 'dataflow/action.yml',
+    uses: new RegExp(`^(\\./dataflow|[\\w.-]+/${NAME.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/dataflow@[^\\s/]+)$`),
+    metadata: DATAFLOW_ACTION
+  }
+]
 const WORKFLOW_DIR = '.github/workflows'
 const WORKFLOWS = readdirSync(join(ROOT, WORKFLOW_DIR))
   .filter((file) => /\.ya?ml$/.test(file))
@@ -24,6 +33,7 @@ const WORKFLOWS = readdirSync(join(ROOT, WORKFLOW_DIR))
   .map((file) => `${WORKFLOW_DIR}/${file}`)
 const DOCS = [
   'README.md',
+  'dataflow/README.md',
   'CONTRIBUTING.md',
   ...readdirSync(join(ROOT, 'docs'))
     .filter((file) => file.endsWith('.md'))
@@ -36,6 +46,11 @@ const DOC_BLOCKS = DOCS.flatMap((file) => yamlBlocks(read(file)).map((block) => 
 function expectNoProblems(what: string, problems: string[]): void {
   if (problems.length > 0) throw new Error(`${what} has ${problems.length} problem(s):\n${problems.join('\n')}`)
 }
+
+test('dataflow/action.yml is valid action metadata, with what the Marketplace asks of an action', () => {
+  expectNoProblems('dataflow/action.yml', DATAFLOW_ACTION.problems)
+  expect(marketplaceProblems(read('dataflow/action.yml'))).toEqual([])
+})
 
 describe('action.yml', () => {
   test('is valid action metadata for GitHub and the Marketplace', () => {
@@ -86,19 +101,20 @@ describe('workflows in .github/workflows', () => {
   })
 
   test.each(WORKFLOWS)('%s', async (file) => {
-    expectNoProblems(file, await checkWorkflow(file, read(file), ACTION, { thisAction: THIS_ACTION }))
+    expectNoProblems(file, await checkWorkflow(file, read(file), ACTION, { thisAction: THIS_ACTION, otherActions: OTHER_ACTIONS }))
   })
 })
 
 describe('workflows in the documentation', () => {
-  test('there are some, in the README and in docs/', () => {
+  test('there are some, in the README, the dataflow README and in docs/', () => {
     expect(DOC_BLOCKS.filter(([file]) => file === 'README.md').length).toBeGreaterThanOrEqual(5)
+    expect(DOC_BLOCKS.filter(([file]) => file === 'dataflow/README.md').length).toBeGreaterThan(0)
     expect(DOC_BLOCKS.filter(([file]) => file.startsWith('docs/')).length).toBeGreaterThan(0)
   })
 
   test.each(DOC_BLOCKS)('%s: the ```yaml block at line %i', async (file, line, content) => {
     // Pasted by users, so stricter: secrets only from secrets.*, and values into scripts only through env.
-    const options: CheckOptions = { thisAction: THIS_ACTION, secretsFromSecrets: true, noExpressionsInRun: true }
+    const options: CheckOptions = { thisAction: THIS_ACTION, secretsFromSecrets: true, noExpressionsInRun: true, otherActions: OTHER_ACTIONS }
     expectNoProblems(`${file}'s block at line ${line}`, await checkWorkflow(file, content, ACTION, options, line))
   })
 })
@@ -191,6 +207,21 @@ describe('the check catches', () => {
     const problems = readActionMetadata('action.yml', broken).problems.join('\n')
     expect(problems).toContain("Unexpected value 'databse'")
     expect(problems).toContain("Unexpected value 'run'")
+  })
+
+  test.each([
+    ['an unknown input of ./dataflow', '          tabel: orders\n', '', 'input "tabel" of "uses: ./dataflow" is not an input of dataflow/action.yml'],
+    ['a missing required input of the dataflow action', '', '', 'lacks the required input "mapping"'],
+    [
+      'an output dataflow/action.yml does not declare',
+      '          mapping: m.json\n',
+      '      - run: ./use.sh "${{ steps.flow.outputs.connection-id }}"\n',
+      '"connection-id" is not an output of dataflow/action.yml'
+    ]
+  ])('%s', async (_, inputs, extra, expected) => {
+    const steps = `      - uses: actions/checkout@v6\n      - uses: ./dataflow\n        id: flow\n        with:\n          client-id: x\n          ims-org-id: y\n          connection-id: c\n          table: t\n          dataset-id: d\n${inputs}${extra}`
+    const problems = await checkWorkflow('broken.yml', job(steps), ACTION, { thisAction: THIS_ACTION, otherActions: OTHER_ACTIONS })
+    expect(problems.join('\n')).toContain(expected)
   })
 
   test('a correct workflow: nothing', async () => {

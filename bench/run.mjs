@@ -1,5 +1,6 @@
 // npm run bench: start-up, bundle, requests, scale and memory of the committed bundle (dist/),
-// against the local IMS + Flow Service server.
+// and the dataflow action's requests per mode and create time (dist/dataflow/), against the local
+// IMS + Flow Service server.
 //
 //   npm run bench -- [--runs 25] [--latency 50] [--write]
 //
@@ -12,12 +13,12 @@
 // process so that drift of the machine falls on all of them. Prints a markdown table; --write also
 // writes it to bench/results.md. Exits 1, naming the budget, when one is exceeded.
 
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { parseArgs } from 'node:util'
 import { startFakePlatform } from '../testing/fake-platform.mjs'
-import { COMMITTED_DIST, COMMITTED_ENTRY, ROOT, runAction, timedRun } from '../testing/run-action.mjs'
+import { COMMITTED_DIST, COMMITTED_ENTRY, DATAFLOW, ROOT, runAction, timedRun } from '../testing/run-action.mjs'
 import { DATABASE, platformInputs } from '../testing/scenario.mjs'
 
 const { values: args } = parseArgs({
@@ -51,6 +52,55 @@ const command =
     if (code !== 0) throw new Error(`${file} ${argv.join(' ')} exited ${code}: ${stderr.slice(0, 500)}`)
     return ms
   }
+
+const DATAFLOW_ENTRY = join(COMMITTED_DIST, DATAFLOW, 'index.js')
+const BASE_CONNECTION_ID = '7c1e5d1a-5f7a-4f2e-9a43-0d3b2c1e4f10'
+const DATASET_ID = '5c8c3c555033b814b69f9480'
+/** [mode, minimum requests with IMS, whether the flow exists first, inputs]. */
+const DATAFLOW_MODES = [
+  ['create', 10, false, {}],
+  ['create disabled', 11, false, { enabled: 'false' }],
+  ['unchanged', 9, true, {}],
+  ['schedule update', 10, true, { frequency: 'day' }],
+  ['reuse', 8, true, { 'if-exists': 'reuse' }],
+  ['plan of a new one', 6, false, { plan: 'true' }],
+  ['plan of an existing one', 9, true, { plan: 'true' }],
+  ['delete', 5, true, { operation: 'delete' }]
+]
+
+/** The committed dataflow bundle against `platform`, with a mapping file in a workspace of its own. */
+function dataflowBench(platform) {
+  const workspace = join(work, 'dataflow-workspace')
+  mkdirSync(workspace, { recursive: true })
+  writeFileSync(join(workspace, 'orders.json'), JSON.stringify([{ source: 'id', destination: '_tenant.orderId' }]))
+  const inputs = (overrides) =>
+    platformInputs(platform, CLIENT_SECRET, {
+      'connection-id': BASE_CONNECTION_ID,
+      table: 'orders',
+      'dataset-id': DATASET_ID,
+      mapping: 'orders.json',
+      'delta-column': 'updated_at',
+      ...overrides
+    })
+  return {
+    fresh: () => {
+      platform.reset()
+      platform.addConnection({ id: BASE_CONNECTION_ID, name: 'MySQL shop' })
+      platform.addDataset({ id: DATASET_ID })
+    },
+    run: async (overrides) => {
+      const result = await runAction(inputs(overrides), {
+        action: DATAFLOW,
+        entry: DATAFLOW_ENTRY,
+        debug: false,
+        env: { GITHUB_WORKSPACE: workspace },
+        secrets: [platform.accessToken]
+      })
+      if (result.code !== 0) throw new Error(`the dataflow action failed (${JSON.stringify(overrides)}): ${result.errors.join(' ') || result.stderr.slice(0, 500)}`)
+      return result
+    }
+  }
+}
 
 /** What the local server received, as compared between the action and its floor. */
 const received = (platform) => JSON.stringify(platform.requests.map(({ method, target, headers, body }) => ({ method, target, headers, body })))
@@ -181,6 +231,26 @@ try {
     '1 request; within 10 %',
     lists === 1 && slower <= 0.1
   )
+
+  // The dataflow action: requests per mode against the design's minimum, and the time of a create.
+  const dataflow = dataflowBench(platform)
+  const flowCounts = []
+  for (const [mode, minimum, existing, overrides] of DATAFLOW_MODES) {
+    dataflow.fresh()
+    if (existing) await dataflow.run({})
+    platform.requests.length = 0
+    await dataflow.run(overrides)
+    flowCounts.push({ mode, sent: platform.requests.length, minimum })
+  }
+  row(
+    'dataflow requests',
+    'per mode, IMS included, vs the minimum of the design (reads in parallel)',
+    flowCounts.map((c) => `${c.mode} ${c.sent}/${c.minimum}`).join('; '),
+    'equal',
+    flowCounts.every((c) => c.sent === c.minimum)
+  )
+  const [flowCreate] = await compare([() => dataflow.run({}).then((result) => result.ms)], () => dataflow.fresh())
+  row('dataflow create', `IMS, 5 reads, 3 creates at once, the flow; ${LATENCY_MS} ms latency`, ms(flowCreate), 'for the record')
 
   const rssMb = probe.maxRssKb / 1024
   row('memory', 'peak RSS of the default upsert', `${rssMb.toFixed(1)} MB`, '≤ 75 MB', rssMb <= 75)

@@ -66,7 +66,8 @@ function checkDist() {
   }
   const out = mkdtempSync(join(tmpdir(), 'release-dist-'))
   try {
-    const command = build.replace(/(^|\s)(-o|--out) dist(?=\s|$)/, `$1$2 ${JSON.stringify(out)}`)
+    // Every output under dist/ (the dataflow action builds into dist/dataflow) goes to the same place under out.
+    const command = build.replace(/(^|\s)(-o|--out) dist(\/[\w-]+)?(?=\s|$)/g, (_, before, flag, sub) => `${before}${flag} ${JSON.stringify(join(out, sub ?? ''))}`)
     const result = spawnSync(command, {
       cwd: root,
       shell: true,

@@ -9,6 +9,8 @@ export declare const COMMITTED_ENTRY: string
 export declare const BUNDLE_VARIABLE: string
 /** Set to the same folder when globalSetup built it from src/ ('ACTION_BUNDLE_FRESH'). */
 export declare const FRESH_BUILD_VARIABLE: string
+/** The dataflow action's folder ('dataflow'), for RunOptions.action. */
+export declare const DATAFLOW: string
 
 export interface RunResult {
   code: number | null
@@ -31,6 +33,8 @@ export interface RunnerEnvOptions {
   env?: Record<string, string>
   /** RUNNER_DEBUG=1, as a re-run with debug logging. Default true. */
   debug?: boolean
+  /** The folder of another action of the repository (DATAFLOW): its action.yml's defaults, and its bundle in the build's folder of that name. */
+  action?: string
 }
 
 export interface RunOptions extends RunnerEnvOptions {
@@ -53,7 +57,8 @@ export interface TimedRun {
 /** GITHUB_REPOSITORY, GITHUB_RUN_ID and the other variables that describe the run, as the runner sets them. */
 export declare const RUN_VARIABLES: Readonly<Record<string, string>>
 /** The inputs as the runner passes them: action.yml's defaults filled in. */
-export declare function withDefaults(inputs: Record<string, string>): Record<string, string>
+/** `action`: the folder of another action of this repository (dataflow); the connection action when absent. */
+export declare function withDefaults(inputs: Record<string, string>, action?: string): Record<string, string>
 /** Throws when `result` shows a secret input or one of `options.secrets` outside ::add-mask:: lines. */
 export declare function checkForLeaks(
   result: Pick<RunResult, 'stdout' | 'stderr' | 'summary' | 'outputs'>,

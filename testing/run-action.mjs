@@ -23,6 +23,8 @@ export const BUNDLE_VARIABLE = 'ACTION_BUNDLE'
 export const FRESH_BUILD_VARIABLE = 'ACTION_BUNDLE_FRESH'
 
 const ACTION = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8'))
+/** The dataflow action (dataflow/action.yml), whose bundle is built into the dist folder's dataflow/. */
+export const DATAFLOW = 'dataflow'
 // The runner runs the action on the Node major action.yml declares; so must the tests and the bench.
 const DECLARED_NODE = ACTION.runs.using.replace('node', '')
 if (process.versions.node.split('.')[0] !== DECLARED_NODE) {
@@ -31,12 +33,19 @@ if (process.versions.node.split('.')[0] !== DECLARED_NODE) {
   )
 }
 
-// An expression default (github-token's ${{ github.token }}) is the runner's to evaluate; a run names such a value itself.
-const DEFAULTS = Object.fromEntries(
-  Object.entries(ACTION.inputs)
-    .filter(([, input]) => input.default !== undefined && !String(input.default).includes('${{'))
-    .map(([name, input]) => [name, String(input.default)])
-)
+/**
+ * The defaults of an action's inputs: the connection action's, or the one in that folder. An
+ * expression default (github-token's ${{ github.token }}) is the runner's to evaluate; a run names
+ * such a value itself.
+ */
+function defaultsOf(folder) {
+  const action = folder ? parse(readFileSync(join(ROOT, folder, 'action.yml'), 'utf8')) : ACTION
+  return Object.fromEntries(
+    Object.entries(action.inputs)
+      .filter(([, input]) => input.default !== undefined && !String(input.default).includes('${{'))
+      .map(([name, input]) => [name, String(input.default)])
+  )
+}
 
 const COMMAND_FILES = { GITHUB_OUTPUT: 'output', GITHUB_STATE: 'state', GITHUB_STEP_SUMMARY: 'summary' }
 
@@ -50,8 +59,8 @@ export const RUN_VARIABLES = Object.freeze({
 })
 
 /** The inputs as the runner passes them: action.yml's defaults filled in. */
-export function withDefaults(inputs) {
-  return { ...DEFAULTS, ...inputs }
+export function withDefaults(inputs, action) {
+  return { ...defaultsOf(action), ...inputs }
 }
 
 /** Inputs whose values are secrets: every run checks that none of them is printed. */
@@ -95,7 +104,7 @@ export function findLeaks(output, secrets) {
  * The environment the runner gives a step, with the command files created empty in `dir`:
  * INPUT_* with hyphens kept and action.yml's defaults filled in, STATE_* from `state`, then `env`.
  */
-export function runnerEnv(dir, inputs, { state = {}, env = {}, debug = true } = {}) {
+export function runnerEnv(dir, inputs, { state = {}, env = {}, debug = true, action } = {}) {
   const variables = {
     PATH: process.env.PATH ?? '',
     ...RUN_VARIABLES,
@@ -106,7 +115,7 @@ export function runnerEnv(dir, inputs, { state = {}, env = {}, debug = true } = 
     writeFileSync(join(dir, file), '')
     variables[variable] = join(dir, file)
   }
-  for (const [name, value] of Object.entries(withDefaults(inputs))) variables[`INPUT_${name.toUpperCase()}`] = value
+  for (const [name, value] of Object.entries(withDefaults(inputs, action))) variables[`INPUT_${name.toUpperCase()}`] = value
   for (const [name, value] of Object.entries(state)) variables[`STATE_${name}`] = value
   return Object.assign(variables, env)
 }
@@ -131,7 +140,7 @@ export async function runAction(inputs, options = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'action-run-'))
   try {
     const env = runnerEnv(dir, inputs, options)
-    const entry = options.entry ?? join(freshBundle(), 'index.js')
+    const entry = options.entry ?? join(freshBundle(), options.action ?? '', 'index.js')
     const { code, stdout, stderr, ms } = await timedRun(process.execPath, [...(options.nodeArgs ?? []), entry], { env, cwd: dir, timeoutMs: options.timeoutMs })
     const read = (variable) => readFileSync(env[variable], 'utf8')
     const result = {

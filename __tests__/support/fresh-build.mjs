@@ -52,15 +52,23 @@ export default function buildOnce() {
 
 function build(out) {
   const script = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts.build
-  if (!/^ncc build .* -o dist( |$)/.test(script))
-    throw new Error(`package.json's build script is no longer "ncc build … -o dist …": teach fresh-build.mjs the new one (${script}).`)
+  // One ncc build per action: the connection action's into dist, the dataflow action's into dist/dataflow.
+  const commands = script.split(' && ')
+  if (!commands.every((command) => /^ncc build \S+ -o dist(\/[\w-]+)?( |$)/.test(command))) {
+    throw new Error(`package.json's build script is no longer "ncc build … -o dist[/sub] …" joined by &&: teach fresh-build.mjs the new one (${script}).`)
+  }
   // Built beside the cache entry and renamed into place, so an interrupted build is never taken for a finished one.
   rmSync(CACHE, { recursive: true, force: true })
   mkdirSync(CACHE, { recursive: true })
   const partial = `${out}.partial`
-  const args = script.replace(/^ncc /, '').replace('-o dist', `-o ${partial}`).split(' ')
   try {
-    execFileSync(process.execPath, [join(ROOT, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js'), ...args], { cwd: ROOT, stdio: 'pipe' })
+    for (const command of commands) {
+      const args = command
+        .replace(/^ncc /, '')
+        .replace(/-o dist(\/[\w-]+)?/, (_, sub) => `-o ${join(partial, sub ?? '')}`)
+        .split(' ')
+      execFileSync(process.execPath, [join(ROOT, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js'), ...args], { cwd: ROOT, stdio: 'pipe' })
+    }
   } catch (error) {
     rmSync(partial, { recursive: true, force: true })
     throw new Error(`Building src/ for the process tier failed (${script}):\n${error.stderr ?? ''}${error.stdout ?? ''}`, { cause: error })

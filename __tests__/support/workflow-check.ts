@@ -27,6 +27,8 @@ export interface CheckOptions {
   secretsFromSecrets?: boolean
   /** No ${{ }} inside `run:`: values reach a script through env, where the shell cannot read them as code. */
   noExpressionsInRun?: boolean
+  /** The repository's other actions (dataflow/action.yml): the `uses:` values that name each, and its metadata. */
+  otherActions?: Array<{ file: string; uses: RegExp; metadata: ActionMetadata }>
 }
 
 const trace = new NoOperationTraceWriter()
@@ -90,7 +92,8 @@ export async function checkWorkflow(name: string, content: string, action: Actio
     const steps = job.find('steps')
     if (steps === undefined || !isSequence(steps)) continue
     const stepIds = new Set<string>()
-    const ourStepIds = new Set<string>()
+    /** Step id -> the action.yml of ours that step uses, and its file name. */
+    const ourSteps = new Map<string, { metadata: ActionMetadata; file: string }>()
     let checkedOut = false
     for (let i = 0; i < steps.count; i++) {
       const step = steps.get(i)
@@ -112,20 +115,24 @@ export async function checkWorkflow(name: string, content: string, action: Actio
         at(run, `the run step in job "${jobId}" writes \${{ }} into its script: pass the value through env: and use "$NAME" instead.`)
       }
 
-      if (uses === undefined || !(uses === './' || options.thisAction.test(uses))) continue
-      if (id !== undefined) ourStepIds.add(id)
+      if (uses === undefined) continue
+      const other = options.otherActions?.find((candidate) => candidate.uses.test(uses))
+      const ours = other ?? (uses === './' || options.thisAction.test(uses) ? { metadata: action, file: 'action.yml' } : undefined)
+      if (!ours) continue
+      const { metadata, file } = ours
+      if (id !== undefined) ourSteps.set(id, { metadata, file })
       const withToken = step.find('with')
       const given = new Map<string, { key: TemplateToken; value: TemplateToken }>()
       for (const [input, value, key] of entries(withToken)) given.set(input, { key, value })
       for (const [input, { key, value }] of given) {
-        const known = action.inputs.get(input)
+        const known = metadata.inputs.get(input)
         if (known === undefined) {
-          at(key, `input "${input}" of "uses: ${uses}" is not an input of action.yml (it has: ${[...action.inputs.keys()].join(', ')}).`)
+          at(key, `input "${input}" of "uses: ${uses}" is not an input of ${file} (it has: ${[...metadata.inputs.keys()].join(', ')}).`)
         } else if (options.secretsFromSecrets && known.secret && !/\bsecrets\./.test(textOf(source, value))) {
           at(value, `input "${input}" of "uses: ${uses}" is a secret: give it as \${{ secrets.NAME }}, not in the workflow file.`)
         }
       }
-      for (const [input, { mustGive }] of action.inputs) {
+      for (const [input, { mustGive }] of metadata.inputs) {
         if (mustGive && !given.has(input)) at(withToken ?? usesToken, `"uses: ${uses}" in job "${jobId}" lacks the required input "${input}".`)
       }
     }
@@ -138,8 +145,10 @@ export async function checkWorkflow(name: string, content: string, action: Actio
         const [, stepId = '', output = ''] = match
         const where = `${name} (Line: ${line}, Col: ${(match.index ?? 0) + 1})`
         if (!stepIds.has(stepId)) problems.push(`${where}: job "${jobId}" has no step with id "${stepId}".`)
-        else if (ourStepIds.has(stepId) && !action.outputs.has(output)) {
-          problems.push(`${where}: "${output}" is not an output of action.yml (it has: ${[...action.outputs].join(', ')}).`)
+        else {
+          const ours = ourSteps.get(stepId)
+          if (ours && !ours.metadata.outputs.has(output))
+            problems.push(`${where}: "${output}" is not an output of ${ours.file} (it has: ${[...ours.metadata.outputs].join(', ')}).`)
         }
       }
     }

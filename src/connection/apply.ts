@@ -1,15 +1,15 @@
 // Applying the settings to Platform: create, update or reuse the connection (creating it exactly
 // once), or delete it.
 
-import type { Connection, FlowService, Written } from '../platform/flow-service.js'
-import { type Sender, attempts } from '../platform/sender.js'
-import { ActionError, OutcomeUnknownError, RefusedError, failureMessage } from '../runner/errors.js'
+import { createOnce } from '../platform/create-once.js'
+import type { FlowService, Written } from '../platform/flow-service.js'
+import type { Sender } from '../platform/sender.js'
+import { ActionError, RefusedError } from '../runner/errors.js'
 import type { Log } from '../runner/io.js'
 import type { DeleteSettings, UpsertSettings } from '../settings/inputs.js'
 import { SpecRefusal, authFor } from './auth-params.js'
 import { decideDeleteByName, decideUpsert } from './decide.js'
 import { type CreateDraft, type DraftSource, withRunToken } from './draft.js'
-import { lookAgain } from './look-again.js'
 
 interface SignedIn {
   flow: FlowService
@@ -53,7 +53,7 @@ export async function upsert(settings: UpsertSettings, draft: DraftSource, signe
     case 'create': {
       const create = withRunToken(await draft())
       watch.sending(create)
-      const written = await explainSpecRefusal(createOnce(settings, create, signedIn, watch), settings, flow)
+      const written = await explainSpecRefusal(createConnectionOnce(settings, create, signedIn, watch), settings, flow)
       log.info(`Created connection ${written.id}.`)
       return { ...written, outcome: 'created' }
     }
@@ -82,62 +82,21 @@ async function explainSpecRefusal<T>(write: Promise<T>, settings: UpsertSettings
   }
 }
 
-/**
- * Creates the connection exactly once. A create whose answer was lost may still have happened:
- * the connection is looked up by this run's token, with growing waits (the first as long as
- * Retry-After asks), until it is found and adopted or SETTLE_MS have passed; only then is the
- * create sent again. The creates share max-attempts.
- */
-async function createOnce(settings: UpsertSettings, draft: CreateDraft, signedIn: SignedIn, watch: CreateWatch): Promise<Written> {
-  const { flow, log } = signedIn
-  let used = 0
-  for (;;) {
-    let unknown: OutcomeUnknownError
-    try {
-      return await flow.create(draft, settings.maxAttempts - used)
-    } catch (error) {
-      if (!(error instanceof OutcomeUnknownError)) {
-        // Refused before any answer was lost: Platform made nothing.
-        if (used === 0 && error instanceof RefusedError) watch.refused()
-        throw error
-      }
-      unknown = error
-    }
-    used += unknown.attempts
-    let adopted: Connection | 'no time' | undefined
-    try {
-      adopted = await lookForOwnCreate(settings, draft, unknown, used, signedIn)
-    } catch (error) {
-      throw mayExist(`${unknown.message}, and looking for it failed: ${failureMessage(error, log.debug).replace(/\.$/, '')}`, settings, draft)
-    }
-    if (adopted === 'no time') throw mayExist(`${unknown.message}, and the deadline leaves no time to look for it`, settings, draft)
-    if (adopted) {
-      log.info(`The create did take effect: adopting connection ${adopted.id}.`)
-      return { id: adopted.id, etag: adopted.etag }
-    }
-    if (used >= settings.maxAttempts) throw mayExist(`${unknown.message}, and after ${attempts(used)} no such connection was found`, settings, draft)
-  }
-}
-
-/** Looks for the connection carrying this run's token before the create is sent again. */
-function lookForOwnCreate(
-  settings: UpsertSettings,
-  draft: CreateDraft,
-  unknown: OutcomeUnknownError,
-  used: number,
-  { flow, sender }: SignedIn
-): Promise<Connection | 'no time' | undefined> {
-  return lookAgain(
-    sender,
-    async () => (await flow.findByName(settings.name)).find((connection) => connection.description.includes(draft.token)),
-    (look) => `Creating the connection: ${unknown.reason}, attempt ${used}/${settings.maxAttempts}; ${look === 1 ? 'checking whether it took effect' : 'checking again'}`,
-    unknown.retryAfterMs
+/** Creates the connection exactly once (see createOnce), finding a lost create by this run's token. */
+function createConnectionOnce(settings: UpsertSettings, draft: CreateDraft, { flow, sender, log }: SignedIn, watch: CreateWatch): Promise<Written> {
+  return createOnce<Written>(
+    {
+      noun: 'connection',
+      send: (maxAttempts) => flow.create(draft, maxAttempts),
+      find: async () => {
+        const found = (await flow.findByName(settings.name)).find((connection) => connection.description.includes(draft.token))
+        return found && { id: found.id, etag: found.etag }
+      },
+      lookFor: `look in Platform for "${settings.name}" with ${draft.token} in its description`,
+      refused: () => watch.refused()
+    },
+    { sender, log, maxAttempts: settings.maxAttempts }
   )
-}
-
-/** The end of a create whose outcome stayed unknown: say so, and how to find the connection. */
-function mayExist(cause: string, settings: UpsertSettings, draft: CreateDraft): ActionError {
-  return new ActionError(`${cause}; the connection may exist: look in Platform for "${settings.name}" with ${draft.token} in its description before running the step again.`)
 }
 
 export async function deleteConnection(settings: DeleteSettings, { flow, log }: SignedIn): Promise<Deleted> {

@@ -34,8 +34,13 @@ export function draftSource(settings: UpsertSettings, env: Record<string, string
 
 /** A create's body: its description ends in a token of this run, so a create whose answer was lost can be recognised. */
 export function withRunToken(draft: ConnectionDraft): CreateDraft {
-  const token = `[run-token ${randomUUID()}]`
+  const token = runToken()
   return { ...draft, description: `${draft.description} ${token}`, token }
+}
+
+/** A token of this run, for the end of a create's description (withoutRunToken takes it off again). */
+export function runToken(): string {
+  return `[run-token ${randomUUID()}]`
 }
 
 /** A description as the user wrote it: without the run token a create added at its end. */

@@ -3,7 +3,9 @@
 // Adobe's sources disagree (the forms sent are listed in requests.ts).
 
 import { isPlainId } from '../platform/ids.js'
-import { isObject } from '../platform/answers.js'
+import { isObject, listItems } from '../platform/answers.js'
+
+export { listItems, readTables } from '../platform/answers.js'
 import type { MappingRow } from './mapping.js'
 
 const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined)
@@ -25,23 +27,6 @@ function scalarText(value: unknown): string | undefined {
 export function singleItem(body: unknown): Record<string, unknown> | undefined {
   if (isObject(body) && Array.isArray(body.items)) return isObject(body.items[0]) ? body.items[0] : undefined
   return isObject(body) && 'id' in body ? body : undefined
-}
-
-/** The items of a list answer; [] when it has none. */
-export function listItems(body: unknown): unknown[] {
-  return isObject(body) && Array.isArray(body.items) ? body.items : []
-}
-
-// ---- Explore ----
-
-/** The table paths explore?objectType=root lists (a bare array; an `items` wrapper is read too). */
-export function readTables(body: unknown): string[] {
-  const entries = Array.isArray(body) ? body : listItems(body)
-  return entries.flatMap((entry) => {
-    if (!isObject(entry) || str(entry.type)?.toLowerCase() !== 'table') return []
-    const path = str(entry.path) ?? str(entry.name)
-    return path && path.trim() !== '' ? [path] : []
-  })
 }
 
 export interface Column {

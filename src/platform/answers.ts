@@ -97,3 +97,18 @@ export function readJson(what: string, response: Response): unknown {
 export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
+
+/** The items of a list answer; [] when it has none. */
+export function listItems(body: unknown): unknown[] {
+  return isObject(body) && Array.isArray(body.items) ? body.items : []
+}
+
+/** The table paths explore?objectType=root lists (a bare array; an `items` wrapper is read too). */
+export function readTables(body: unknown): string[] {
+  const entries = Array.isArray(body) ? body : listItems(body)
+  return entries.flatMap((entry) => {
+    if (!isObject(entry) || (typeof entry.type === 'string' ? entry.type : undefined)?.toLowerCase() !== 'table') return []
+    const path = typeof entry.path === 'string' ? entry.path : typeof entry.name === 'string' ? entry.name : undefined
+    return path && path.trim() !== '' ? [path] : []
+  })
+}

@@ -2,7 +2,7 @@
 // requests.ts builds, with the token, and reads their answers.
 
 import { ActionError, OutcomeUnknownError, RefusedError } from '../runner/errors.js'
-import type { Sender, RequestSpec, Response } from './sender.js'
+import type { RequestSpec, Response } from './sender.js'
 import {
   type ConnectionAuth,
   type ConnectionDraft,
@@ -18,7 +18,7 @@ import {
   nextPageRequest,
   updateRequest
 } from './requests.js'
-import { describeFailure, errorDetails, flowErrorCode, isObject, readJson } from './answers.js'
+import { describeFailure, errorDetails, flowErrorCode, isObject, readJson, readTables } from './answers.js'
 import { type AuthSpec, readAuthSpecs } from './connection-specs.js'
 import { isPlainId } from './ids.js'
 
@@ -105,29 +105,37 @@ export function deleting(connection: Connection): boolean {
   return connection.state === 'delete-finalizing'
 }
 
-function refused(what: string, response: Response, hint?: string): RefusedError {
+export function refused(what: string, response: Response, hint?: string): RefusedError {
   return new RefusedError(describeFailure(what, response, hint), what, response.status, flowErrorCode(response))
 }
 
 // Flow Service's "Resource not found" for a connection: the error catalogue and real answers
 // differ on the code (flow-service-errors.md, sources-errors.md), so each of them means absent.
-const NOT_FOUND_CODES = new Set(['1101-404', '1102-404', '1003-404', '1439-404'])
+export const NOT_FOUND_CODES: ReadonlySet<string> = new Set(['1101-404', '1102-404', '1003-404', '1439-404'])
 // "Cannot be applied in state delete-finalizing" and "only in states enabled, disabled,
 // initializing": a connection already on its way out.
 const BEING_DELETED_CODES = new Set(['1458-400', '1416-400'])
 // Patch not supported for this connector, not enabled, or a path it does not have.
 const PATCH_REFUSED_CODES = new Set(['1300-400', '1445-400', '1365-400'])
 
+/** The next page of a listing, from its `_links.next`; undefined on the last page. The token never goes to another origin. */
+export function nextPage(access: PlatformAccess, body: Record<string, unknown>, lookup: RequestSpec): RequestSpec | undefined {
+  const links = body._links
+  const href = isObject(links) && isObject(links.next) ? links.next.href : undefined
+  if (typeof href !== 'string' || href === '') return undefined
+  const next = nextPageRequest(access, lookup, href)
+  const origin = new URL(next.url).origin
+  if (origin !== new URL(lookup.url).origin)
+    throw new ActionError(`${lookup.what} failed: the next page link points at another origin (${origin}); the token is not sent there. Check platform-url.`)
+  return next
+}
+
 export class FlowService {
   constructor(
-    private readonly sender: Sender,
-    private readonly access: PlatformAccess,
-    private readonly accessToken: string
+    /** Sends with the access token (see Session). */
+    private readonly send: (request: RequestSpec) => Promise<Response>,
+    private readonly access: PlatformAccess
   ) {}
-
-  private send(request: RequestSpec): Promise<Response> {
-    return this.sender.send({ ...request, headers: { Authorization: `Bearer ${this.accessToken}`, ...request.headers } })
-  }
 
   /**
    * Every MySQL connection with exactly this name (see sameName); the server filter narrows, the
@@ -176,21 +184,10 @@ export class FlowService {
         if (connection && sameName(connection.name, name) && specId === MYSQL_SPEC_ID && !deleting(connection)) found.set(connection.id, requirePlainId(connection, what))
         if (found.size > MAX_MATCHES) throw tooMuch(`more than ${MAX_MATCHES} connections of this name`)
       }
-      const next = this.nextPage(body, lookup)
+      const next = nextPage(this.access, body, lookup)
       if (next === undefined) return { found: [...found.values()], listed: [...listed].sort().join('\n'), pages: page + 1 }
       request = next
     }
-  }
-
-  private nextPage(body: Record<string, unknown>, lookup: RequestSpec): RequestSpec | undefined {
-    const links = body._links
-    const href = isObject(links) && isObject(links.next) ? links.next.href : undefined
-    if (typeof href !== 'string' || href === '') return undefined
-    const next = nextPageRequest(this.access, lookup, href)
-    const origin = new URL(next.url).origin
-    if (origin !== new URL(lookup.url).origin)
-      throw new ActionError(`${lookup.what} failed: the next page link points at another origin (${origin}); the token is not sent there. Check platform-url.`)
-    return next
   }
 
   /** The connection as Platform shows it; undefined only when Flow Service says no connection has this id. */
@@ -286,8 +283,8 @@ export class FlowService {
     return specs
   }
 
-  /** The number of tables Platform sees in the database. */
-  async explore(id: string): Promise<number> {
+  /** The paths of the tables Platform sees in the database, as explore lists them. */
+  async explore(id: string): Promise<string[]> {
     const request = exploreRequest(this.access, id)
     const what = request.what
     const response = await this.send(request)
@@ -302,6 +299,6 @@ export class FlowService {
     }
     const body = readJson(what, response)
     if (!Array.isArray(body)) throw new ActionError(`${what} failed: the answer is not a list of tables. Check platform-url.`)
-    return body.filter((item) => isObject(item) && typeof item.type === 'string' && item.type.toLowerCase() === 'table').length
+    return readTables(body)
   }
 }

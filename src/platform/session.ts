@@ -5,7 +5,7 @@ import type { Step } from '../runner/step.js'
 import { FlowService } from './flow-service.js'
 import { fetchAccessToken } from './ims.js'
 import type { PlatformAccess } from './requests.js'
-import { Sender } from './sender.js'
+import { type RequestSpec, type Response, Sender } from './sender.js'
 
 const USER_AGENT = 'aep-mysql-connection-action'
 
@@ -22,6 +22,8 @@ export interface SignIn extends PlatformAccess {
 export interface Session {
   flow: FlowService
   sender: Sender
+  /** Sends a request with the access token (the dataflow's client sends its own requests through this). */
+  send(request: RequestSpec): Promise<Response>
   /** Ends every socket, also a hung one, so the process can exit. */
   close(): void
 }
@@ -47,7 +49,8 @@ async function openSession(signIn: SignIn, step: Step, deadline: number): Promis
       redactor.hide(token, step.io.mask)
       log.info('Got an access token from IMS.')
     }
-    return { flow: new FlowService(sender, signIn, token), sender, close: dispose }
+    const send = (request: RequestSpec): Promise<Response> => sender.send({ ...request, headers: { Authorization: `Bearer ${token}`, ...request.headers } })
+    return { flow: new FlowService(send, signIn), sender, send, close: dispose }
   } catch (error) {
     dispose()
     throw error

@@ -7,7 +7,7 @@ import { failureMessage } from '../runner/errors.js'
 import type { Step } from '../runner/step.js'
 import type { Settings } from '../settings/inputs.js'
 import { OUTPUT, type OutputName } from '../settings/names.js'
-import { hasChanges, planJson, planLines, planMarkdown } from './plan-markdown.js'
+import { type PlanOf, hasChanges, planJson, planLines, planMarkdown } from './plan-markdown.js'
 import { redactedTable, subjectOf, summarise, summariseFailure } from './summary.js'
 
 export function reportDryRun(description: string, settings: Settings, step: Step): void {
@@ -68,8 +68,8 @@ export function reportResult(result: Upserted | Deleted, step: Step): void {
  * much of what the outputs carry is server text (etags, versions, plans): one that holds a
  * secret in any spelling is left out, with a warning, rather than written down.
  */
-export function setOutput(name: OutputName, value: string, { io, log, redactor }: Step): void {
-  if (OWN_OUTPUTS.has(name) ? redactor.holds(value) : redactor.touches(value)) {
+export function setOutput(name: string, value: string, { io, log, redactor }: Step, own = OWN_OUTPUTS.has(name as OutputName)): void {
+  if (own ? redactor.holds(value) : redactor.touches(value)) {
     log.warning(
       `The ${name} value holds a masked secret, so there is no ${name} output for later jobs (the runner would drop it); if that is by chance, use a longer, less common secret.`
     )
@@ -80,7 +80,7 @@ export function setOutput(name: OutputName, value: string, { io, log, redactor }
  * The plan with every string redacted before it is rendered: the Markdown escapes characters a
  * secret may hold (<, &, |), after which redaction would no longer find it.
  */
-function redactedPlan(plan: Plan, redact: (text: string) => string): Plan {
+export function redactedPlan<P extends PlanOf>(plan: P, redact: (text: string) => string): P {
   const shown = (value: string | null): string | null => (value === null ? null : redact(value))
   return {
     ...plan,

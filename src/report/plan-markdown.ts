@@ -1,9 +1,27 @@
 // A plan, written out: the JSON of the changes output, the Markdown of the plan-markdown output
 // and the job summary (in the style of a Terraform plan), and the lines of the log. Pure.
 
-import type { Change } from '../connection/changes.js'
 import type { Plan } from '../connection/plan.js'
 import { cell, unlinked } from './summary.js'
+
+/** A plan of either action: the connection's, or the dataflow's (whose fields are its own, e.g. "mapping _id"). */
+export interface PlanOf extends Omit<Plan, 'changes'> {
+  changes: Change[]
+}
+
+interface Change {
+  field: string
+  from: string | null
+  to: string | null
+}
+
+/** What a plan is about: its noun in sentences, and the key of its id in the changes output. */
+export interface Subject {
+  noun: 'connection' | 'dataflow'
+  idKey: 'connectionId' | 'dataflowId'
+}
+
+const CONNECTION: Subject = { noun: 'connection', idKey: 'connectionId' }
 
 /** Characters of one value shown in the Markdown or the log; the changes output holds it whole. */
 const MAX_VALUE_CHARS = 1000
@@ -31,18 +49,18 @@ function capped(markdown: string): string {
 }
 
 /** True when applying would write: create, update or delete. */
-export function hasChanges(plan: Plan): boolean {
+export function hasChanges(plan: PlanOf): boolean {
   return plan.action === 'create' || plan.action === 'update' || plan.action === 'delete'
 }
 
 /** Exactly the keys the changes output documents, in that order. */
-export function planJson(plan: Plan): string {
+export function planJson(plan: PlanOf, { idKey }: Subject = CONNECTION): string {
   const { action, connectionId, name, sandbox, changes } = plan
-  return JSON.stringify({ action, connectionId, name, sandbox, changes })
+  return JSON.stringify({ action, [idKey]: connectionId, name, sandbox, changes })
 }
 
 /** Terraform's markers: + a value appears, - it goes, ~ it changes (in an update, also one Platform hides now). */
-function marker(change: Change, action: Plan['action']): string {
+function marker(change: Change, action: PlanOf['action']): string {
   if (action === 'update') return '~'
   if (change.from === null) return '+'
   if (change.to === null) return '-'
@@ -50,7 +68,7 @@ function marker(change: Change, action: Plan['action']): string {
 }
 
 /** In an update, a missing current value is one Platform does not show (hidden, or not set): not a new field. */
-function shown(value: string | null, action: Plan['action']): string {
+function shown(value: string | null, action: PlanOf['action']): string {
   if (value === null) return action === 'update' ? '(not shown)' : '—'
   if (value === '') return '(empty)'
   const { kept, left } = cut(value)
@@ -58,33 +76,36 @@ function shown(value: string | null, action: Plan['action']): string {
 }
 
 /** One sentence: what applying would do. */
-function headline(plan: Plan): string {
+function headline(plan: PlanOf, { noun }: Subject): string {
   const id = plan.connectionId ?? ''
   switch (plan.action) {
     case 'create':
-      return `+ create a connection named "${plan.name ?? ''}" in sandbox "${plan.sandbox}".`
+      return `+ create a ${noun} named "${plan.name ?? ''}" in sandbox "${plan.sandbox}".`
     case 'update':
-      return `~ update connection ${id} in place, in sandbox "${plan.sandbox}".`
+      return `~ update ${noun} ${id} in place, in sandbox "${plan.sandbox}".`
     case 'delete':
-      return `- delete connection ${id} ("${plan.name ?? ''}") from sandbox "${plan.sandbox}".`
+      return `- delete ${noun} ${id} ("${plan.name ?? ''}") from sandbox "${plan.sandbox}".`
     case 'reuse':
-      return `No changes: connection ${id} exists and would be reused as it is (if-exists: reuse).`
+      // A dataflow is also left as it is when nothing differs (if-exists: update).
+      return noun === 'dataflow'
+        ? `No changes: ${noun} ${id} exists and applying would leave it as it is.`
+        : `No changes: ${noun} ${id} exists and would be reused as it is (if-exists: reuse).`
     case 'absent':
-      return `No changes: the connection does not exist in sandbox "${plan.sandbox}", so there is nothing to delete.`
+      return `No changes: the ${noun} does not exist in sandbox "${plan.sandbox}", so there is nothing to delete.`
     case 'fail':
       return `Applying would fail: ${plan.reason ?? ''}`
   }
 }
 
-function tally(plan: Plan): string | undefined {
+function tally(plan: PlanOf): string | undefined {
   if (!hasChanges(plan)) return undefined
-  const count = (action: Plan['action']): number => (plan.action === action ? 1 : 0)
+  const count = (action: PlanOf['action']): number => (plan.action === action ? 1 : 0)
   return `Plan: ${count('create')} to add, ${count('update')} to change, ${count('delete')} to destroy.`
 }
 
 /** Mentions and references neutralised (see unlinked), and no longer than a comment holds. */
-export function planMarkdown(plan: Plan, heading: string): string {
-  const lines = [`### ${cell(heading)}`, '', `**${cell(headline(plan))}**`, '']
+export function planMarkdown(plan: PlanOf, heading: string, subject: Subject = CONNECTION): string {
+  const lines = [`### ${cell(heading)}`, '', `**${cell(headline(plan, subject))}**`, '']
   if (plan.changes.length > 0) {
     lines.push('| | Field | Now | After apply |', '| --- | --- | --- | --- |')
     for (const change of plan.changes)
@@ -97,13 +118,13 @@ export function planMarkdown(plan: Plan, heading: string): string {
 }
 
 /** For the log: the headline, then one line per change. */
-export function planLines(plan: Plan): string[] {
+export function planLines(plan: PlanOf, subject: Subject = CONNECTION): string[] {
   const quoted = (value: string | null): string => {
     if (value === null) return 'null'
     const { kept, left } = cut(value)
     return `${JSON.stringify(kept)}${more(left)}`
   }
-  const lines = [`Plan: ${headline(plan)}`]
+  const lines = [`Plan: ${headline(plan, subject)}`]
   for (const change of plan.changes) lines.push(`  ${marker(change, plan.action)} ${change.field}: ${quoted(change.from)} -> ${quoted(change.to)}`)
   const total = tally(plan)
   if (total) lines.push(total)

@@ -103,17 +103,20 @@ async function applyUpsert(settings: UpsertSettings, session: Session, step: Ste
   if (result.outcome === 'created') cleanup?.created(result.id)
   reportResult(result, step)
   if (!settings.verify) return writeSummary(settings, result, step)
-  let tables: number
+  let paths: string[]
   try {
-    tables = await session.flow.explore(result.id)
+    paths = await session.flow.explore(result.id)
   } catch (error) {
     // The connection is in place and its outputs are set: the summary says so, and why verify failed.
     const message = failureMessage(error, log.debug)
     log.error(message)
     return writeSummary(settings, result, step, { failed: message })
   }
+  const tables = paths.length
   log.info(`Verified: Platform reached the database and sees ${tables} table${tables === 1 ? '' : 's'}.`)
   setOutput(OUTPUT.tableCount, String(tables), step)
+  // For a matrix of later jobs, one per table: strategy.matrix.table: ${{ fromJSON(needs.<job>.outputs.tables) }}.
+  setOutput(OUTPUT.tables, JSON.stringify(paths), step)
   writeSummary(settings, result, step, { tables })
 }
 

@@ -7,8 +7,8 @@ import type { NamedSecret } from '../runner/secrets.js'
 import type { Settings } from '../settings/inputs.js'
 import { INPUT, SECRET_INPUTS } from '../settings/names.js'
 
-export function maskSecretInputs({ io, redactor }: Step): void {
-  for (const name of SECRET_INPUTS) {
+export function maskSecretInputs({ io, redactor }: Step, names: readonly string[] = SECRET_INPUTS): void {
+  for (const name of names) {
     redactor.hide(io.input(name), io.mask)
     redactor.hide(io.input(name).trim(), io.mask)
   }

@@ -7,7 +7,7 @@
 
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import type { CreateDraft } from '../connection/draft.js'
-import { lookAgain } from '../connection/look-again.js'
+import { lookAgain } from '../platform/look-again.js'
 import type { Connection, FlowService } from '../platform/flow-service.js'
 import { isPlainId } from '../platform/ids.js'
 import type { Sender } from '../platform/sender.js'

@@ -3,9 +3,9 @@
 
 import { type MysqlTarget, ConnectionStringError, SSL_MODES, coreKeyOf, parseConnectionString, parsePairs, parsePort, parseSslMode } from '../mysql/connection-string.js'
 import { LINE_BREAK } from '../runner/io.js'
-import { isPlainId } from '../platform/ids.js'
-import type { Credentials, SignIn } from '../platform/session.js'
+import type { SignIn } from '../platform/session.js'
 import { INPUT } from './names.js'
+import { type InputProblem, InputReader, type ReadInput, SIGN_IN_DEFAULTS, SIGN_IN_LINES, isLoopback } from './reader.js'
 
 type IfExists = 'update' | 'reuse' | 'fail' | 'create'
 export type AuthType = 'connection-string' | 'basic'
@@ -41,45 +41,27 @@ export interface DeleteSettings extends CommonSettings {
 
 export type Settings = UpsertSettings | DeleteSettings
 
-export interface InputProblem {
-  input: string
-  message: string
-}
-
-type ReadInput = (name: string) => string
+export type { InputProblem }
+export { isLoopback }
 
 /** The defaults of the inputs that have one; action.yml declares the same (a test holds them together). */
 export const DEFAULTS = {
   [INPUT.operation]: 'upsert',
-  [INPUT.scopes]: 'openid,AdobeID,read_organizations,additional_info.projectedProductContext,session',
-  [INPUT.sandboxName]: 'prod',
-  [INPUT.imsUrl]: 'https://ims-na1.adobelogin.com',
-  [INPUT.platformUrl]: 'https://platform.adobe.io',
+  ...SIGN_IN_DEFAULTS,
   [INPUT.authType]: 'connection-string',
   [INPUT.ifExists]: 'update',
   [INPUT.verify]: 'false',
   [INPUT.dryRun]: 'false',
   [INPUT.plan]: 'false',
-  [INPUT.maxAttempts]: '5',
-  [INPUT.timeoutSeconds]: '300',
   [INPUT.cleanup]: 'false',
   [INPUT.preflight]: 'off',
   [INPUT.prComment]: 'false'
 } as const
-type Defaulted = keyof typeof DEFAULTS
 
 const PARTS = [INPUT.host, INPUT.port, INPUT.database, INPUT.username, INPUT.password] as const
 
-// One-line values; a secret that spans lines cannot be masked by the runner, which masks line by line.
 const SINGLE_LINE = [
-  INPUT.clientId,
-  INPUT.clientSecret,
-  INPUT.accessToken,
-  INPUT.scopes,
-  INPUT.imsOrgId,
-  INPUT.sandboxName,
-  INPUT.imsUrl,
-  INPUT.platformUrl,
+  ...SIGN_IN_LINES,
   INPUT.connectionString,
   ...PARTS,
   INPUT.sslMode,
@@ -89,8 +71,6 @@ const SINGLE_LINE = [
   INPUT.verify,
   INPUT.dryRun,
   INPUT.plan,
-  INPUT.maxAttempts,
-  INPUT.timeoutSeconds,
   INPUT.operation,
   INPUT.connectionId,
   INPUT.cleanup,
@@ -99,111 +79,24 @@ const SINGLE_LINE = [
   INPUT.githubToken
 ]
 
-// Sent as HTTP headers, which carry only visible ASCII.
-const HEADER_INPUTS = new Set<string>([INPUT.clientId, INPUT.imsOrgId, INPUT.sandboxName, INPUT.accessToken, INPUT.githubToken])
-
 // These are read as given: whitespace can be part of a password.
 const UNTRIMMED = new Set<string>([INPUT.password, INPUT.connectionString])
 
 export function readSettings(readRaw: ReadInput): { settings?: Settings; problems: InputProblem[] } {
-  const problems: InputProblem[] = []
-  const problem = (input: string, message: string): undefined => {
-    problems.push({ input, message: `Input "${input}" ${message}` })
-    return undefined
-  }
-  const raw = new Map<string, string>()
-  const read = (name: string): string => {
-    let value = raw.get(name)
-    if (value === undefined) {
-      value = readRaw(name)
-      if (!UNTRIMMED.has(name)) value = value.trim()
-      raw.set(name, value)
-    }
-    return value
-  }
+  const inputs = new InputReader(readRaw, DEFAULTS, UNTRIMMED)
+  const { problems, problem, read } = inputs
+  inputs.singleLine(SINGLE_LINE)
 
-  for (const name of SINGLE_LINE) {
-    const value = read(name)
-    // Only the untrimmed inputs keep a trailing line break; it is most often pasted in by mistake.
-    if (/^[^\r\n]*(\r?\n)+$/.test(value)) problem(name, 'ends in a line break: check how the value was pasted into the secret or workflow.')
-    else if (LINE_BREAK.test(value)) problem(name, 'must be on one line: a value that spans lines cannot be masked in the logs or sent as one field.')
-    else if (value.includes('\0')) problem(name, 'contains a NUL character, which cannot be sent; check where the value comes from.')
-    else if (HEADER_INPUTS.has(name) && value !== '' && !/^[\x21-\x7e]+$/.test(value)) {
-      problem(name, 'must hold only visible ASCII characters, without spaces: it is sent as an HTTP header.')
-    }
-  }
-
-  const required = (name: string, hint: string): string => {
-    const value = read(name)
-    if (value === '') problem(name, `is required: ${hint}.`)
-    return value
-  }
-  const orDefault = (name: Defaulted): string => read(name) || DEFAULTS[name]
-  const oneOf = <T extends string>(name: Defaulted, allowed: readonly T[]): T => {
-    const value = orDefault(name)
-    const match = allowed.find((option) => option === value.toLowerCase())
-    if (match) return match
-    problem(name, `must be one of ${allowed.join(', ')}; got "${value}".`)
-    return allowed[0] as T
-  }
-  const boolean = (name: Defaulted): boolean => {
-    const value = orDefault(name)
-    if (/^(true|True|TRUE)$/.test(value)) return true
-    if (!/^(false|False|FALSE)$/.test(value)) problem(name, `must be true or false; got "${value}".`)
-    return false
-  }
-  const integer = (name: Defaulted, min: number, max: number): number => {
-    const value = orDefault(name)
-    const number = /^\d+$/.test(value) ? Number(value) : NaN
-    if (number >= min && number <= max) return number
-    problem(name, `must be a whole number from ${min} to ${max}; got "${value}".`)
-    return min
-  }
-  const url = (name: Defaulted): string => {
-    const fallback = DEFAULTS[name]
-    const value = orDefault(name)
-    let parsed: URL
-    try {
-      parsed = new URL(value)
-    } catch {
-      return problem(name, `must be a URL such as ${fallback}; got "${value}".`) ?? fallback
-    }
-    // An empty query or fragment ("…/?", "…#") parses to nothing, but says the value is not what the user meant.
-    if (parsed.username || parsed.password || /[?#]/.test(value)) {
-      return problem(name, `must be a plain origin such as ${fallback}, without user name, password, query or fragment.`) ?? fallback
-    }
-    if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && isLoopback(parsed.hostname))) {
-      return problem(name, `must use https:// (plain http:// is allowed only for a loopback address); credentials are never sent unencrypted.`) ?? fallback
-    }
-    return parsed.href.replace(/\/+$/, '')
-  }
-
-  const operation = oneOf(INPUT.operation, ['upsert', 'delete'] as const)
-  const clientId = required(INPUT.clientId, 'set it to the Client ID of your Adobe Developer Console project')
-  const imsOrgId = required(INPUT.imsOrgId, 'set it to your organization ID, which ends in @AdobeOrg')
-  const credentials = readCredentials(read, problem)
-  const common = {
-    clientId,
-    imsOrgId,
-    sandboxName: readSandboxName(orDefault(INPUT.sandboxName), problems, problem),
-    imsUrl: url(INPUT.imsUrl),
-    platformUrl: url(INPUT.platformUrl),
-    mode: readMode(boolean(INPUT.dryRun), boolean(INPUT.plan), problem),
-    maxAttempts: integer(INPUT.maxAttempts, 1, 10),
-    timeoutSeconds: integer(INPUT.timeoutSeconds, 1, 3600)
-  }
-  const prComment = readPrComment(boolean(INPUT.prComment), common.mode, read, problems, problem)
-  const authType = oneOf(INPUT.authType, ['connection-string', 'basic'] as const)
-  const ifExists = oneOf(INPUT.ifExists, ['update', 'reuse', 'fail', 'create'] as const)
-  const verify = boolean(INPUT.verify)
-  const cleanup = boolean(INPUT.cleanup)
-  const preflight = oneOf(INPUT.preflight, ['off', 'warn', 'fail'] as const)
-  const connectionId = read(INPUT.connectionId)
-  // It becomes a path segment: ".", "..", a slash or a blank would address another resource.
-  const alreadyRefused = problems.some((known) => known.input === INPUT.connectionId)
-  if (connectionId !== '' && !alreadyRefused && !isPlainId(connectionId)) {
-    problem(INPUT.connectionId, 'must be a plain connection id, as Platform shows it (letters, digits and "-"): no "/", ".", "..", spaces or control characters.')
-  }
+  const operation = inputs.oneOf(INPUT.operation, ['upsert', 'delete'] as const)
+  const { credentials, ...signIn } = inputs.signIn()
+  const common = { ...signIn, mode: readMode(inputs.boolean(INPUT.dryRun), inputs.boolean(INPUT.plan), problem) }
+  const authType = inputs.oneOf(INPUT.authType, ['connection-string', 'basic'] as const)
+  const ifExists = inputs.oneOf(INPUT.ifExists, ['update', 'reuse', 'fail', 'create'] as const)
+  const verify = inputs.boolean(INPUT.verify)
+  const cleanup = inputs.boolean(INPUT.cleanup)
+  const preflight = inputs.oneOf(INPUT.preflight, ['off', 'warn', 'fail'] as const)
+  const prComment = readPrComment(inputs.boolean(INPUT.prComment), common.mode, read, problems, problem)
+  const connectionId = inputs.plainId(INPUT.connectionId, 'connection')
 
   if (operation === 'delete') {
     if (cleanup) problem(INPUT.cleanup, 'only applies to operation: upsert; a delete has nothing to clean up.')
@@ -249,24 +142,6 @@ function readMode(dryRun: boolean, plan: boolean, problem: (input: string, messa
   return plan ? 'plan' : dryRun ? 'dry-run' : 'apply'
 }
 
-/**
- * Platform writes a sandbox's technical name (not its title) in lower case, starting with a letter,
- * from letters, digits and hyphens, at most 256 characters (Adobe's sandbox UI guide); anything
- * else would only fail later, at the first request.
- */
-const SANDBOX_NAME = /^[a-z][a-z0-9-]{0,255}$/
-
-function readSandboxName(value: string, known: readonly InputProblem[], problem: (input: string, message: string) => undefined): string {
-  // A value the header check refused already has its one problem.
-  if (SANDBOX_NAME.test(value) || known.some((refused) => refused.input === INPUT.sandboxName)) return value
-  const got = value.length > 256 ? `a value of ${value.length} characters` : `"${value}"`
-  problem(
-    INPUT.sandboxName,
-    `must be the sandbox's technical name (lower-case letters, digits and hyphens, starting with a letter, at most 256 characters), which Platform shows in the Name column of Sandboxes → Browse and in GET /data/foundation/sandbox-management/sandboxes; got ${got}.`
-  )
-  return value
-}
-
 /** The comment holds the plan, so it needs plan: true; and a token, which the runner's default gives. */
 function readPrComment(
   wanted: boolean,
@@ -297,17 +172,6 @@ function defaultName(place: { host: string; database: string } | undefined): str
   return place ? `MySQL ${place.database} on ${place.host}` : ''
 }
 
-function readCredentials(read: ReadInput, problem: (input: string, message: string) => undefined): Credentials | undefined {
-  const clientSecret = read(INPUT.clientSecret)
-  const accessToken = read(INPUT.accessToken)
-  if (clientSecret && accessToken) {
-    return problem(INPUT.clientSecret, `and "${INPUT.accessToken}" are both set; give exactly one of them (a client secret lets the action fetch a fresh token).`)
-  }
-  if (accessToken) return { kind: 'access-token', accessToken }
-  if (clientSecret) return { kind: 'client-secret', clientSecret, scopes: normalizeScopes(read(INPUT.scopes) || DEFAULTS.scopes) }
-  return problem(INPUT.clientSecret, `or "${INPUT.accessToken}" is required: pass the OAuth server-to-server client secret from secrets.*, or a ready access token.`)
-}
-
 function hostAndDatabase(read: ReadInput, problem: (input: string, message: string) => undefined): { host: string; database: string } | undefined {
   if (read(INPUT.connectionString) === '') return read(INPUT.host) && read(INPUT.database) ? { host: read(INPUT.host), database: read(INPUT.database) } : undefined
   try {
@@ -316,14 +180,6 @@ function hostAndDatabase(read: ReadInput, problem: (input: string, message: stri
     if (!(error instanceof ConnectionStringError)) throw error
     return problem(INPUT.connectionString, `is not a valid MySQL connection string: ${error.message}.`)
   }
-}
-
-function normalizeScopes(scopes: string): string {
-  return scopes
-    .split(',')
-    .map((scope) => scope.trim())
-    .filter((scope) => scope !== '')
-    .join(',')
 }
 
 function readTarget(read: ReadInput, problem: (input: string, message: string) => undefined, authType: AuthType): MysqlTarget | undefined {
@@ -404,8 +260,4 @@ function readOptions(text: string, problem: (input: string, message: string) => 
     }
   }
   return [...options.values()]
-}
-
-export function isLoopback(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)
 }

@@ -40,6 +40,7 @@ export const OUTPUT = {
   etag: 'etag',
   outcome: 'outcome',
   tableCount: 'table-count',
+  tables: 'tables',
   mysqlVersion: 'mysql-version',
   mysqlTableCount: 'mysql-table-count',
   plan: 'plan',

@@ -1,7 +1,7 @@
 // A create whose answer was lost may still commit seconds later: main looks for it before
 // sending it again, and the post step before it says there was nothing to delete.
 
-import type { Sender } from '../platform/sender.js'
+import type { Sender } from './sender.js'
 
 /** How long a create of unknown outcome is looked for, before it is sent again and by the post step: a gateway may answer 5xx while the create commits a few seconds later. */
 const LOOK_AGAIN_MS = 8_000

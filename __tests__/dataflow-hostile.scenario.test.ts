@@ -1,0 +1,138 @@
+// Issue 19: each create of the dataflow action against a server that loses its answer or fails
+// after committing, and wait-for-run's three endings. In-process (support/dataflow-scenario.ts).
+
+import { run, workspaceFiles } from '../src/dataflow/main.js'
+import { runnerTransport } from '../src/platform/transport.js'
+import type { FakePlatformOptions } from '../testing/fake-platform.mjs'
+import { recordingIo } from './support/scripted.js'
+import { MAPPING, type Scenario, startScenario } from './support/dataflow-scenario.js'
+
+let scenario: Scenario
+const start = async (options: FakePlatformOptions = {}): Promise<void> => {
+  scenario = await startScenario(options)
+}
+afterEach(() => scenario.close())
+
+const FLOW_SERVICE = '/data/foundation/flowservice'
+const errors = (lines: string[]): string[] => lines.filter((line) => line.startsWith('error: '))
+
+describe.each([
+  ['source connection', `${FLOW_SERVICE}/sourceConnections`, 'sourceConnections'],
+  ['target connection', `${FLOW_SERVICE}/targetConnections`, 'targetConnections'],
+  ['dataflow', `${FLOW_SERVICE}/flows`, 'flows']
+] as const)('the %s create', (noun, path, store) => {
+  test('whose answer is lost and which commits only later is looked for, found by its run token and adopted: exactly one', async () => {
+    await start()
+    scenario.platform.inject({ method: 'POST', path, action: 'commit-after-lookups', lookups: 2 })
+
+    const recorded = await scenario.run()
+
+    expect(errors(recorded.lines)).toEqual([])
+    expect(scenario.platform[store].size).toBe(1)
+    expect(scenario.platform.flows.size).toBe(1)
+    expect(recorded.outputs.outcome).toBe('created')
+    expect(recorded.lines).toContainEqual(expect.stringMatching(new RegExp(`^The create did take effect: adopting ${noun} `)))
+    expect(scenario.calls().filter((call) => call === `POST ${path.replace(FLOW_SERVICE, '')}`)).toHaveLength(1)
+  })
+
+  test('answered 502 after it committed is found at the first look: exactly one', async () => {
+    await start()
+    scenario.platform.inject({ method: 'POST', path, action: 'status-after-commit', status: 502 })
+
+    const recorded = await scenario.run()
+
+    expect(errors(recorded.lines)).toEqual([])
+    expect(scenario.platform[store].size).toBe(1)
+    expect(recorded.outputs.outcome).toBe('created')
+    expect(scenario.platform.invalidBodies).toEqual([])
+  })
+})
+
+describe('the mapping set', () => {
+  test('answered 502 after it committed is sent again (it cannot be looked for), and the log says an unused one may remain', async () => {
+    await start()
+    scenario.platform.inject({ method: 'POST', path: '/data/foundation/conversion/mappingSets', action: 'status-after-commit', status: 502 })
+
+    const recorded = await scenario.run()
+
+    expect(errors(recorded.lines)).toEqual([])
+    expect(scenario.platform.mappingSets.size).toBe(2)
+    expect(recorded.lines).toContainEqual(expect.stringMatching(/^warning: .*an unused mapping set may remain/))
+    const flow = [...scenario.platform.flows.values()][0]!
+    expect(flow.transformations[1]!.params.mappingId).toBe(recorded.outputs['mapping-id'])
+  })
+
+  test('a new version answered 502 after it committed is found as the latest version with these rows: no third version', async () => {
+    await start()
+    const first = await scenario.run()
+    scenario.writeMapping([...MAPPING, { source: 'updated_at', destination: '_tenant.changedAt' }])
+    scenario.platform.inject({ method: 'PUT', path: /\/mappingSets\//, action: 'status-after-commit', status: 502 })
+
+    const second = await scenario.run()
+
+    expect(errors(second.lines)).toEqual([])
+    expect(second.outputs).toMatchObject({ outcome: 'updated', 'mapping-version': '1', 'dataflow-id': first.outputs['dataflow-id'] })
+    expect(scenario.platform.mappingSets.get(first.outputs['mapping-id']!)!.versions).toHaveLength(2)
+  })
+})
+
+test('a job cancelled while the dataflow is applied says what may exist and how to finish or remove it', async () => {
+  await start()
+  const registered: string[] = []
+  const recorded = recordingIo(scenario.inputs())
+  // The signal arrives as soon as the apply listens for one; the undo ends the listening when the apply is over.
+  const onCancel = (say: (signal: string) => void): (() => void) => {
+    registered.push('listening')
+    say('SIGTERM')
+    return () => registered.push('done')
+  }
+
+  await run(recorded.io, { clock: scenario.clock, openTransport: runnerTransport, onCancel }, workspaceFiles({ GITHUB_WORKSPACE: scenario.workspace }))
+
+  expect(recorded.lines).toContainEqual(
+    expect.stringMatching(/^error: The job was cancelled \(SIGTERM\) while dataflow ".*" was being applied: the source connection ".* \(source\)", .*operation: delete/)
+  )
+  expect(registered).toEqual(['listening', 'done'])
+  expect(scenario.calls().filter((call) => call.startsWith('POST'))).toHaveLength(4)
+})
+
+describe('wait-for-run', () => {
+  test('prints a line per poll and outputs the first run and its record counts when it succeeds', async () => {
+    await start()
+    const recorded = await scenario.run({ 'wait-for-run': 'true' })
+
+    expect(errors(recorded.lines)).toEqual([])
+    const runs = [...scenario.platform.runs.values()]
+    expect(recorded.outputs).toMatchObject({ 'run-id': runs[0]!.id, 'run-status': 'success', 'records-read': '100', 'records-written': '99', 'records-failed': '1' })
+    expect(recorded.lines.filter((line) => /^Dataflow .*, run .*: (inProgress|success), records: /.test(line))).toHaveLength(3)
+  })
+
+  test('fails on a failed run with its error code and message, the ids still in the outputs', async () => {
+    await start({ firstRun: { status: 'failed', errorCode: 'CONNECTOR-2001-500', errorMessage: 'Access denied for user etl' } })
+
+    const recorded = await scenario.run({ 'wait-for-run': 'true' })
+
+    expect(errors(recorded.lines)).toEqual([expect.stringMatching(/^error: Run .* failed: CONNECTOR-2001-500 Access denied for user etl \(records: /)])
+    expect(recorded.outputs).toMatchObject({ outcome: 'created', 'run-status': 'failed' })
+    expect(recorded.outputs['dataflow-id']).toBeTruthy()
+  })
+
+  test('at the deadline fails saying the dataflow exists and its first run still goes on', async () => {
+    await start({ firstRun: { polls: 1000 } })
+
+    const recorded = await scenario.run({ 'wait-for-run': 'true', 'timeout-seconds': '60' })
+
+    expect(errors(recorded.lines)).toEqual([
+      expect.stringMatching(/^error: Dataflow \S+ exists, but its first run \S+ is still inProgress after \d+ s of waiting \(its ids are in the outputs\)/)
+    ])
+    expect(recorded.outputs).toMatchObject({ outcome: 'created', 'run-status': 'inProgress' })
+    expect(scenario.platform.flows.size).toBe(1)
+  })
+
+  test('with enabled: false is refused before any request: no run would come', async () => {
+    await start()
+    const recorded = await scenario.run({ 'wait-for-run': 'true', enabled: 'false' })
+    expect(scenario.platform.requests).toEqual([])
+    expect(errors(recorded.lines)).toEqual([expect.stringContaining('Input "wait-for-run" is true, but enabled is false')])
+  })
+})

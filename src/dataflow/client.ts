@@ -1,0 +1,272 @@
+// A typed client for the dataflow calls: it sends the requests requests.ts builds (with the
+// session's token) and reads their answers with answers.ts. Absent is told from failed only by
+// the documented not-found answers; every other failure is one sentence.
+
+import { describeFailure, flowErrorCode, isObject, readJson } from '../platform/answers.js'
+import { NOT_FOUND_CODES, nextPage, refused, sameName } from '../platform/flow-service.js'
+import { type PlatformAccess, type Request, exploreRequest, getRequest } from '../platform/requests.js'
+import type { RequestSpec, Response } from '../platform/sender.js'
+import { ActionError, OutcomeUnknownError } from '../runner/errors.js'
+import {
+  type Column,
+  type Dataset,
+  type FlowSpec,
+  type FlowState,
+  type MappingSetState,
+  type MappingWritten,
+  type Run,
+  type SourceConnectionState,
+  type TargetConnectionState,
+  type Written,
+  firstRun,
+  listItems,
+  readColumns,
+  readConnectionSpecId,
+  readDataset,
+  readFlow,
+  readFlowSpec,
+  readMappingSet,
+  readMappingWritten,
+  readSourceConnection,
+  readTables,
+  readTargetConnection,
+  readWritten,
+  singleItem
+} from './answers.js'
+import type { MappingRow } from './mapping.js'
+import {
+  CRM_FLOW_SPEC_NAME,
+  type ConnectionKind,
+  type FlowDraft,
+  type PatchOp,
+  type SourceConnectionDraft,
+  type TargetConnectionDraft,
+  createFlowRequest,
+  createMappingSetRequest,
+  createSourceConnectionRequest,
+  createTargetConnectionRequest,
+  datasetRequest,
+  deleteConnectionRequest,
+  deleteFlowRequest,
+  exploreTableRequest,
+  findConnectionsRequest,
+  findFlowsRequest,
+  flowSpecRequest,
+  flowStateRequest,
+  getConnectionRequest,
+  getFlowRequest,
+  getMappingSetRequest,
+  patchFlowRequest,
+  runsRequest,
+  updateMappingSetRequest
+} from './requests.js'
+
+type Send = (request: RequestSpec) => Promise<Response>
+
+/** Pages of one listing read at most: a server that never ends its pages is stopped. */
+const MAX_PAGES = 100
+/** "No columns were found for table": the table is not there (a 404 is read the same). */
+const NO_TABLE_CODE = '1330-400'
+/** An enable or disable of a flow already in that state. */
+const SAME_STATE_CODE = '1422-400'
+/** Refusals of a schedule change once the start time has passed. */
+const STARTED_CODES = new Set(['1366-400', '1403-400', '1404-400'])
+
+const AFTER_A_WRITE = 'Check platform-url; look in Platform before running again.'
+
+/** A not-found answer: Flow Service's codes, or any 404 of Catalog and Data Prep (which document no codes). */
+function notFound(response: Response, flowService: boolean): boolean {
+  return response.status === 404 && (!flowService || NOT_FOUND_CODES.has(flowErrorCode(response) ?? ''))
+}
+
+export class DataflowClient {
+  constructor(
+    private readonly send: Send,
+    private readonly access: PlatformAccess
+  ) {}
+
+  /** The JSON of a 200; undefined when `absent` says the answer means "not there". */
+  private async read(request: Request, absent: (response: Response) => boolean = () => false): Promise<unknown> {
+    const response = await this.send(request)
+    if (response.status === 200) return readJson(request.what, response)
+    if (absent(response)) return undefined
+    throw new ActionError(describeFailure(request.what, response))
+  }
+
+  /** One item that must be there (`shape` reads it); undefined when Platform says it is not. */
+  private async item<T>(request: Request, shape: (item: unknown) => T | undefined, flowService = true): Promise<T | undefined> {
+    const body = await this.read(request, (response) => notFound(response, flowService))
+    if (body === undefined) return undefined
+    const item = shape(singleItem(body))
+    if (item === undefined) throw new ActionError(`${request.what} failed: the answer holds no readable item. Check platform-url.`)
+    return item
+  }
+
+  /** Every item of a listing, page by page. */
+  private async list<T>(lookup: Request, shape: (item: unknown) => T | undefined): Promise<T[]> {
+    const found: T[] = []
+    let request: RequestSpec = lookup
+    for (let page = 0; ; page++) {
+      if (page >= MAX_PAGES) throw new ActionError(`${lookup.what} failed: Platform kept returning more pages after ${page}. Try again later.`)
+      const body = await this.read(request)
+      for (const item of listItems(body)) {
+        const shaped = shape(item)
+        if (shaped !== undefined) found.push(shaped)
+      }
+      const next = isObject(body) ? nextPage(this.access, body, lookup) : undefined
+      if (!next) return found
+      request = next
+    }
+  }
+
+  /** The base connection's connection spec id: '' when it shows none, undefined when there is no such connection. */
+  async baseConnectionSpec(id: string): Promise<string | undefined> {
+    const body = await this.read(getRequest(this.access, id), (response) => notFound(response, true))
+    return body === undefined ? undefined : (readConnectionSpecId(body) ?? '')
+  }
+
+  /** The table's columns; undefined when explore finds no such table. */
+  async columns(baseConnectionId: string, table: string): Promise<Column[] | undefined> {
+    const absent = (response: Response): boolean => response.status === 404 || flowErrorCode(response) === NO_TABLE_CODE
+    const body = await this.read(exploreTableRequest(this.access, baseConnectionId, table), absent)
+    return body === undefined ? undefined : readColumns(body)
+  }
+
+  async tables(baseConnectionId: string): Promise<string[]> {
+    return readTables(await this.read(exploreRequest(this.access, baseConnectionId)))
+  }
+
+  async dataset(id: string): Promise<Dataset | undefined> {
+    const body = await this.read(datasetRequest(this.access, id), (response) => notFound(response, false))
+    return body === undefined ? undefined : readDataset(body, id)
+  }
+
+  async flowSpec(): Promise<FlowSpec | undefined> {
+    return readFlowSpec(await this.read(flowSpecRequest(this.access)), CRM_FLOW_SPEC_NAME)
+  }
+
+  /** The flows with exactly this name (compared as Platform may store it: NFC). */
+  async findFlows(name: string): Promise<FlowState[]> {
+    const flows = await this.list(findFlowsRequest(this.access, name), readFlow)
+    return flows.filter((flow) => sameName(flow.name, name))
+  }
+
+  async flow(id: string): Promise<FlowState | undefined> {
+    return this.item(getFlowRequest(this.access, id), readFlow)
+  }
+
+  async sourceConnection(id: string): Promise<SourceConnectionState | undefined> {
+    return this.item(getConnectionRequest(this.access, 'source', id), readSourceConnection)
+  }
+
+  async targetConnection(id: string): Promise<TargetConnectionState | undefined> {
+    return this.item(getConnectionRequest(this.access, 'target', id), readTargetConnection)
+  }
+
+  /** A mapping set (without `version`, its latest); Data Prep answers the bare set. */
+  async mappingSet(id: string, version?: string): Promise<MappingSetState | undefined> {
+    const request = getMappingSetRequest(this.access, id, version)
+    const body = await this.read(request, (response) => notFound(response, false))
+    if (body === undefined) return undefined
+    const set = readMappingSet(body)
+    if (!set) throw new ActionError(`${request.what} failed: the answer holds no readable mapping set. Check platform-url.`)
+    return set
+  }
+
+  /** Source or target connections with exactly this name: where a create of unknown outcome is looked for. */
+  async findConnections(kind: ConnectionKind, name: string): Promise<Array<{ id: string; etag: string; description: string }>> {
+    const shape = kind === 'source' ? readSourceConnection : readTargetConnection
+    const found = await this.list(findConnectionsRequest(this.access, kind, name), shape)
+    return found.filter((connection) => sameName(connection.name, name))
+  }
+
+  /**
+   * Sends a create and reads its id. A lost answer surfaces as OutcomeUnknownError (the caller
+   * looks before sending again); an accepted create without a readable id is as good as one.
+   */
+  private async create<T>(request: Request, maxAttempts: number, shape: (body: unknown) => T | undefined): Promise<T> {
+    const response = await this.send({ ...request, maxAttempts })
+    if (response.status < 200 || response.status >= 300) throw refused(request.what, response)
+    let body: unknown
+    try {
+      body = JSON.parse(response.body)
+    } catch {
+      body = undefined
+    }
+    const written = shape(body)
+    if (written === undefined) {
+      throw new OutcomeUnknownError(
+        `${request.what} answered HTTP ${response.status} with an answer that cannot be read, so its id is unknown`,
+        'an unreadable answer',
+        response.attempts
+      )
+    }
+    return written
+  }
+
+  createSourceConnection(draft: SourceConnectionDraft, maxAttempts: number): Promise<Written> {
+    return this.create(createSourceConnectionRequest(this.access, draft), maxAttempts, readWritten)
+  }
+
+  createTargetConnection(draft: TargetConnectionDraft, maxAttempts: number): Promise<Written> {
+    return this.create(createTargetConnectionRequest(this.access, draft), maxAttempts, readWritten)
+  }
+
+  createMappingSet(schemaId: string, rows: readonly MappingRow[], maxAttempts: number): Promise<MappingWritten> {
+    return this.create(createMappingSetRequest(this.access, schemaId, rows), maxAttempts, readMappingWritten)
+  }
+
+  updateMappingSet(id: string, schemaId: string, rows: readonly MappingRow[], maxAttempts: number): Promise<MappingWritten> {
+    return this.create(updateMappingSetRequest(this.access, id, schemaId, rows), maxAttempts, readMappingWritten)
+  }
+
+  createFlow(draft: FlowDraft, maxAttempts: number): Promise<Written> {
+    return this.create(createFlowRequest(this.access, draft), maxAttempts, readWritten)
+  }
+
+  /** Patches the flow; 'stale' when its etag changed meanwhile (412), for the caller to read it again. */
+  async patchFlow(flow: FlowState, ops: PatchOp[]): Promise<Written | 'stale'> {
+    const request = patchFlowRequest(this.access, flow, ops)
+    const response = await this.send(request)
+    if (response.status === 412) return 'stale'
+    if (response.status === 200) {
+      const written = readWritten(readJson(request.what, response))
+      if (!written) throw new ActionError(`${request.what} failed: HTTP 200 came without the dataflow's id. ${AFTER_A_WRITE}`)
+      return written
+    }
+    if (STARTED_CODES.has(flowErrorCode(response) ?? '')) {
+      throw refused(request.what, response, 'Its start time has passed, so Platform keeps this part of its schedule: delete the dataflow (operation: delete) and apply again.')
+    }
+    throw refused(request.what, response)
+  }
+
+  /** Enables or disables the flow; a flow already in that state (1422-400, also after a lost answer) is done. */
+  async setState(flowId: string, op: 'enable' | 'disable'): Promise<void> {
+    const request = flowStateRequest(this.access, flowId, op)
+    const response = await this.send(request)
+    if (response.status >= 200 && response.status < 300) return
+    if (flowErrorCode(response) === SAME_STATE_CODE) return
+    throw refused(request.what, response)
+  }
+
+  /** Deletes; 'absent' when Platform says there is none (after a lost answer, that is this delete's doing). */
+  async deleteFlow(id: string): Promise<'deleted' | 'absent'> {
+    return this.remove(deleteFlowRequest(this.access, id))
+  }
+
+  async deleteConnection(kind: ConnectionKind, id: string): Promise<'deleted' | 'absent'> {
+    return this.remove(deleteConnectionRequest(this.access, kind, id))
+  }
+
+  private async remove(request: Request): Promise<'deleted' | 'absent'> {
+    const response = await this.send(request)
+    if (response.status === 200 || response.status === 204) return 'deleted'
+    if (notFound(response, true)) return response.repeated ? 'deleted' : 'absent'
+    throw refused(request.what, response)
+  }
+
+  /** The flow's first run, once there is one. */
+  async firstRun(flowId: string): Promise<Run | undefined> {
+    return firstRun(await this.read(runsRequest(this.access, flowId)), flowId)
+  }
+}

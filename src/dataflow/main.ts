@@ -1,0 +1,128 @@
+// The course of a dataflow step: read and check every input, mask the secrets, sign in, read what
+// Platform has, then create, update, reuse or delete the dataflow (or plan), and wait for its
+// first run when asked.
+
+import { readFileSync, realpathSync } from 'node:fs'
+import { relative } from 'node:path'
+import { type Session, inSession } from '../platform/session.js'
+import { runnerTransport } from '../platform/transport.js'
+import { onSignal } from '../runner/cancel.js'
+import { systemClock } from '../runner/clock.js'
+import { ActionError, failureMessage } from '../runner/errors.js'
+import { type Io, redactingLog } from '../runner/io.js'
+import { Redactor, weakSecretWarning } from '../runner/secrets.js'
+import type { Step } from '../runner/step.js'
+import { runnerIo } from '../runner/workflow-commands.js'
+import { maskSecretInputs } from '../run/masking.js'
+import { type Applied, type SignedIn, applyDataflow, deleteDataflow } from './apply.js'
+import { DataflowClient } from './client.js'
+import { INPUT, SECRET_INPUTS } from './names.js'
+import { planApply, planDelete } from './plan.js'
+import { NotReady, readReady } from './reads.js'
+import { reportApplied, reportPlan, reportRun, summariseFailure, writeSummary } from './report.js'
+import { runFailure, runStillGoing } from './runs.js'
+import { type ApplySettings, type DataflowSettings, type Files, readDataflowSettings } from './settings.js'
+import { waitForFirstRun } from './wait.js'
+
+/** The mapping file, read where the runner checked out the repository; a symbolic link out of it is not followed. */
+export function workspaceFiles(env: Record<string, string | undefined>): Files {
+  const workspace = env.GITHUB_WORKSPACE || process.cwd()
+  return {
+    workspace,
+    readText: (path) => {
+      try {
+        const real = realpathSync(path)
+        const inside = relative(realpathSync(workspace), real)
+        if (inside.startsWith('..')) return 'outside'
+        return readFileSync(real, 'utf8')
+      } catch (error) {
+        const code = (error as { code?: unknown }).code
+        if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return undefined
+        throw error
+      }
+    }
+  }
+}
+
+export async function run(
+  io: Io = runnerIo(),
+  edges: Pick<Step, 'clock' | 'openTransport' | 'onCancel'> = { clock: systemClock(), openTransport: runnerTransport, onCancel: onSignal },
+  files: Files = workspaceFiles(io.env)
+): Promise<void> {
+  const redactor = new Redactor()
+  const step: Step = { io, log: redactingLog(io, (text) => redactor.redact(text)), redactor, ...edges }
+  maskSecretInputs(step, SECRET_INPUTS)
+  let settings: DataflowSettings | undefined
+  try {
+    const read = readDataflowSettings(io.input, { files, env: io.env, nowMs: step.clock.now() })
+    // One ::error:: line per problem, so each bad input is named on its own.
+    for (const problem of read.problems) step.log.error(problem.message)
+    settings = read.settings
+    if (!settings) return summariseFailure(undefined, read.problems.map((problem) => problem.message).join(' '), step)
+    redactor.allow([settings.sandboxName, settings.name, settings.table])
+    warnAboutWeakSecrets(settings, step)
+    const deadline = step.clock.now() + settings.timeoutSeconds * 1000
+    const known = settings
+    await inSession(settings, step, deadline, (session) => runSignedIn(known, session, step))
+  } catch (error) {
+    if (error instanceof NotReady) {
+      for (const problem of error.problems) step.log.error(problem)
+      return summariseFailure(settings, error.message, step)
+    }
+    const message = failureMessage(error, step.log.debug)
+    step.log.error(message)
+    summariseFailure(settings, message, step)
+  }
+}
+
+async function runSignedIn(settings: DataflowSettings, session: Session, step: Step): Promise<void> {
+  const client = new DataflowClient(session.send, settings)
+  const signedIn: SignedIn = { client, sender: session.sender, log: step.log }
+  if (settings.operation === 'delete') {
+    if (settings.plan) return reportPlan(await planDelete(settings, client), settings, step)
+    const deleted = await deleteDataflow(settings, signedIn)
+    reportApplied(deleted, step)
+    return writeSummary(settings, deleted, step)
+  }
+  const ready = await readReady(settings, client)
+  if (settings.plan) return reportPlan(await planApply(settings, ready, client), settings, step)
+  // Cancelled mid-apply, a create may still commit: say what to look for (no post step cleans up after a dataflow).
+  const inFlight = step.onCancel?.((signal) => step.log.error(cancelledApply(settings, signal)))
+  let applied: Applied
+  try {
+    applied = await applyDataflow(settings, ready, signedIn)
+  } finally {
+    inFlight?.()
+  }
+  reportApplied(applied, step)
+  if (!settings.waitForRun) return writeSummary(settings, applied, step)
+  await waitAndReport(settings, applied, signedIn, step)
+}
+
+async function waitAndReport(settings: ApplySettings, applied: Applied, signedIn: SignedIn, step: Step): Promise<void> {
+  const { flowId } = applied
+  const waited = await waitForFirstRun(flowId, settings.schedule.startTime, signedIn)
+  if (waited.run) reportRun(waited.run, step)
+  writeSummary(settings, applied, step, [['First run', waited.run ? `${waited.run.id}: ${waited.run.status || 'no status'}` : 'not started']])
+  if (waited.phase === 'failed') throw new ActionError(runFailure(flowId, waited.run))
+  if (waited.phase === 'deadline') throw new ActionError(runStillGoing(flowId, waited.run, waited.waitedSeconds))
+  step.log.info(`The first run of dataflow ${flowId} ended: ${waited.run.status}.`)
+}
+
+function cancelledApply(settings: ApplySettings, signal: string): string {
+  const { name } = settings
+  return `The job was cancelled (${signal}) while dataflow "${name}" was being applied: the source connection "${name} (source)", the target connection "${name} (target)", a mapping set or the flow may exist; run the step again to finish it, or with operation: delete to remove the flow and its connections.`
+}
+
+function warnAboutWeakSecrets(settings: DataflowSettings, { log }: Step): void {
+  const open = [
+    { label: `the ${INPUT.sandboxName} input`, value: settings.sandboxName },
+    { label: 'the dataflow name', value: settings.name }
+  ]
+  const secret =
+    settings.credentials.kind === 'client-secret'
+      ? { label: `The ${INPUT.clientSecret} input`, value: settings.credentials.clientSecret }
+      : { label: `The ${INPUT.accessToken} input`, value: settings.credentials.accessToken }
+  const warning = secret.value === '' ? undefined : weakSecretWarning(secret, open)
+  if (warning) log.warning(warning)
+}
