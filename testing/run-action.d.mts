@@ -52,6 +52,8 @@ export interface TimedRun {
   stdout: string
   stderr: string
   ms: number
+  /** performance.now() of the calling process at the spawn, to place what a local server saw on the run's time line. */
+  startedAt: number
 }
 
 /** GITHUB_REPOSITORY, GITHUB_RUN_ID and the other variables that describe the run, as the runner sets them. */
@@ -78,4 +80,4 @@ export declare function runnerEnv(dir: string, inputs: Record<string, string>, o
 /** Runs a command to its end (SIGKILL after timeoutMs, default 20 s), timed from spawn to close. */
 export declare function timedRun(command: string, argv: string[], options?: { env?: Record<string, string>; cwd?: string; timeoutMs?: number }): Promise<TimedRun>
 /** Runs the action once; throws when it printed a secret input or one of `options.secrets`. */
-export declare function runAction(inputs: Record<string, string>, options?: RunOptions): Promise<RunResult>
+export declare function runAction(inputs: Record<string, string>, options?: RunOptions): Promise<RunResult & Pick<TimedRun, 'startedAt'>>

@@ -133,7 +133,7 @@ export async function timedRun(command, argv, { env, cwd, timeoutMs = 20_000 } =
     child.on('error', reject)
     child.on('close', resolve)
   }).finally(() => clearTimeout(timer))
-  return { code, stdout, stderr, ms: performance.now() - started }
+  return { code, stdout, stderr, ms: performance.now() - started, startedAt: started }
 }
 
 export async function runAction(inputs, options = {}) {
@@ -141,7 +141,7 @@ export async function runAction(inputs, options = {}) {
   try {
     const env = runnerEnv(dir, inputs, options)
     const entry = options.entry ?? join(freshBundle(), options.action ?? '', 'index.js')
-    const { code, stdout, stderr, ms } = await timedRun(process.execPath, [...(options.nodeArgs ?? []), entry], { env, cwd: dir, timeoutMs: options.timeoutMs })
+    const { code, stdout, stderr, ms, startedAt } = await timedRun(process.execPath, [...(options.nodeArgs ?? []), entry], { env, cwd: dir, timeoutMs: options.timeoutMs })
     const read = (variable) => readFileSync(env[variable], 'utf8')
     const result = {
       code,
@@ -152,7 +152,8 @@ export async function runAction(inputs, options = {}) {
       summary: read('GITHUB_STEP_SUMMARY'),
       errors: commandLines(stdout, 'error'),
       warnings: commandLines(stdout, 'warning'),
-      ms
+      ms,
+      startedAt
     }
     checkForLeaks(result, inputs, options)
     return result
