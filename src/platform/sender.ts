@@ -228,7 +228,7 @@ export class Sender {
     return new ActionError(
       beforeSending
         ? `${spec.what} was not sent: ${limit} had already passed. Raise timeout-seconds.`
-        : `${spec.what} timed out: ${limit} passed without an answer. Check that Platform is reachable from the runner, or raise timeout-seconds.`
+        : `${spec.what} timed out: ${limit} passed without an answer. Check that ${new URL(spec.url).origin} is reachable from the runner, or raise timeout-seconds.`
     )
   }
 }
