@@ -84,7 +84,7 @@ async function runSignedIn(settings: DataflowSettings, session: Session, step: S
     reportApplied(deleted, step)
     return writeSummary(settings, deleted, step)
   }
-  const ready = await readReady(settings, client)
+  const ready = await readReady(settings, client, step.clock)
   if (settings.plan) return reportPlan(await planApply(settings, ready, client), settings, step)
   // Cancelled mid-apply, a create may still commit: say what to look for (no post step cleans up after a dataflow).
   const inFlight = step.onCancel?.((signal) => step.log.error(cancelledApply(settings, signal)))
