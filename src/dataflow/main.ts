@@ -37,7 +37,8 @@ export function workspaceFiles(env: Record<string, string | undefined>): Files {
         return readFileSync(real, 'utf8')
       } catch (error) {
         const code = (error as { code?: unknown }).code
-        if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return undefined
+        if (code === 'EISDIR') return 'directory'
+        if (code === 'ENOENT' || code === 'ENOTDIR') return undefined
         throw error
       }
     }
