@@ -1,6 +1,6 @@
 // The schedule inputs (frequency, interval, start-time, backfill, delta-column) checked against the
-// rules of the CRMToAEP flow spec and the sources error catalogue, every problem at once, with the
-// time of "now" given, never read here.
+// rules of the CRMToAEP flow spec and the sources error catalogue, every problem at once. "Now" is
+// given, for the default start; whether a given start is past is judged where it would be sent.
 
 export const FREQUENCIES = ['once', 'minute', 'hour', 'day', 'week'] as const
 export type Frequency = (typeof FREQUENCIES)[number]

@@ -102,15 +102,15 @@ export function readDataflowSettings(
       problem(INPUT.mapping, `must be a file inside the repository (${mappingPath} leads out of it); give a path relative to the repository root.`)
     } else {
       const text = files.readText(absolute)
-      const read = text === 'outside' || text === 'directory' ? undefined : readMapping(mappingPath, text)
-      if (text === 'directory')
-        problem(
-          INPUT.mapping,
-          `must be a file, but ${mappingPath} is a directory: give the path of the mapping file in it, such as ${mappingPath.replace(/\/+$/, '')}/orders.json.`
-        )
-      else if (!read) problem(INPUT.mapping, `must be a file inside the repository (${mappingPath} is a link that leads out of it).`)
-      else if (read.ok) rows = read.rows
-      else for (const message of read.problems) problems.push({ input: INPUT.mapping, message })
+      if (text === 'outside') problem(INPUT.mapping, `must be a file inside the repository (${mappingPath} is a link that leads out of it).`)
+      else if (text === 'directory') {
+        const example = `${mappingPath.replace(/\/+$/, '')}/orders.json`
+        problem(INPUT.mapping, `must be a file, but ${mappingPath} is a directory: give the path of the mapping file in it, such as ${example}.`)
+      } else {
+        const read = readMapping(mappingPath, text)
+        if (read.ok) rows = read.rows
+        else for (const message of read.problems) problems.push({ input: INPUT.mapping, message })
+      }
     }
   }
   const schedule = readSchedule(
