@@ -2,7 +2,7 @@
 // support/dataflow-scenario.ts): create exactly once, an identical run writes nothing, updates in
 // place, rollback, delete, plan, refused inputs, and the request counts of the design's minimum.
 
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { CRM_FLOW_SPEC_ID } from '../testing/fake-platform.mjs'
@@ -253,6 +253,17 @@ describe('plan', () => {
     expect(recorded.outputs['plan-markdown']).toContain('applying would leave it as it is')
   })
 
+  test('of an update shows a newly added mapping row as a create plan does: — for the value that was not there', async () => {
+    await scenario.run()
+    scenario.writeMapping([...MAPPING, { source: 'updated_at', destination: '_tenant.changedAt' }])
+
+    const recorded = await scenario.run({ plan: 'true' })
+
+    expect(recorded.outputs.plan).toBe('update')
+    expect(recorded.outputs['plan-markdown']).toContain('| + | mapping _tenant.changedAt | — | updated_at |')
+    expect(recorded.outputs['plan-markdown']).not.toContain('(not shown)')
+  })
+
   test('of a delete lists the flow and its connections', async () => {
     const created = await scenario.run()
     scenario.platform.requests.length = 0
@@ -269,7 +280,7 @@ describe('inputs', () => {
   test('every problem is refused at once, before any request', async () => {
     scenario.writeMapping([{ source: 'id', destination: 'a' }, { source: 'name', destination: 'a' }, { destination: 'b' }])
 
-    const recorded = await scenario.run({ 'connection-id': '../x', 'dataset-id': '', frequency: 'once', interval: '5', 'start-time': '2001-01-01T00:00:00Z' })
+    const recorded = await scenario.run({ 'connection-id': '../x', 'dataset-id': '', frequency: 'once', interval: '5', 'start-time': '2001-01-01' })
 
     expect(scenario.platform.requests).toEqual([])
     const problems = errors(recorded.lines)
@@ -281,7 +292,7 @@ describe('inputs', () => {
         expect.stringContaining('maps rows 1, 2 to one destination'),
         expect.stringContaining('Input interval is given, but frequency once'),
         expect.stringContaining('Input delta-column is given, but Platform refuses'),
-        expect.stringContaining('Input start-time 2001-01-01T00:00:00Z is in the past')
+        expect.stringContaining('Input start-time 2001-01-01 is a date without a time or zone')
       ])
     )
     expect(problems).toHaveLength(7)
@@ -295,6 +306,40 @@ describe('inputs', () => {
     const recorded = await scenario.run({ mapping })
     expect(scenario.platform.requests).toEqual([])
     expect(errors(recorded.lines)).toEqual([expect.stringContaining(expected)])
+  })
+
+  test('a mapping path that is a directory is called one, before any request', async () => {
+    mkdirSync(join(scenario.workspace, 'mappings'))
+
+    const recorded = await scenario.run({ mapping: 'mappings' })
+
+    expect(scenario.platform.requests).toEqual([])
+    expect(errors(recorded.lines)).toEqual([
+      'error: Input "mapping" must be a file, but mappings is a directory: give the path of the mapping file in it, such as mappings/orders.json.'
+    ])
+  })
+
+  test.each([
+    ['a date alone', { 'start-time': '2030-01-01' }, 'Input start-time 2030-01-01 is a date without a time or zone: give an ISO 8601 time with a zone'],
+    ['a time without a zone', { 'start-time': '2030-01-01T00:00:00' }, 'Input start-time 2030-01-01T00:00:00 has no time zone: give an ISO 8601 time with a zone'],
+    ['an interval out of range', { interval: '99999999999' }, 'Input interval 99999999999 must be a whole number from 1 to 8784 with frequency hour'],
+    ['an interval too short for minute', { frequency: 'minute', interval: '5' }, 'Input interval 5 must be a whole number from 15 to 527040 with frequency minute'],
+    [
+      'wait-for-run with a delete',
+      { operation: 'delete', 'wait-for-run': 'true' },
+      'Input "wait-for-run" is true, but operation is delete: a deleted dataflow has no run to wait for'
+    ]
+  ])('%s is refused before any request, saying what is taken', async (_, inputs, expected) => {
+    const recorded = await scenario.run(inputs)
+    expect(scenario.platform.requests).toEqual([])
+    expect(errors(recorded.lines)).toEqual([expect.stringContaining(`error: ${expected}`)])
+  })
+
+  test('wait-for-run with a delete deletes nothing', async () => {
+    await scenario.run()
+    const recorded = await scenario.run({ operation: 'delete', 'wait-for-run': 'true' })
+    expect(recorded.outputs).not.toHaveProperty('outcome')
+    expect(scenario.platform.flows.size).toBe(1)
   })
 
   test('a mapping file that is a link out of the repository is refused before any request', async () => {

@@ -30,18 +30,24 @@ describe('readSchedule', () => {
     ['2030-02-01T02:00:00+02:00', Date.UTC(2030, 1, 1) / 1000],
     ['2030-02-01T02:00+0200', Date.UTC(2030, 1, 1) / 1000],
     ['2030-02-01T00:00:00.999Z', Date.UTC(2030, 1, 1) / 1000],
-    ['2030-02-01', Date.UTC(2030, 1, 1) / 1000],
-    [String(NOW_S + 1), NOW_S + 1]
+    [String(NOW_S + 1), NOW_S + 1],
+    // In the past: judged only where it would be sent (start-rules.ts), as a flow's own start time may be.
+    [String(NOW_S - 1), NOW_S - 1],
+    ['2020-01-01T00:00:00Z', Date.UTC(2020, 0, 1) / 1000]
   ])('start-time %s is epoch %d, given', (startTime, seconds) => {
     const read = readSchedule(inputs({ startTime }), NOW)
     expect(read).toMatchObject({ ok: true, schedule: { startTime: seconds, startTimeGiven: true } })
   })
 
   it.each([
-    ['a past epoch', String(NOW_S - 1), /is in the past \(2030-01-31T06:00:29\.000Z\)/],
-    ['a past ISO time', '2020-01-01T00:00:00Z', /is in the past/],
     ['epoch milliseconds', String(NOW + 60_000), /looks like epoch milliseconds/],
-    ['a time without a zone', '2030-02-01T00:00:00', /has no time zone/],
+    [
+      'a time without a zone',
+      '2030-02-01T00:00:00',
+      /^start-time 2030-02-01T00:00:00 has no time zone: give an ISO 8601 time with a zone \(2030-01-31T06:00:00Z, or an offset such as \+02:00\) or epoch seconds\.$/
+    ],
+    ['a date alone', '2030-02-01', /^start-time 2030-02-01 is a date without a time or zone: give an ISO 8601 time with a zone .* or epoch seconds\.$/],
+    ['a time without seconds or zone', '2030-02-01T06:00', /has no time zone/],
     ['an impossible date', '2030-02-31T00:00:00Z', /neither an ISO 8601 time/],
     ['words', 'tomorrow', /neither an ISO 8601 time/]
   ])('refuses %s', (_, startTime, message) => {
@@ -59,13 +65,25 @@ describe('readSchedule', () => {
   })
 
   it.each([
-    ['minute', '14', /too short for frequency minute/],
-    ['minute', '', /\(empty, so 1\) is too short/],
-    ['hour', '0', /not a whole number of at least 1/],
-    ['hour', '1.5', /not a whole number/],
-    ['hour', '-2', /not a whole number/]
+    ['minute', '527040', 527040],
+    ['hour', '8784', 8784],
+    ['day', '366', 366],
+    ['week', '053', 53]
+  ])('frequency %s takes interval %s, a year', (frequency, interval, value) => {
+    expect(readSchedule(inputs({ frequency, interval }), NOW)).toMatchObject({ ok: true, schedule: { interval: value } })
+  })
+
+  it.each([
+    ['minute', '14', "interval 14 must be a whole number from 15 to 527040 with frequency minute (Platform's shortest is 15 minutes, the longest taken is a year)."],
+    ['minute', '', /^interval \(empty, so 1\) must be a whole number from 15 to 527040/],
+    ['hour', '0', 'interval 0 must be a whole number from 1 to 8784 with frequency hour (the longest taken is a year).'],
+    ['hour', '99999999999', /^interval 99999999999 must be a whole number from 1 to 8784 with frequency hour/],
+    ['day', '367', /^interval 367 must be a whole number from 1 to 366 with frequency day/],
+    ['week', '54', /^interval 54 must be a whole number from 1 to 53 with frequency week/],
+    ['hour', '1.5', /^interval "1\.5" must be a whole number from 1/],
+    ['hour', '-2', /^interval "-2" must be a whole number from 1/]
   ])('frequency %s refuses interval %j', (frequency, interval, message) => {
-    expect(problemsOf({ frequency, interval })).toEqual([expect.stringMatching(message)])
+    expect(problemsOf({ frequency, interval })).toEqual([typeof message === 'string' ? message : expect.stringMatching(message)])
   })
 
   it.each([
@@ -90,9 +108,11 @@ describe('readSchedule', () => {
   })
 
   it('reports every problem at once', () => {
-    const problems = problemsOf({ frequency: 'minute', interval: '5', backfill: 'yes', deltaColumn: '', startTime: '1' })
+    const problems = problemsOf({ frequency: 'minute', interval: '5', backfill: 'yes', deltaColumn: '', startTime: 'soon' })
     expect(problems).toHaveLength(4)
-    expect(problems.join('\n')).toMatch(/start-time 1 is in the past[\s\S]*interval 5 is too short[\s\S]*backfill "yes"[\s\S]*delta-column is required with frequency minute/)
+    expect(problems.join('\n')).toMatch(
+      /start-time "soon" is neither[\s\S]*interval 5 must be a whole number from 15[\s\S]*backfill "yes"[\s\S]*delta-column is required with frequency minute/
+    )
   })
 
   it('an unknown frequency is named, with the ones there are', () => {

@@ -2,7 +2,7 @@
 // summary, and the log lines.
 
 import type { Plan } from '../src/connection/plan.js'
-import { hasChanges, planJson, planLines, planMarkdown } from '../src/report/plan-markdown.js'
+import { type Subject, hasChanges, planJson, planLines, planMarkdown } from '../src/report/plan-markdown.js'
 import { cell } from '../src/report/summary.js'
 
 const update: Plan = {
@@ -62,6 +62,19 @@ test('a create and a delete count as one to add and one to destroy; a gone value
   expect(deleted).toContain('**- delete connection conn-1 ("Orders DB") from sandbox "prod".**')
   expect(deleted).toContain('| - | description | (empty) | — |')
   expect(deleted).toContain('Plan: 0 to add, 0 to change, 1 to destroy.')
+})
+
+test('a dataflow update: a row that was not there reads as in a create (+, —), one that goes as in a delete (-)', () => {
+  const dataflow: Subject = { noun: 'dataflow', idKey: 'dataflowId', showsAll: true }
+  const changes = [
+    { field: 'mapping _tenant.changedAt', from: null, to: 'updated_at' },
+    { field: 'mapping _tenant.name', from: 'name', to: null },
+    { field: 'frequency', from: 'hour', to: 'day' }
+  ]
+  const markdown = planMarkdown({ ...update, changes }, 'h', dataflow)
+  expect(markdown).toContain('| + | mapping _tenant.changedAt | — | updated_at |\n| - | mapping _tenant.name | name | — |\n| ~ | frequency | hour | day |')
+  expect(markdown).not.toContain('(not shown)')
+  expect(planLines({ ...update, changes }, dataflow)[1]).toBe('  + mapping _tenant.changedAt: null -> "updated_at"')
 })
 
 test.each<[Plan, string]>([

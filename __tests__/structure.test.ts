@@ -64,6 +64,13 @@ describe('dataflow/action.yml', () => {
     expect(Object.values(DATAFLOW_OUTPUT).sort()).toEqual(Object.keys(dataflow.outputs).sort())
   })
 
+  test('it describes sandbox-name as the connection action does: a technical name, refused in any other spelling', () => {
+    const root = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as { inputs: Record<string, { description: string }> }
+    const sandbox = dataflow.inputs[DATAFLOW_INPUT.sandboxName] as { description: string }
+    expect(sandbox.description).toBe(root.inputs[DATAFLOW_INPUT.sandboxName]!.description)
+    expect(sandbox.description).toMatch(/^Technical name .*lower case letters, digits and hyphens.*refused/)
+  })
+
   test('it declares the defaults of src/dataflow/names.ts, and none for interval, backfill and delta-column', () => {
     const declared = Object.fromEntries(
       Object.entries(dataflow.inputs)

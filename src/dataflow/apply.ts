@@ -13,6 +13,7 @@ import type { MappingRow } from './mapping.js'
 import { type Ready, findFlow, readExisting } from './reads.js'
 import { type ConnectionKind, flowPatchOps } from './requests.js'
 import type { ApplySettings, DeleteSettings } from './settings.js'
+import { refusedScheduleUpdate } from './start-rules.js'
 
 export interface SignedIn {
   client: DataflowClient
@@ -47,7 +48,7 @@ export async function applyDataflow(settings: ApplySettings, ready: Ready, signe
   const existing = await readExisting(flow, signedIn.client, settings.ifExists === 'update')
   const conflict = identityConflict(ready.desired, existing)
   if (conflict) throw new ActionError(conflict)
-  if (settings.ifExists === 'update') return updateDataflow(settings, ready.desired, existing, signedIn)
+  if (settings.ifExists === 'update') return updateDataflow(settings, ready, existing, signedIn)
   signedIn.log.info(`Reusing dataflow ${flow.id} unchanged (if-exists: reuse).`)
   return { outcome: 'reused', ...keptOf(flow) }
 }
@@ -191,9 +192,12 @@ async function rolledBack(
   return new ActionError(`${message}${remains}`)
 }
 
-async function updateDataflow(settings: ApplySettings, desired: Desired, existing: Existing, signedIn: SignedIn): Promise<Applied> {
+async function updateDataflow(settings: ApplySettings, { desired, readAt }: Ready, existing: Existing, signedIn: SignedIn): Promise<Applied> {
   const { client, log } = signedIn
   const plan = planUpdate(existing, desired)
+  // Refused before anything is written: a new mapping version would otherwise be left behind.
+  const refused = refusedScheduleUpdate(existing.flow, desired.name, plan.update.schedule, readAt)
+  if (refused) throw new ActionError(refused)
   let { flow } = existing
   let mapping = flow.mapping
   let wrote = false

@@ -235,7 +235,11 @@ export class DataflowClient {
       return written
     }
     if (STARTED_CODES.has(flowErrorCode(response) ?? '')) {
-      throw refused(request.what, response, 'Its start time has passed, so Platform keeps this part of its schedule: delete the dataflow (operation: delete) and apply again.')
+      throw refused(
+        request.what,
+        response,
+        "Platform refuses a new start time, a switch to once and a backfill change after a dataflow's first run is due, and judges this one's due: delete the dataflow (operation: delete) and apply again."
+      )
     }
     throw refused(request.what, response)
   }

@@ -37,7 +37,8 @@ export function workspaceFiles(env: Record<string, string | undefined>): Files {
         return readFileSync(real, 'utf8')
       } catch (error) {
         const code = (error as { code?: unknown }).code
-        if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return undefined
+        if (code === 'EISDIR') return 'directory'
+        if (code === 'ENOENT' || code === 'ENOTDIR') return undefined
         throw error
       }
     }
@@ -84,7 +85,7 @@ async function runSignedIn(settings: DataflowSettings, session: Session, step: S
     reportApplied(deleted, step)
     return writeSummary(settings, deleted, step)
   }
-  const ready = await readReady(settings, client)
+  const ready = await readReady(settings, client, step.clock)
   if (settings.plan) return reportPlan(await planApply(settings, ready, client), settings, step)
   // Cancelled mid-apply, a create may still commit: say what to look for (no post step cleans up after a dataflow).
   const inFlight = step.onCancel?.((signal) => step.log.error(cancelledApply(settings, signal)))

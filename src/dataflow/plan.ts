@@ -6,6 +6,7 @@ import { createChanges, deleteChanges, identityConflict, planUpdate } from './ch
 import type { DataflowClient } from './client.js'
 import { type Ready, findFlow, readExisting } from './reads.js'
 import type { ApplySettings, DeleteSettings } from './settings.js'
+import { refusedScheduleUpdate } from './start-rules.js'
 
 export async function planApply(settings: ApplySettings, ready: Ready, client: DataflowClient): Promise<PlanOf> {
   const about = { name: settings.name, sandbox: settings.sandboxName }
@@ -20,7 +21,10 @@ export async function planApply(settings: ApplySettings, ready: Ready, client: D
     case 'reuse':
       return { ...about, action: 'reuse', connectionId: flow.id, changes: [] }
     case 'update': {
-      const { changes } = planUpdate(existing, desired)
+      const { changes, update } = planUpdate(existing, desired)
+      // Where applying would refuse before writing, the plan fails with its sentence.
+      const refused = refusedScheduleUpdate(flow, desired.name, update.schedule, ready.readAt)
+      if (refused) return { ...about, action: 'fail', connectionId: flow.id, changes: [], reason: refused }
       return { ...about, action: changes.length > 0 ? 'update' : 'reuse', connectionId: flow.id, changes }
     }
   }

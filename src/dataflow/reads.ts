@@ -2,12 +2,14 @@
 // and columns, dataset, flow spec) and the flow of this name, in parallel; then, when the flow
 // exists, its source and target connections and its mapping set.
 
+import type { Clock } from '../runner/clock.js'
 import { ActionError } from '../runner/errors.js'
 import type { Dataset, FlowState } from './answers.js'
 import { readinessProblems } from './checks.js'
 import type { Desired, Existing } from './changes.js'
 import type { DataflowClient } from './client.js'
 import type { ApplySettings, DataflowSettings } from './settings.js'
+import { pastStartOfCreate } from './start-rules.js'
 
 /** Every problem the reads found, at once: main gives each its own error line. */
 export class NotReady extends ActionError {
@@ -45,13 +47,16 @@ export interface Ready {
   columns: Record<string, unknown>[]
   dataset: Dataset
   flow: FlowState | undefined
+  /** When the reads came back: the "now" the start time rules are judged by (start-rules.ts). */
+  readAt: number
 }
 
 /**
  * The reads before any write, in parallel. Explore's list of tables is read only when the table
- * was not found, to name the closest. Throws NotReady with every problem at once.
+ * was not found, to name the closest. Throws NotReady with every problem at once, a new dataflow's
+ * past start-time among them.
  */
-export async function readReady(settings: ApplySettings, client: DataflowClient): Promise<Ready> {
+export async function readReady(settings: ApplySettings, client: DataflowClient, clock: Pick<Clock, 'now'>): Promise<Ready> {
   const { baseConnectionId, table, datasetId } = settings
   const [baseConnectionSpecId, columns, dataset, flowSpec, flow] = await Promise.all([
     client.baseConnectionSpec(baseConnectionId),
@@ -76,6 +81,9 @@ export async function readReady(settings: ApplySettings, client: DataflowClient)
     dataset,
     flowSpec
   })
+  const readAt = clock.now()
+  const pastStart = flow ? undefined : pastStartOfCreate(settings.schedule, readAt)
+  if (pastStart) problems.push(pastStart)
   if (problems.length > 0 || !columns || !dataset?.schemaId) throw new NotReady(problems)
   const desired: Desired = {
     name: settings.name,
@@ -88,5 +96,5 @@ export async function readReady(settings: ApplySettings, client: DataflowClient)
     schedule: settings.schedule,
     enabled: settings.enabled
   }
-  return { desired, columns: columns.map((column) => column.raw), dataset, flow }
+  return { desired, columns: columns.map((column) => column.raw), dataset, flow, readAt }
 }

@@ -11,7 +11,7 @@ import { OUTPUT } from './names.js'
 import { runOutputs } from './runs.js'
 import type { DataflowSettings } from './settings.js'
 
-const DATAFLOW: Subject = { noun: 'dataflow', idKey: 'dataflowId' }
+const DATAFLOW: Subject = { noun: 'dataflow', idKey: 'dataflowId', showsAll: true }
 
 /** An id, a word or a count the run made itself: only an exact secret withholds it (see setOutput). */
 const own = (name: string, value: string, step: Step): void => setOutput(name, value, step, true)

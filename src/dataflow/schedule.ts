@@ -1,11 +1,17 @@
 // The schedule inputs (frequency, interval, start-time, backfill, delta-column) checked against the
-// rules of the CRMToAEP flow spec and the sources error catalogue, every problem at once, with the
-// time of "now" given, never read here.
+// rules of the CRMToAEP flow spec and the sources error catalogue, every problem at once. "Now" is
+// given, for the default start; whether a given start is past is judged where it would be sent.
 
 export const FREQUENCIES = ['once', 'minute', 'hour', 'day', 'week'] as const
 export type Frequency = (typeof FREQUENCIES)[number]
 
 export const DEFAULT_FREQUENCY: Frequency = 'hour'
+
+/**
+ * The interval each frequency takes: at least Platform's minimum (15 for minute, 1 otherwise), at
+ * most a (leap) year's worth, so that a typo of extra digits is refused rather than sent.
+ */
+const INTERVALS: Record<Exclude<Frequency, 'once'>, [number, number]> = { minute: [15, 366 * 24 * 60], hour: [1, 366 * 24], day: [1, 366], week: [1, 53] }
 
 /** The raw inputs, '' when not given (action.yml declares no default for interval, backfill, delta-column). */
 export interface ScheduleInputs {
@@ -37,11 +43,12 @@ const TRUE = ['true', 'True', 'TRUE']
 const FALSE = ['false', 'False', 'FALSE']
 
 /**
- * ISO 8601 with a zone (Z or ±hh:mm), or a date alone (midnight UTC). A time without a zone would
- * be read in the runner's zone, which nobody means: refused.
+ * ISO 8601 with a time and a zone (Z or ±hh:mm). A time without a zone would be read in the
+ * runner's zone, and a date alone is midnight somewhere: neither is what anybody can be sure of.
  */
-const ISO_8601 = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2}))?$/
-const ISO_WITHOUT_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?$/
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})$/
+const ISO_WITHOUT_ZONE = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$/
+const ACCEPTED = 'give an ISO 8601 time with a zone (2030-01-31T06:00:00Z, or an offset such as +02:00) or epoch seconds'
 const EPOCH_SECONDS = /^\d{1,11}$/
 
 /** Date.parse rolls 2030-02-31 over into March: the fields are checked against the calendar first. */
@@ -61,29 +68,25 @@ export function defaultStartTime(nowMs: number): number {
   return Math.ceil((nowMs + 1) / 60_000) * 60
 }
 
+/** Epoch seconds; whether a time is in the past is judged only where it would be sent (see start-rules.ts). */
 function readStartTime(value: string, nowMs: number, problems: string[]): number | undefined {
   if (value === '') return defaultStartTime(nowMs)
-  let seconds: number
-  if (EPOCH_SECONDS.test(value)) seconds = Number(value)
-  else if (EPOCH_MILLISECONDS.test(value)) {
+  if (EPOCH_SECONDS.test(value)) return Number(value)
+  if (EPOCH_MILLISECONDS.test(value)) {
     problems.push(`start-time ${value} looks like epoch milliseconds: give epoch seconds (${value.slice(0, -3)}) or an ISO 8601 time such as 2030-01-31T06:00:00Z.`)
     return undefined
-  } else if (ISO_WITHOUT_ZONE.test(value)) {
-    problems.push(`start-time ${value} has no time zone: add Z for UTC or an offset such as +02:00.`)
-    return undefined
-  } else if (ISO_8601.test(value) && onTheCalendar(value) && !Number.isNaN(Date.parse(value))) seconds = Math.floor(Date.parse(value) / 1000)
-  else {
-    problems.push(`start-time "${value.slice(0, 40)}" is neither an ISO 8601 time (2030-01-31T06:00:00Z) nor epoch seconds: give one of those, or leave it empty for now.`)
+  }
+  if (ISO_WITHOUT_ZONE.test(value)) {
+    const what = value.includes('T') ? 'has no time zone' : 'is a date without a time or zone'
+    problems.push(`start-time ${value} ${what}: ${ACCEPTED}.`)
     return undefined
   }
-  if (seconds * 1000 < nowMs) {
-    problems.push(`start-time ${value} is in the past (${new Date(seconds * 1000).toISOString()}): Platform refuses a past start; give a later time or leave it empty for now.`)
-    return undefined
-  }
-  return seconds
+  if (ISO_8601.test(value) && onTheCalendar(value) && !Number.isNaN(Date.parse(value))) return Math.floor(Date.parse(value) / 1000)
+  problems.push(`start-time "${value.slice(0, 40)}" is neither an ISO 8601 time nor epoch seconds: ${ACCEPTED}, or leave it empty for now.`)
+  return undefined
 }
 
-/** Every schedule problem at once; `nowMs` is the caller's clock. */
+/** Every schedule problem at once; `nowMs` is the caller's clock, for the default start. */
 export function readSchedule(inputs: ScheduleInputs, nowMs: number): ScheduleRead {
   const problems: string[] = []
   const frequencyText = inputs.frequency.trim() === '' ? DEFAULT_FREQUENCY : inputs.frequency.trim()
@@ -105,14 +108,16 @@ export function readSchedule(inputs: ScheduleInputs, nowMs: number): ScheduleRea
   }
 
   let intervalValue: number | undefined = 1
-  if (interval !== '') {
-    intervalValue = /^\d{1,9}$/.test(interval) && Number(interval) > 0 ? Number(interval) : undefined
-    if (intervalValue === undefined) problems.push(`interval "${interval.slice(0, 40)}" is not a whole number of at least 1.`)
-  }
-  if (frequency === 'minute' && intervalValue !== undefined && intervalValue < 15) {
-    problems.push(
-      `interval ${interval === '' ? '(empty, so 1)' : intervalValue} is too short for frequency minute: Platform runs a flow at most every 15 minutes; give interval 15 or more.`
-    )
+  if (frequency !== undefined) {
+    const [least, most] = INTERVALS[frequency]
+    const given = /^\d{1,9}$/.test(interval) ? Number(interval) : undefined
+    intervalValue = interval === '' ? 1 : given
+    if (intervalValue === undefined || intervalValue < least || intervalValue > most) {
+      const shown = interval === '' ? '(empty, so 1)' : /^\d+$/.test(interval) ? interval : `"${interval.slice(0, 40)}"`
+      const shortest = frequency === 'minute' ? "Platform's shortest is 15 minutes, " : ''
+      problems.push(`interval ${shown} must be a whole number from ${least} to ${most} with frequency ${frequency} (${shortest}the longest taken is a year).`)
+      intervalValue = undefined
+    }
   }
   let backfillValue: boolean | undefined = true
   if (backfill !== '') {

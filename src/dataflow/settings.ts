@@ -38,8 +38,8 @@ export type DataflowSettings = ApplySettings | DeleteSettings
 /** The runner's edge: the workspace and the text of a file in it (undefined: no such file). */
 export interface Files {
   workspace: string
-  /** 'outside': a symbolic link leads out of the workspace. */
-  readText(absolutePath: string): string | undefined | 'outside'
+  /** 'outside': a symbolic link leads out of the workspace; 'directory': the path is a directory. */
+  readText(absolutePath: string): string | undefined | 'outside' | 'directory'
 }
 
 const SINGLE_LINE = [
@@ -87,6 +87,8 @@ export function readDataflowSettings(
   const common = { ...signIn, plan, name, baseConnectionId, table, datasetId }
 
   if (operation === 'delete') {
+    if (inputs.boolean(INPUT.waitForRun))
+      problem(INPUT.waitForRun, `is true, but ${INPUT.operation} is delete: a deleted dataflow has no run to wait for; wait only when applying.`)
     if (problems.length > 0 || !credentials) return { problems }
     return { problems, settings: { operation, ...common, credentials } }
   }
@@ -100,10 +102,15 @@ export function readDataflowSettings(
       problem(INPUT.mapping, `must be a file inside the repository (${mappingPath} leads out of it); give a path relative to the repository root.`)
     } else {
       const text = files.readText(absolute)
-      const read = text === 'outside' ? undefined : readMapping(mappingPath, text)
-      if (!read) problem(INPUT.mapping, `must be a file inside the repository (${mappingPath} is a link that leads out of it).`)
-      else if (read.ok) rows = read.rows
-      else for (const message of read.problems) problems.push({ input: INPUT.mapping, message })
+      if (text === 'outside') problem(INPUT.mapping, `must be a file inside the repository (${mappingPath} is a link that leads out of it).`)
+      else if (text === 'directory') {
+        const example = `${mappingPath.replace(/\/+$/, '')}/orders.json`
+        problem(INPUT.mapping, `must be a file, but ${mappingPath} is a directory: give the path of the mapping file in it, such as ${example}.`)
+      } else {
+        const read = readMapping(mappingPath, text)
+        if (read.ok) rows = read.rows
+        else for (const message of read.problems) problems.push({ input: INPUT.mapping, message })
+      }
     }
   }
   const schedule = readSchedule(

@@ -19,9 +19,14 @@ interface Change {
 export interface Subject {
   noun: 'connection' | 'dataflow'
   idKey: 'connectionId' | 'dataflowId'
+  /**
+   * Whether Platform shows every current value, so that one missing in an update is not there (a
+   * dataflow's new mapping row) rather than hidden (a connection's auth params).
+   */
+  showsAll: boolean
 }
 
-const CONNECTION: Subject = { noun: 'connection', idKey: 'connectionId' }
+const CONNECTION: Subject = { noun: 'connection', idKey: 'connectionId', showsAll: false }
 
 /** Characters of one value shown in the Markdown or the log; the changes output holds it whole. */
 const MAX_VALUE_CHARS = 1000
@@ -59,17 +64,17 @@ export function planJson(plan: PlanOf, { idKey }: Subject = CONNECTION): string 
   return JSON.stringify({ action, [idKey]: connectionId, name, sandbox, changes })
 }
 
-/** Terraform's markers: + a value appears, - it goes, ~ it changes (in an update, also one Platform hides now). */
-function marker(change: Change, action: PlanOf['action']): string {
-  if (action === 'update') return '~'
+/** Terraform's markers: + a value appears, - it goes, ~ it changes (in an update, also one Platform may hide now). */
+function marker(change: Change, action: PlanOf['action'], { showsAll }: Subject): string {
+  if (action === 'update' && !showsAll) return '~'
   if (change.from === null) return '+'
   if (change.to === null) return '-'
   return '~'
 }
 
-/** In an update, a missing current value is one Platform does not show (hidden, or not set): not a new field. */
-function shown(value: string | null, action: PlanOf['action']): string {
-  if (value === null) return action === 'update' ? '(not shown)' : '—'
+/** In an update of a subject Platform hides values of, a missing current value is one it does not show, not a new field. */
+function shown(value: string | null, action: PlanOf['action'], { showsAll }: Subject): string {
+  if (value === null) return action === 'update' && !showsAll ? '(not shown)' : '—'
   if (value === '') return '(empty)'
   const { kept, left } = cut(value)
   return `${cell(kept)}${more(left)}`
@@ -109,7 +114,7 @@ export function planMarkdown(plan: PlanOf, heading: string, subject: Subject = C
   if (plan.changes.length > 0) {
     lines.push('| | Field | Now | After apply |', '| --- | --- | --- | --- |')
     for (const change of plan.changes)
-      lines.push(`| ${marker(change, plan.action)} | ${cell(change.field)} | ${shown(change.from, plan.action)} | ${shown(change.to, plan.action)} |`)
+      lines.push(`| ${marker(change, plan.action, subject)} | ${cell(change.field)} | ${shown(change.from, plan.action, subject)} | ${shown(change.to, plan.action, subject)} |`)
     lines.push('')
   }
   const total = tally(plan)
@@ -125,7 +130,7 @@ export function planLines(plan: PlanOf, subject: Subject = CONNECTION): string[]
     return `${JSON.stringify(kept)}${more(left)}`
   }
   const lines = [`Plan: ${headline(plan, subject)}`]
-  for (const change of plan.changes) lines.push(`  ${marker(change, plan.action)} ${change.field}: ${quoted(change.from)} -> ${quoted(change.to)}`)
+  for (const change of plan.changes) lines.push(`  ${marker(change, plan.action, subject)} ${change.field}: ${quoted(change.from)} -> ${quoted(change.to)}`)
   const total = tally(plan)
   if (total) lines.push(total)
   return lines
