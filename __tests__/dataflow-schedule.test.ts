@@ -13,16 +13,18 @@ function problemsOf(overrides: Partial<ScheduleInputs>): string[] {
 }
 
 describe('readSchedule', () => {
-  it('defaults: hour, interval 1, backfill true, start at the next whole minute (not given)', () => {
+  it('defaults: hour, interval 1, backfill true, start at the first whole minute at least 30 s ahead (not given)', () => {
     expect(readSchedule(inputs(), NOW)).toEqual({
       ok: true,
-      schedule: { frequency: 'hour', interval: 1, backfill: true, deltaColumn: 'updated_at', startTime: Date.UTC(2030, 0, 31, 6, 1) / 1000, startTimeGiven: false }
+      schedule: { frequency: 'hour', interval: 1, backfill: true, deltaColumn: 'updated_at', startTime: Date.UTC(2030, 0, 31, 6, 2) / 1000, startTimeGiven: false }
     })
   })
 
-  it('the default start is never now or earlier, even on a whole minute', () => {
+  it('the default start is a whole minute at least 30 s ahead, also a moment before a whole minute', () => {
     expect(defaultStartTime(Date.UTC(2030, 0, 31, 6, 1))).toBe(Date.UTC(2030, 0, 31, 6, 2) / 1000)
-    expect(defaultStartTime(NOW) * 1000).toBeGreaterThan(NOW)
+    expect(defaultStartTime(Date.UTC(2030, 0, 31, 6, 0, 59, 900))).toBe(Date.UTC(2030, 0, 31, 6, 2) / 1000)
+    expect(defaultStartTime(Date.UTC(2030, 0, 31, 6, 0, 29))).toBe(Date.UTC(2030, 0, 31, 6, 1) / 1000)
+    expect(defaultStartTime(NOW) * 1000).toBeGreaterThanOrEqual(NOW + 30_000)
   })
 
   it.each([
@@ -97,7 +99,7 @@ describe('readSchedule', () => {
   it('once: no interval, backfill or delta column', () => {
     expect(readSchedule(inputs({ frequency: 'once', deltaColumn: '' }), NOW)).toEqual({
       ok: true,
-      schedule: { frequency: 'once', startTime: Date.UTC(2030, 0, 31, 6, 1) / 1000, startTimeGiven: false }
+      schedule: { frequency: 'once', startTime: Date.UTC(2030, 0, 31, 6, 2) / 1000, startTimeGiven: false }
     })
   })
 

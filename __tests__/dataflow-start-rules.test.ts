@@ -25,7 +25,7 @@ const LATER = flow({ startTime: String(NOW_S + 3600), frequency: 'hour', interva
 describe('pastStartOfCreate', () => {
   it('refuses a given start-time before now, with what to do', () => {
     expect(pastStartOfCreate(schedule(NOW_S - 1), NOW)).toBe(
-      'Input start-time 2030-01-31T05:59:59.000Z is in the past: Platform refuses a past start for a new dataflow; give a later time, or leave start-time empty for the next whole minute.'
+      'Input start-time 2030-01-31T05:59:59.000Z is in the past: Platform refuses a past start for a new dataflow; give a later time, or leave start-time empty for a start a minute or so after the create.'
     )
   })
 

@@ -34,7 +34,9 @@ export interface Scenario {
 }
 
 export async function startScenario(options: FakePlatformOptions = {}): Promise<Scenario> {
-  const clock = virtualClock({ start: Math.floor(Date.now() / 1000) * 1000, random: 0 })
+  // A second before a whole minute: the worst case for a default start time taken too early, which
+  // any wait (a look-again, a Retry-After) would push into the past.
+  const clock = virtualClock({ start: Math.ceil(Date.now() / 60_000) * 60_000 + 59_000, random: 0 })
   const platform = await startFakePlatform({ clientSecret: CLIENT_SECRET, now: () => clock.now(), ...options })
   const workspace = mkdtempSync(join(tmpdir(), 'dataflow-workspace-'))
   const scenario: Scenario = {

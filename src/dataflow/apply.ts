@@ -14,6 +14,7 @@ import { type Ready, findFlow, readExisting } from './reads.js'
 import { type ConnectionKind, flowPatchOps } from './requests.js'
 import type { ApplySettings, DeleteSettings } from './settings.js'
 import { refusedScheduleUpdate } from './start-rules.js'
+import { defaultStartTime } from './schedule.js'
 
 export interface SignedIn {
   client: DataflowClient
@@ -143,7 +144,9 @@ async function createDataflow(settings: ApplySettings, ready: Ready, signedIn: S
       schedule: desired.schedule
     }
     const flows = (): Promise<Array<FlowState & { description: string }>> => client.findFlows(desired.name)
-    flowId = (await once('dataflow', (maxAttempts) => client.createFlow(draft, maxAttempts), { name: desired.name, token, find: flows }, context)).id
+    // The default start is taken as each attempt is sent (see defaultStartTime).
+    const sent = (): typeof draft => (desired.schedule.startTimeGiven ? draft : { ...draft, schedule: { ...draft.schedule, startTime: defaultStartTime(signedIn.sender.now()) } })
+    flowId = (await once('dataflow', (maxAttempts) => client.createFlow(sent(), maxAttempts), { name: desired.name, token, find: flows }, context)).id
   } catch (error) {
     throw await rolledBack(error, { made, mapping: madeMapping }, signedIn)
   }

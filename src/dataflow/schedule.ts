@@ -60,12 +60,15 @@ function onTheCalendar(value: string): boolean {
 }
 const EPOCH_MILLISECONDS = /^\d{12,14}$/
 
+/** Platform refuses a start time already past when the flow's create reaches it (1360-400). */
+const START_LEAD_MS = 30_000
+
 /**
- * The default start: now, rounded up to the next whole minute, so that it is not already in the
- * past (1360-400) when the request reaches Platform a moment later.
+ * The default start: the first whole minute at least START_LEAD_MS from now. The create computes
+ * it again as it sends the flow, so reads, lost answers and look-agains before it cannot make it past.
  */
 export function defaultStartTime(nowMs: number): number {
-  return Math.ceil((nowMs + 1) / 60_000) * 60
+  return Math.ceil((nowMs + START_LEAD_MS) / 60_000) * 60
 }
 
 /** Epoch seconds; whether a time is in the past is judged only where it would be sent (see start-rules.ts). */

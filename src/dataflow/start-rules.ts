@@ -14,7 +14,7 @@ const and = (items: readonly string[]): string => (items.length <= 1 ? items.joi
 /** A new dataflow's start-time, when it is in the past; the default start never is. */
 export function pastStartOfCreate(schedule: Schedule, nowMs: number): string | undefined {
   if (!schedule.startTimeGiven || schedule.startTime * 1000 >= nowMs) return undefined
-  return `Input start-time ${iso(schedule.startTime)} is in the past: Platform refuses a past start for a new dataflow; give a later time, or leave start-time empty for the next whole minute.`
+  return `Input start-time ${iso(schedule.startTime)} is in the past: Platform refuses a past start for a new dataflow; give a later time, or leave start-time empty for a start a minute or so after the create.`
 }
 
 /**
