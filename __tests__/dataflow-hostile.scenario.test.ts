@@ -107,6 +107,18 @@ describe('a job cancelled while the dataflow is applied says what the post step 
     expect(registered).toEqual(['listening', 'done'])
   })
 
+  test('while an existing dataflow is updated: nothing for the post step, and a run again finishes it', async () => {
+    await start()
+    await scenario.run()
+    scenario.writeMapping([...MAPPING, { source: 'updated_at', destination: '_tenant.changedAt' }])
+
+    const { lines } = await cancelledAt(/^PUT .*\/mappingSets\//)
+
+    expect(errors(lines)).toEqual([
+      `error: The job was cancelled (SIGTERM) while dataflow "MySQL shop.orders to ${scenario.dataset.id}" was being applied, before it created anything (an update may be half done): run the step again to finish it.`
+    ])
+  })
+
   test('while the flow is created: the post step keeps it if it came, else deletes the connections; never operation: delete, which finds no flow', async () => {
     await start()
     const { lines } = await cancelledAt(/^POST .*\/flows$/)

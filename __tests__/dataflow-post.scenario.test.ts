@@ -10,9 +10,13 @@ import { CLIENT_SECRET, type Scenario, everything, startScenario } from './suppo
 const FLOW_SERVICE = '/data/foundation/flowservice'
 
 let scenario: Scenario
+/** An hour ahead: the default, the next whole minute, may pass while main and post look for a create on the virtual clock. */
+let startTime: string
 const start = async (options: FakePlatformOptions = {}): Promise<void> => {
   scenario = await startScenario(options)
+  startTime = String(Math.floor(scenario.clock.now() / 1000) + 3600)
 }
+const apply = (overrides: Record<string, string> = {}): Promise<Recorded> => scenario.run({ 'start-time': startTime, ...overrides })
 afterEach(() => scenario.close())
 
 const errors = (recorded: Recorded): string[] => recorded.lines.filter((line) => line.startsWith('error: '))
@@ -22,7 +26,7 @@ const name = (): string => `MySQL shop.orders to ${scenario.dataset.id}`
 
 /** The post step as the runner runs it: the same inputs (unless overridden), and the state main saved. */
 async function post(main: Recorded, overrides: Record<string, string> = {}, state: Record<string, string> = main.state): Promise<Recorded> {
-  const recorded = recordingIo(scenario.inputs({ 'max-attempts': '1', ...overrides }))
+  const recorded = recordingIo(scenario.inputs({ 'max-attempts': '1', 'start-time': startTime, ...overrides }))
   Object.assign(recorded.state, state)
   return scenario.run({}, recorded)
 }
@@ -32,7 +36,7 @@ describe('after a create main did not see to its end', () => {
     await start()
     // Main looks four times (1, 2, 4 and 1 s); the post step's first look misses it too, its second finds it.
     scenario.platform.inject({ method: 'POST', path: `${FLOW_SERVICE}/sourceConnections`, action: 'commit-after-lookups', lookups: 5 })
-    const main = await scenario.run({ 'max-attempts': '1' })
+    const main = await apply({ 'max-attempts': '1' })
     expect(errors(main)).toEqual([expect.stringContaining('the source connection may exist')])
     expect(main.state).toMatchObject({ 'rollback-stage': 'connections', 'rollback-name': name() })
     expect(scenario.platform.sourceConnections.size).toBe(0)
@@ -52,7 +56,7 @@ describe('after a create main did not see to its end', () => {
   test('a flow committed only after main gave up on it is kept with its connections, and a run again reuses it', async () => {
     await start()
     scenario.platform.inject({ method: 'POST', path: `${FLOW_SERVICE}/flows`, action: 'commit-after-lookups', lookups: 5 })
-    const main = await scenario.run({ 'max-attempts': '1' })
+    const main = await apply({ 'max-attempts': '1' })
     expect(errors(main)).toEqual([expect.stringMatching(/the dataflow may exist: .* The post step looks for it again: if it came, it is kept with its connections/)])
     // Main left the connections to the post step: the flow may still come and need them.
     expect(scenario.platform.sourceConnections.size).toBe(1)
@@ -70,7 +74,7 @@ describe('after a create main did not see to its end', () => {
       `warning: Rollback: dataflow ${flow!.id}, which this run made, did commit: it is kept with its connections; run the step again to finish applying it.`
     ])
 
-    const again = await scenario.run()
+    const again = await apply()
     expect(again.outputs['dataflow-id']).toBe(flow!.id)
     expect(scenario.platform.sourceConnections.size).toBe(1)
   })
@@ -78,7 +82,7 @@ describe('after a create main did not see to its end', () => {
   test('a flow that never came: once the looks end, its source and target connections are deleted', async () => {
     await start()
     scenario.platform.inject({ method: 'POST', path: `${FLOW_SERVICE}/flows`, action: 'reset' })
-    const main = await scenario.run({ 'max-attempts': '1' })
+    const main = await apply({ 'max-attempts': '1' })
     expect(scenario.platform.targetConnections.size).toBe(1)
     scenario.platform.requests.length = 0
 
@@ -94,7 +98,7 @@ describe('after a create main did not see to its end', () => {
   test('the post step looks within its own budget: at the deadline it deletes nothing and names what to delete by hand', async () => {
     await start()
     scenario.platform.inject({ method: 'POST', path: `${FLOW_SERVICE}/flows`, action: 'reset' })
-    const main = await scenario.run({ 'max-attempts': '1' })
+    const main = await apply({ 'max-attempts': '1' })
     scenario.platform.requests.length = 0
 
     const after = await post(main, { 'timeout-seconds': '1' })
@@ -112,9 +116,9 @@ describe('nothing to roll back', () => {
   test('after a create that succeeded, or whose rollback main finished itself, the post step sends nothing', async () => {
     await start()
     scenario.platform.inject({ method: 'POST', path: `${FLOW_SERVICE}/targetConnections`, status: 400 })
-    const refused = await scenario.run()
+    const refused = await apply()
     expect(errors(refused)).toEqual([expect.stringContaining('Creating the target connection failed')])
-    const created = await scenario.run()
+    const created = await apply()
     expect(created.outputs.outcome).toBe('created')
     scenario.platform.requests.length = 0
 
@@ -138,7 +142,7 @@ describe('nothing to roll back', () => {
       name: `${name()} (source)`,
       description: 'made by another run [run-token other]'
     })
-    const main = await scenario.run({ 'max-attempts': '1' })
+    const main = await apply({ 'max-attempts': '1' })
     scenario.platform.requests.length = 0
 
     const after = await post(main)
@@ -157,9 +161,9 @@ describe('state the post step does not trust, and inputs that create nothing', (
   test('forged values over the state of a plan, or state sealed with another credential: nothing is sent, and a warning says why', async () => {
     await start()
     victim()
-    const plan = await scenario.run({ plan: 'true' })
+    const plan = await apply({ plan: 'true' })
     scenario.platform.inject({ method: 'POST', path: `${FLOW_SERVICE}/sourceConnections`, action: 'reset' })
-    const applied = await scenario.run({ 'max-attempts': '1' })
+    const applied = await apply({ 'max-attempts': '1' })
     scenario.platform.requests.length = 0
     const forged = { ...plan.state, 'rollback-stage': 'connections', 'rollback-name': name(), 'rollback-run-token': '[run-token forged]' }
 
@@ -176,9 +180,9 @@ describe('state the post step does not trust, and inputs that create nothing', (
   test('post with plan: true or operation: delete does nothing, whatever main saved', async () => {
     await start()
     scenario.platform.inject({ method: 'POST', path: `${FLOW_SERVICE}/sourceConnections`, action: 'reset' })
-    const applied = await scenario.run({ 'max-attempts': '1' })
-    const plan = await scenario.run({ plan: 'true' })
-    const deleted = await scenario.run({ operation: 'delete' })
+    const applied = await apply({ 'max-attempts': '1' })
+    const plan = await apply({ plan: 'true' })
+    const deleted = await apply({ operation: 'delete' })
     expect(plan.state['rollback-stage']).toBe('')
     expect(deleted.state['rollback-stage']).toBe('')
     scenario.platform.requests.length = 0

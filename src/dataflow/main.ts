@@ -121,7 +121,7 @@ async function waitAndReport(settings: ApplySettings, applied: Applied, signedIn
 
 function cancelledApply(settings: ApplySettings, stage: RollbackRecord['stage'], signal: string): string {
   const cancelled = `The job was cancelled (${signal}) while dataflow "${settings.name}" was being applied`
-  if (!stage) return `${cancelled}, before this run created anything: an update may be half done; run the step again to finish it.`
+  if (!stage) return `${cancelled}, before it created anything (an update may be half done): run the step again to finish it.`
   const { now, name, token } = stage
   const connections = `the source connection "${connectionName(name, 'source')}" and the target connection "${connectionName(name, 'target')}"`
   if (now === 'connections') {

@@ -99,7 +99,7 @@ export async function rollBack(saved: Saved | 'unsealed', step: Step): Promise<v
   const name = saved === 'unsealed' ? 'unknown' : `"${saved.name}", carrying ${saved.token}`
   summarise(
     redactedTable(
-      'Rollback of a cancelled MySQL dataflow create',
+      'Rollback of a MySQL dataflow create cut short',
       [
         ['Dataflow', name],
         ['Rollback', result]
