@@ -110,6 +110,22 @@ describe('after a create main did not see to its end', () => {
       )
     ])
   })
+  test('a connection main failed to delete is deleted; one the deadline left no time to wait for is named to delete by hand', async () => {
+    await start()
+    scenario.platform.inject({ method: 'POST', path: `${FLOW_SERVICE}/sourceConnections`, action: 'reset' })
+    scenario.platform.inject({ method: 'DELETE', path: /\/targetConnections\//, status: 500 })
+    const main = await apply({ 'max-attempts': '1' })
+    expect(scenario.platform.targetConnections.size).toBe(1)
+    scenario.platform.requests.length = 0
+
+    const after = await post(main, { 'timeout-seconds': '2' })
+
+    expect(scenario.platform.targetConnections.size).toBe(0)
+    expect(deletes()).toEqual([expect.stringMatching(/^DELETE \/targetConnections\//)])
+    expect(warnings(after)).toContainEqual(
+      `warning: Rollback: the deadline (timeout-seconds) left no time to look again for "${name()} (source)" carrying ${main.state['rollback-run-token']}: should it appear, delete it in Platform by hand.`
+    )
+  })
 })
 
 describe('nothing to roll back', () => {

@@ -142,8 +142,11 @@ async function removeRun(saved: Saved, client: DataflowClient, sender: Sender, l
       ours = await connections()
       return new Set(ours.map(([kind]) => kind)).size === kinds.length ? ours : undefined
     }
-    if ((await lookAgain(sender, both, looking('source or target connection'))) === 'no time' && ours.length === 0) {
-      throw new ActionError(`no source or target connection carried ${saved.token} yet, and the deadline (timeout-seconds) leaves no time to look again.`)
+    if ((await lookAgain(sender, both, looking('source or target connection'))) === 'no time') {
+      const missing = kinds.filter((kind) => !ours.some(([found]) => found === kind)).map((kind) => `"${connectionName(saved.name, kind)}"`)
+      const unsure = `the deadline (timeout-seconds) left no time to look again for ${missing.join(' and ')} carrying ${saved.token}`
+      if (ours.length === 0) throw new ActionError(`${unsure}.`)
+      log.warning(`Rollback: ${unsure}: should it appear, delete it in Platform by hand.`)
     }
   }
   const deleted: string[] = []
