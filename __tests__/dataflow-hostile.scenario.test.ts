@@ -76,24 +76,59 @@ describe('the mapping set', () => {
   })
 })
 
-test('a job cancelled while the dataflow is applied says what may exist and how to finish or remove it', async () => {
-  await start()
-  const registered: string[] = []
-  const recorded = recordingIo(scenario.inputs())
-  // The signal arrives as soon as the apply listens for one; the undo ends the listening when the apply is over.
-  const onCancel = (say: (signal: string) => void): (() => void) => {
-    registered.push('listening')
-    say('SIGTERM')
-    return () => registered.push('done')
+describe('a job cancelled while the dataflow is applied says what the post step will do', () => {
+  /** Runs the create; the signal arrives as `request` is sent. */
+  const cancelledAt = async (request: RegExp): Promise<{ lines: string[]; registered: string[]; token: string }> => {
+    const registered: string[] = []
+    let signal: ((signal: string) => void) | undefined
+    const onCancel = (say: (signal: string) => void): (() => void) => {
+      registered.push('listening')
+      signal = say
+      return () => registered.push('done')
+    }
+    const stop = scenario.platform.watch((sent) => {
+      if (request.test(`${sent.method} ${sent.path}`)) signal?.('SIGTERM')
+    })
+    const recorded = recordingIo(scenario.inputs())
+    await run(recorded.io, { clock: scenario.clock, openTransport: runnerTransport, onCancel }, workspaceFiles({ GITHUB_WORKSPACE: scenario.workspace }))
+    stop()
+    const flow = [...scenario.platform.flows.values()][0]!
+    return { lines: recorded.lines, registered, token: /\[run-token [^\]]+\]/.exec(String(flow.description))![0] }
   }
 
-  await run(recorded.io, { clock: scenario.clock, openTransport: runnerTransport, onCancel }, workspaceFiles({ GITHUB_WORKSPACE: scenario.workspace }))
+  test('while its connections are created: the post step deletes them', async () => {
+    await start()
+    const { lines, registered, token } = await cancelledAt(/^POST .*\/sourceConnections$/)
 
-  expect(recorded.lines).toContainEqual(
-    expect.stringMatching(/^error: The job was cancelled \(SIGTERM\) while dataflow ".*" was being applied: the source connection ".* \(source\)", .*operation: delete/)
-  )
-  expect(registered).toEqual(['listening', 'done'])
-  expect(scenario.calls().filter((call) => call.startsWith('POST'))).toHaveLength(4)
+    const name = `MySQL shop.orders to ${scenario.dataset.id}`
+    expect(errors(lines)).toEqual([
+      `error: The job was cancelled (SIGTERM) while dataflow "${name}" was being applied: the source connection "${name} (source)" and the target connection "${name} (target)" may exist, with ${token} in their descriptions; the post step looks for them and deletes them (a mapping set this run made may remain).`
+    ])
+    expect(registered).toEqual(['listening', 'done'])
+  })
+
+  test('while an existing dataflow is updated: nothing for the post step, and a run again finishes it', async () => {
+    await start()
+    await scenario.run()
+    scenario.writeMapping([...MAPPING, { source: 'updated_at', destination: '_tenant.changedAt' }])
+
+    const { lines } = await cancelledAt(/^PUT .*\/mappingSets\//)
+
+    expect(errors(lines)).toEqual([
+      `error: The job was cancelled (SIGTERM) while dataflow "MySQL shop.orders to ${scenario.dataset.id}" was being applied, before it created anything (an update may be half done): run the step again to finish it.`
+    ])
+  })
+
+  test('while the flow is created: the post step keeps it if it came, else deletes the connections; never operation: delete, which finds no flow', async () => {
+    await start()
+    const { lines } = await cancelledAt(/^POST .*\/flows$/)
+
+    expect(errors(lines)).toEqual([
+      expect.stringMatching(
+        /^error: The job was cancelled \(SIGTERM\) .*: the dataflow may exist, with \[run-token [^\]]+\] in its description; the post step keeps it and its connections if it does \(run the step again to finish it\), and otherwise deletes the source connection ".* \(source\)" and the target connection ".* \(target\)"\.$/
+      )
+    ])
+  })
 })
 
 describe('wait-for-run', () => {

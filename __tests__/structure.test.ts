@@ -56,7 +56,7 @@ describe('dataflow/action.yml', () => {
   const dataflow = parse(readFileSync(join(ROOT, 'dataflow', 'action.yml'), 'utf8')) as {
     inputs: Record<string, { default?: string; required?: boolean }>
     outputs: Record<string, unknown>
-    runs: { using: string; main: string; post?: string }
+    runs: { using: string; main: string; post?: string; 'post-if'?: string }
   }
 
   test('src/dataflow/names.ts names exactly the inputs and outputs it declares', () => {
@@ -94,5 +94,10 @@ describe('dataflow/action.yml', () => {
     expect(bundle).toBe(join('dist', 'dataflow', 'index.js'))
     expect(build).toContain('ncc build src/dataflow/index.ts -o dist/dataflow ')
     expect(dataflow.runs.using).toBe((parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as { runs: { using: string } }).runs.using)
+  })
+
+  test('its post step runs the same bundle whatever main did, so a create cut short is rolled back', () => {
+    expect(dataflow.runs.post).toBe(dataflow.runs.main)
+    expect(dataflow.runs['post-if']).toBe('always()')
   })
 })

@@ -4,7 +4,7 @@
 import { runToken } from '../connection/draft.js'
 import { createOnce } from '../platform/create-once.js'
 import type { Sender } from '../platform/sender.js'
-import { ActionError, failureMessage } from '../runner/errors.js'
+import { ActionError, MayExistError, failureMessage } from '../runner/errors.js'
 import type { Log } from '../runner/io.js'
 import type { FlowState, MappingWritten, Written } from './answers.js'
 import { type Desired, type Existing, identityConflict, planUpdate } from './changes.js'
@@ -22,6 +22,19 @@ export interface SignedIn {
   log: Log
 }
 
+/** What a create is about to send: its source and target connections, or then the flow. */
+export type Stage = 'connections' | 'dataflow'
+
+/** What main tells its post step as a create goes, so that a create cut short is rolled back. */
+export interface CreateWatch {
+  /** Before the creates of a stage are sent: the name they derive from and this run's token. */
+  creating(stage: Stage, name: string, token: string): void
+  /** Nothing this run sent is unaccounted for: the create succeeded, or its rollback is whole. */
+  settled(): void
+}
+
+const UNWATCHED: CreateWatch = { creating: () => undefined, settled: () => undefined }
+
 export interface Applied {
   outcome: 'created' | 'updated' | 'reused'
   flowId: string
@@ -37,9 +50,9 @@ export interface Deleted {
   targetConnectionId: string
 }
 
-export async function applyDataflow(settings: ApplySettings, ready: Ready, signedIn: SignedIn): Promise<Applied> {
+export async function applyDataflow(settings: ApplySettings, ready: Ready, signedIn: SignedIn, watch: CreateWatch = UNWATCHED): Promise<Applied> {
   const { flow } = ready
-  if (!flow) return createDataflow(settings, ready, signedIn)
+  if (!flow) return createDataflow(settings, ready, signedIn, watch)
   if (settings.ifExists === 'fail') {
     throw new ActionError(
       `Dataflow "${settings.name}" (${flow.id}) already exists and if-exists is fail: delete it first (operation: delete), choose another name, or set if-exists: update.`
@@ -59,7 +72,7 @@ function keptOf(flow: FlowState): Omit<Applied, 'outcome'> {
 }
 
 /** A create's connection names: the flow's name, and which end it is. */
-const connectionName = (name: string, kind: ConnectionKind): string => `${name} (${kind})`
+export const connectionName = (name: string, kind: ConnectionKind): string => `${name} (${kind})`
 
 /** Sends a create exactly once; a source or target connection, or the flow, is found again by its name and this run's token. */
 function once<T extends { id: string }>(
@@ -102,7 +115,7 @@ function newMappingVersion(settings: ApplySettings, current: { id: string; versi
   )
 }
 
-async function createDataflow(settings: ApplySettings, ready: Ready, signedIn: SignedIn): Promise<Applied> {
+async function createDataflow(settings: ApplySettings, ready: Ready, signedIn: SignedIn, watch: CreateWatch): Promise<Applied> {
   const { client, sender, log } = signedIn
   const { desired } = ready
   const token = runToken()
@@ -119,6 +132,7 @@ async function createDataflow(settings: ApplySettings, ready: Ready, signedIn: S
   }
   const sourceName = connectionName(desired.name, 'source')
   const targetName = connectionName(desired.name, 'target')
+  watch.creating('connections', desired.name, token)
   // Independent of each other: sent at once.
   const [source, target, mapping] = await Promise.allSettled([
     connection('source', (maxAttempts) =>
@@ -131,7 +145,8 @@ async function createDataflow(settings: ApplySettings, ready: Ready, signedIn: S
   if (madeMapping) log.info(`Created mapping set ${madeMapping.id}, version ${madeMapping.version}.`)
   const failed = [source, target, mapping].find((result) => result.status === 'rejected')
   if (failed || source.status !== 'fulfilled' || target.status !== 'fulfilled' || !madeMapping) {
-    throw await rolledBack(failed?.reason, { made, mapping: madeMapping }, signedIn)
+    const pending = [source, target].some((result) => result.status === 'rejected' && result.reason instanceof MayExistError)
+    throw await rolledBack(failed?.reason, { made, mapping: madeMapping, pending }, signedIn, watch)
   }
   let flowId: string
   try {
@@ -146,30 +161,40 @@ async function createDataflow(settings: ApplySettings, ready: Ready, signedIn: S
     const flows = (): Promise<Array<FlowState & { description: string }>> => client.findFlows(desired.name)
     // The default start is taken as each attempt is sent (see defaultStartTime).
     const sent = (): typeof draft => (desired.schedule.startTimeGiven ? draft : { ...draft, schedule: { ...draft.schedule, startTime: defaultStartTime(signedIn.sender.now()) } })
+    watch.creating('dataflow', desired.name, token)
     flowId = (await once('dataflow', (maxAttempts) => client.createFlow(sent(), maxAttempts), { name: desired.name, token, find: flows }, context)).id
   } catch (error) {
-    throw await rolledBack(error, { made, mapping: madeMapping }, signedIn)
+    // The flow may still commit: deleting its connections now could leave it broken. The post step looks for it again.
+    if (error instanceof MayExistError) {
+      throw new ActionError(
+        `${error.message} The post step looks for it again: if it came, it is kept with its connections; if not, its source and target connections are deleted.`
+      )
+    }
+    throw await rolledBack(error, { made, mapping: madeMapping, pending: false }, signedIn, watch)
   }
   log.info(`Created dataflow ${flowId}.`)
   if (!desired.enabled) {
     try {
       await client.setState(flowId, 'disable')
     } catch (error) {
-      throw await rolledBack(error, { flowId, made, mapping: madeMapping }, signedIn)
+      throw await rolledBack(error, { flowId, made, mapping: madeMapping, pending: false }, signedIn, watch)
     }
     log.info(`Disabled dataflow ${flowId} (enabled: false).`)
   }
+  watch.settled()
   return { outcome: 'created', flowId, sourceConnectionId: source.value.id, targetConnectionId: target.value.id, mapping: madeMapping }
 }
 
 /**
  * A later create failed: what this run made is deleted again (the flow first, then its
- * connections), so a failed run leaves no connection behind. The error says what remains.
+ * connections), so a failed run leaves no connection behind. The error says what remains. When
+ * a delete failed, or a create may still commit (`pending`), the post step looks again.
  */
 async function rolledBack(
   cause: unknown,
-  what: { flowId?: string; made: Partial<Record<ConnectionKind, string>>; mapping: MappingWritten | undefined },
-  { client, log }: SignedIn
+  what: { flowId?: string; made: Partial<Record<ConnectionKind, string>>; mapping: MappingWritten | undefined; pending: boolean },
+  { client, log }: SignedIn,
+  watch: CreateWatch
 ): Promise<ActionError> {
   const message = failureMessage(cause, log.debug)
   const left: string[] = []
@@ -191,6 +216,7 @@ async function rolledBack(
   )
   // Data Prep documents no delete for mapping sets.
   if (what.mapping) log.warning(`Mapping set ${what.mapping.id} (version ${what.mapping.version}), which this run made, remains: Adobe documents no way to delete a mapping set.`)
+  if (left.length === 0 && !what.pending) watch.settled()
   const remains = left.length > 0 ? ` Still in Platform: ${left.join(', ')}; delete them before running the step again.` : ''
   return new ActionError(`${message}${remains}`)
 }

@@ -1,6 +1,6 @@
 // The course of a dataflow step: read and check every input, mask the secrets, sign in, read what
 // Platform has, then create, update, reuse or delete the dataflow (or plan), and wait for its
-// first run when asked.
+// first run when asked. As the post step: roll back a create that main did not see to its end.
 
 import { readFileSync, realpathSync } from 'node:fs'
 import { relative } from 'node:path'
@@ -14,10 +14,12 @@ import { Redactor, weakSecretWarning } from '../runner/secrets.js'
 import type { Step } from '../runner/step.js'
 import { runnerIo } from '../runner/workflow-commands.js'
 import { maskSecretInputs } from '../run/masking.js'
-import { type Applied, type SignedIn, applyDataflow, deleteDataflow } from './apply.js'
+import { isPostStep } from '../run/post-state.js'
+import { type Applied, type SignedIn, applyDataflow, connectionName, deleteDataflow } from './apply.js'
 import { DataflowClient } from './client.js'
 import { INPUT, SECRET_INPUTS } from './names.js'
 import { planApply, planDelete } from './plan.js'
+import { RollbackRecord, rollBack, savedRollback, startMain } from './post.js'
 import { NotReady, readReady } from './reads.js'
 import { reportApplied, reportPlan, reportRun, summariseFailure, writeSummary } from './report.js'
 import { runFailure, runStillGoing } from './runs.js'
@@ -52,9 +54,16 @@ export async function run(
 ): Promise<void> {
   const redactor = new Redactor()
   const step: Step = { io, log: redactingLog(io, (text) => redactor.redact(text)), redactor, ...edges }
+  if (isPostStep(io)) {
+    const saved = savedRollback(io)
+    if (!saved) return
+    maskSecretInputs(step, SECRET_INPUTS)
+    return rollBack(saved, step)
+  }
   maskSecretInputs(step, SECRET_INPUTS)
   let settings: DataflowSettings | undefined
   try {
+    startMain(io)
     const read = readDataflowSettings(io.input, { files, env: io.env, nowMs: step.clock.now() })
     // One ::error:: line per problem, so each bad input is named on its own.
     for (const problem of read.problems) step.log.error(problem.message)
@@ -87,11 +96,12 @@ async function runSignedIn(settings: DataflowSettings, session: Session, step: S
   }
   const ready = await readReady(settings, client, step.clock)
   if (settings.plan) return reportPlan(await planApply(settings, ready, client), settings, step)
-  // Cancelled mid-apply, a create may still commit: say what to look for (no post step cleans up after a dataflow).
-  const inFlight = step.onCancel?.((signal) => step.log.error(cancelledApply(settings, signal)))
+  // Cancelled mid-apply, a create may still commit: say what the post step will do about it.
+  const record = new RollbackRecord(step.io)
+  const inFlight = step.onCancel?.((signal) => step.log.error(cancelledApply(settings, record.stage, signal)))
   let applied: Applied
   try {
-    applied = await applyDataflow(settings, ready, signedIn)
+    applied = await applyDataflow(settings, ready, signedIn, record)
   } finally {
     inFlight?.()
   }
@@ -110,9 +120,15 @@ async function waitAndReport(settings: ApplySettings, applied: Applied, signedIn
   step.log.info(`The first run of dataflow ${flowId} ended: ${waited.run.status}.`)
 }
 
-function cancelledApply(settings: ApplySettings, signal: string): string {
-  const { name } = settings
-  return `The job was cancelled (${signal}) while dataflow "${name}" was being applied: the source connection "${name} (source)", the target connection "${name} (target)", a mapping set or the flow may exist; run the step again to finish it, or with operation: delete to remove the flow and its connections.`
+function cancelledApply(settings: ApplySettings, stage: RollbackRecord['stage'], signal: string): string {
+  const cancelled = `The job was cancelled (${signal}) while dataflow "${settings.name}" was being applied`
+  if (!stage) return `${cancelled}, before it created anything (an update may be half done): run the step again to finish it.`
+  const { now, name, token } = stage
+  const connections = `the source connection "${connectionName(name, 'source')}" and the target connection "${connectionName(name, 'target')}"`
+  if (now === 'connections') {
+    return `${cancelled}: ${connections} may exist, with ${token} in their descriptions; the post step looks for them and deletes them (a mapping set this run made may remain).`
+  }
+  return `${cancelled}: the dataflow may exist, with ${token} in its description; the post step keeps it and its connections if it does (run the step again to finish it), and otherwise deletes ${connections}.`
 }
 
 function warnAboutWeakSecrets(settings: DataflowSettings, { log }: Step): void {

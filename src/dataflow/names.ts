@@ -1,7 +1,7 @@
 // The name and default of every input and output of the dataflow action, written once: the code
 // reads and writes them through these, and a test holds them to dataflow/action.yml.
 
-import { INPUT as CONNECTION_INPUT, OUTPUT as CONNECTION_OUTPUT } from '../settings/names.js'
+import { INPUT as CONNECTION_INPUT, OUTPUT as CONNECTION_OUTPUT, STATE as CONNECTION_STATE } from '../settings/names.js'
 import { SIGN_IN_DEFAULTS } from '../settings/reader.js'
 
 export const INPUT = {
@@ -49,6 +49,15 @@ export const OUTPUT = {
   recordsRead: 'records-read',
   recordsWritten: 'records-written',
   recordsFailed: 'records-failed'
+} as const
+
+/** What the main step saves for its post step (GITHUB_STATE), which rolls back a create cut short. */
+export const STATE = {
+  isPost: CONNECTION_STATE.isPost,
+  name: 'rollback-name',
+  token: 'rollback-run-token',
+  stage: 'rollback-stage',
+  seal: 'rollback-seal'
 } as const
 
 export type OutputName = (typeof OUTPUT)[keyof typeof OUTPUT]

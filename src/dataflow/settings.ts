@@ -141,3 +141,18 @@ export function readDataflowSettings(
     }
   }
 }
+
+/**
+ * What the post step reads: how to sign in, and whether main applied (only an apply creates
+ * anything). Not the mapping file or the schedule: a start time that has passed since main, or a
+ * workspace a later step removed, must not stop a rollback.
+ */
+export function readPostSettings(readRaw: (name: string) => string): { signIn?: SignIn; applied: boolean; problems: InputProblem[] } {
+  const inputs = new InputReader(readRaw, DEFAULTS)
+  inputs.singleLine(SIGN_IN_LINES)
+  const applied = inputs.oneOf(INPUT.operation, ['apply', 'delete'] as const) === 'apply' && !inputs.boolean(INPUT.plan)
+  const { credentials, ...signIn } = inputs.signIn()
+  const { problems } = inputs
+  if (problems.length > 0 || !credentials) return { applied, problems }
+  return { signIn: { ...signIn, credentials }, applied, problems }
+}

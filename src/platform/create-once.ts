@@ -2,7 +2,7 @@
 // may still have happened, so what it made is looked for (by the run token in its description)
 // before it is sent again.
 
-import { ActionError, OutcomeUnknownError, RefusedError, failureMessage } from '../runner/errors.js'
+import { MayExistError, OutcomeUnknownError, RefusedError, failureMessage } from '../runner/errors.js'
 import type { Log } from '../runner/io.js'
 import { lookAgain } from './look-again.js'
 import { type Sender, attempts } from './sender.js'
@@ -33,7 +33,7 @@ interface Sending {
  */
 export async function createOnce<T extends { id: string }>(create: Create<T>, { sender, log, maxAttempts }: Sending): Promise<T> {
   const { noun } = create
-  const mayExist = (cause: string): ActionError => new ActionError(`${cause}; the ${noun} may exist: ${create.lookFor} before running the step again.`)
+  const mayExist = (cause: string): MayExistError => new MayExistError(`${cause}; the ${noun} may exist: ${create.lookFor} before running the step again.`)
   let used = 0
   for (;;) {
     let unknown: OutcomeUnknownError

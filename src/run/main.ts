@@ -20,7 +20,8 @@ import { runnerIo } from '../runner/workflow-commands.js'
 import { type DeleteSettings, type Settings, type UpsertSettings, readSettings } from '../settings/inputs.js'
 import { INPUT, OUTPUT } from '../settings/names.js'
 import { maskSecretInputs, maskSettingsSecrets, openInputs } from './masking.js'
-import { CleanupRecord, cleanUp, isPostStep, savedState, startMain } from './post.js'
+import { CleanupRecord, cleanUp, savedState, startMain } from './post.js'
+import { isPostStep } from './post-state.js'
 import { preflight } from './preflight.js'
 
 export async function run(

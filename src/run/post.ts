@@ -1,11 +1,7 @@
 // The post step: deletes the connection this job's step created, when cleanup is on. It never
-// fails the job: a problem becomes a warning that says what to delete by hand.
-//
-// It trusts only what its own main step saved. The runner sets a step's saved state after the
-// environment (STATE_* variables), so a key main always saves, empty when unused, is one that a
-// later step's GITHUB_ENV cannot set for the post step.
+// fails the job: a problem becomes a warning that says what to delete by hand. It trusts only
+// what its own main step saved and sealed (post-state.ts).
 
-import { createHmac, timingSafeEqual } from 'node:crypto'
 import type { CreateDraft } from '../connection/draft.js'
 import { lookAgain } from '../platform/look-again.js'
 import type { Connection, FlowService } from '../platform/flow-service.js'
@@ -19,20 +15,7 @@ import type { Step } from '../runner/step.js'
 import { type Settings, readSettings } from '../settings/inputs.js'
 import { INPUT, STATE } from '../settings/names.js'
 import { maskSettingsSecrets } from './masking.js'
-
-/**
- * What main saves as the post marker. Main sees only its environment, where another action's
- * convention may have left STATE_isPost=true: a value tied to this run and step cannot be set there
- * by chance, so main never mistakes itself for the post step.
- */
-function postMarker(env: Io['env']): string {
-  return `post of ${env.GITHUB_ACTION ?? ''} in job ${env.GITHUB_JOB ?? ''} of run ${env.GITHUB_RUN_ID ?? ''}.${env.GITHUB_RUN_ATTEMPT ?? ''}`
-}
-
-/** Read only from what main saved (see postMarker). */
-export function isPostStep(io: Io): boolean {
-  return io.state(STATE.isPost) === postMarker(io.env)
-}
+import { type PostKeys, readSealed, saveSealed, startSealed } from './post-state.js'
 
 /**
  * What the post step needs to find the connection: its name and run token, saved before the
@@ -47,36 +30,12 @@ export interface Saved {
 
 const NOTHING: Saved = { id: '', name: '', token: '' }
 
-/**
- * The second line behind the runner's order: an HMAC over the marker and the saved values, keyed
- * with the credential input both steps receive as given, which a later step that writes
- * GITHUB_ENV does not hold. Should the runner ever apply the environment last, forged values
- * would not match it.
- */
-function seal(io: Io, saved: Saved): string {
-  const key = io.input(INPUT.clientSecret) || io.input(INPUT.accessToken)
-  return createHmac('sha256', key)
-    .update(JSON.stringify([postMarker(io.env), saved.id, saved.name, saved.token]))
-    .digest('base64url')
-}
+const KEYS: PostKeys = { names: [STATE.cleanupId, STATE.cleanupName, STATE.cleanupToken], seal: STATE.cleanupSeal }
 
-/** Every key the post step reads, every time, with their seal: none is left for a later step to set. */
-function saveAll(io: Io, saved: Saved): void {
-  io.saveState(STATE.cleanupId, saved.id)
-  io.saveState(STATE.cleanupName, saved.name)
-  io.saveState(STATE.cleanupToken, saved.token)
-  io.saveState(STATE.cleanupSeal, seal(io, saved))
-}
+const saveAll = (io: Io, saved: Saved): void => saveSealed(io, KEYS, [saved.id, saved.name, saved.token])
 
-/**
- * Main's first act: the post marker, and every key the post step reads, empty until a create
- * fills it in. Should this fail, main stops before anything else: the post step must never find
- * a connection this step made without the state to clean it up.
- */
-export function startMain(io: Io): void {
-  io.saveState(STATE.isPost, postMarker(io.env))
-  saveAll(io, NOTHING)
-}
+/** Main's first act (see startSealed). */
+export const startMain = (io: Io): void => startSealed(io, KEYS)
 
 /**
  * What main has saved for the post step since startMain, as a create goes. `shown`: whether a
@@ -118,9 +77,7 @@ export class CleanupRecord {
 export function savedState(io: Io): Saved | 'unsealed' | undefined {
   const saved = { id: io.state(STATE.cleanupId), name: io.state(STATE.cleanupName), token: io.state(STATE.cleanupToken) }
   if (saved.id === '' && (saved.name === '' || saved.token === '')) return undefined
-  const expected = Buffer.from(seal(io, saved))
-  const found = Buffer.from(io.state(STATE.cleanupSeal))
-  return found.length === expected.length && timingSafeEqual(found, expected) ? saved : 'unsealed'
+  return readSealed(io, KEYS) === 'unsealed' ? 'unsealed' : saved
 }
 
 /** Whether these settings are ones main saves state for: an applied upsert with cleanup on. */

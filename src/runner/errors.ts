@@ -17,6 +17,9 @@ export class RefusedError extends ActionError {
   }
 }
 
+/** A create whose outcome stayed unknown after every look: what it made may still appear later. */
+export class MayExistError extends ActionError {}
+
 /** A create whose answer was lost: it may or may not have happened, so the caller must look before repeating it. */
 export class OutcomeUnknownError extends Error {
   constructor(
