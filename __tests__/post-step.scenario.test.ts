@@ -247,6 +247,20 @@ describe('3 the runner’s files', () => {
     expect(platform.connections.size).toBe(1)
   })
 
+  test('a post marker spelled from the run’s public ids in main’s environment: nothing is sent, and a warning says why', async () => {
+    // An earlier step sees GITHUB_ACTION, GITHUB_JOB and the run's id and attempt, and can write this
+    // marker to GITHUB_ENV. Main cannot tell it from a post step whose credential input changed, so
+    // it must neither run main's work (a post step must never create) nor pass in silence.
+    const forged = `post of ${GITHUB.GITHUB_ACTION} in job ${GITHUB.GITHUB_JOB} of run ${GITHUB.GITHUB_RUN_ID}.${GITHUB.GITHUB_RUN_ATTEMPT}`
+    const main = runnerStep(inputs(), { isPost: forged })
+    await run(main.io, edges())
+
+    expect(platform.requests).toEqual([])
+    expect(warnings(main)).toEqual([
+      expect.stringMatching(/^warning: Cleanup could not delete what this run created: the saved state is not what main saved .*an earlier step set STATE_isPost.*\.$/)
+    ])
+  })
+
   describe('with the runner’s own Io', () => {
     const FILES = ['GITHUB_OUTPUT', 'GITHUB_STATE', 'GITHUB_STEP_SUMMARY'] as const
     const before = FILES.map((name) => process.env[name])

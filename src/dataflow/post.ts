@@ -14,10 +14,10 @@ import { redactedTable, summarise } from '../report/summary.js'
 import { ActionError, failureMessage } from '../runner/errors.js'
 import type { Io, Log } from '../runner/io.js'
 import type { Step } from '../runner/step.js'
-import { type PostKeys, readSealed, saveSealed, startSealed } from '../run/post-state.js'
+import { type PostKeys, readSealed, saveSealed, startSealed, untrusted } from '../run/post-state.js'
 import { type CreateWatch, type Stage, connectionName } from './apply.js'
 import { DataflowClient } from './client.js'
-import { INPUT, STATE } from './names.js'
+import { STATE } from './names.js'
 import type { ConnectionKind } from './requests.js'
 import { readPostSettings } from './settings.js'
 
@@ -58,10 +58,11 @@ export class RollbackRecord implements CreateWatch {
 
 /** What main saved: undefined when there is nothing to roll back, 'unsealed' when it is not what main saved. */
 export function savedRollback(io: Io): Saved | 'unsealed' | undefined {
+  // The seal first: state that is not what main saved is said so, even when it holds nothing to roll back.
+  if (readSealed(io, KEYS) === 'unsealed') return 'unsealed'
   const [stage = '', name = '', token = ''] = KEYS.names.map((key) => io.state(key))
   if (stage === '' && name === '' && token === '') return undefined
-  const sealed = readSealed(io, KEYS)
-  return sealed === 'unsealed' || !STAGES.includes(stage) || name === '' || token === '' ? 'unsealed' : { stage: stage as Stage, name, token }
+  return !STAGES.includes(stage) || name === '' || token === '' ? 'unsealed' : { stage: stage as Stage, name, token }
 }
 
 /** What the post step found and did. */
@@ -75,15 +76,11 @@ export async function rollBack(saved: Saved | 'unsealed', step: Step): Promise<v
   const what = saved === 'unsealed' ? 'what this run created' : `what this run created for dataflow "${saved.name}" (carrying ${saved.token})`
   let result: string
   try {
+    if (saved === 'unsealed') throw untrusted()
     const { signIn, applied } = readPostSettings(io.input)
     // Main saved state for an apply only; inputs that say otherwise now leave everything alone.
     if (!applied) return
     if (!signIn) throw new ActionError('the inputs are no longer valid.')
-    if (saved === 'unsealed') {
-      throw new ActionError(
-        `the saved state is not what main saved (a later step changed it, or the ${INPUT.clientSecret} or ${INPUT.accessToken} input differs from main's), so nothing was deleted.`
-      )
-    }
     const done = await inSession(signIn, step, clock.now() + signIn.timeoutSeconds * 1000, ({ send, sender }) => removeRun(saved, new DataflowClient(send, signIn), sender, log))
     result = done.kept ? `kept ${done.kept}` : done.deleted.length > 0 ? `deleted ${done.deleted.join(', ')}` : 'nothing was left'
     if (done.kept) {

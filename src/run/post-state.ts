@@ -5,6 +5,7 @@
 // always saves, empty when unused, is one that a later step's GITHUB_ENV cannot set for the post step.
 
 import { createHmac, timingSafeEqual } from 'node:crypto'
+import { ActionError } from '../runner/errors.js'
 import type { Io } from '../runner/io.js'
 import { INPUT, STATE } from '../settings/names.js'
 
@@ -67,4 +68,14 @@ export function readSealed(io: Io, keys: PostKeys): string[] | 'unsealed' {
   const expected = Buffer.from(seal(io, values))
   const found = Buffer.from(io.state(keys.seal))
   return found.length === expected.length && timingSafeEqual(found, expected) ? values : 'unsealed'
+}
+
+/**
+ * Why a post step whose state is not what main saved does nothing: a later step changed it, the
+ * credential input differs from main's, or an earlier step set a post marker in main's environment.
+ */
+export function untrusted(): ActionError {
+  return new ActionError(
+    `the saved state is not what main saved (a later step changed it, the ${INPUT.clientSecret} or ${INPUT.accessToken} input differs from main's, or an earlier step set STATE_isPost), so nothing was deleted.`
+  )
 }

@@ -13,9 +13,9 @@ import { ActionError, failureMessage } from '../runner/errors.js'
 import type { Io } from '../runner/io.js'
 import type { Step } from '../runner/step.js'
 import { type Settings, readSettings } from '../settings/inputs.js'
-import { INPUT, STATE } from '../settings/names.js'
+import { STATE } from '../settings/names.js'
 import { maskSettingsSecrets } from './masking.js'
-import { type PostKeys, readSealed, saveSealed, startSealed } from './post-state.js'
+import { type PostKeys, readSealed, saveSealed, startSealed, untrusted } from './post-state.js'
 
 /**
  * What the post step needs to find the connection: its name and run token, saved before the
@@ -75,9 +75,10 @@ export class CleanupRecord {
 
 /** What the main step saved: undefined when it created nothing to clean up, 'unsealed' when it is not what main saved. */
 export function savedState(io: Io): Saved | 'unsealed' | undefined {
+  // The seal first: state that is not what main saved is said so, even when it holds nothing to clean up.
+  if (readSealed(io, KEYS) === 'unsealed') return 'unsealed'
   const saved = { id: io.state(STATE.cleanupId), name: io.state(STATE.cleanupName), token: io.state(STATE.cleanupToken) }
-  if (saved.id === '' && (saved.name === '' || saved.token === '')) return undefined
-  return readSealed(io, KEYS) === 'unsealed' ? 'unsealed' : saved
+  return saved.id === '' && (saved.name === '' || saved.token === '') ? undefined : saved
 }
 
 /** Whether these settings are ones main saves state for: an applied upsert with cleanup on. */
@@ -95,16 +96,12 @@ export async function cleanUp(saved: Saved | 'unsealed', step: Step): Promise<vo
   let settings: Settings | undefined
   let result: string
   try {
+    if (saved === 'unsealed') throw untrusted()
     settings = readSettings(io.input).settings
     if (!settings) throw new ActionError('the inputs are no longer valid.')
     // Main saved state for these inputs only; inputs that say otherwise now leave everything alone.
     if (!cleansUp(settings)) return
     maskSettingsSecrets(settings, step)
-    if (saved === 'unsealed') {
-      throw new ActionError(
-        `the saved state is not what main saved (a later step changed it, or the ${INPUT.clientSecret} or ${INPUT.accessToken} input differs from main's), so nothing was deleted.`
-      )
-    }
     const outcome = await inSession(settings, step, clock.now() + settings.timeoutSeconds * 1000, ({ flow, sender }) => removeSaved(saved, flow, sender))
     result = RESULTS[outcome]
     if (outcome === 'not ours') log.warning(`Cleanup left ${what} alone: its description does not carry this run's token ${saved.token}, so this run did not make it.`)
