@@ -173,8 +173,8 @@ async function startUpBreakdown(platform, overrides, floor) {
           evaluate,
           ...own,
           runtime: evaluate - own.crypto - own.http - own.builtins - own.modules,
-          masking: at.startMain - at.run,
-          state: at.readSettings - at.startMain,
+          masking: at.startSealed - at.run,
+          state: at.readSettings - at.startSealed,
           inputs: calls.readSettings,
           toSession: at.fetchAccessToken - at.readSettings - calls.readSettings,
           request: firstRequest - at.fetchAccessToken
@@ -400,7 +400,7 @@ const table = [
     `| ${mode} | action − floor | +${ms(ours.startUp.median - least.startUp.median)} | +${ms(ours.rest.median - least.rest.median)} | +${ms(ours.median - least.median)} |`
   ]),
   '',
-  `Where the start-up of a create goes, from the spawn to the IMS request at the server: ${RUNS} runs per side under bench/probe.mjs (which marks the script's loading, its first statement, the entry of run(), startMain, readSettings and fetchAccessToken, and times each module of the bundle), medians in ms. The probe's own cost is in these runs, not in the table above.`,
+  `Where the start-up of a create goes, from the spawn to the IMS request at the server: ${RUNS} runs per side under bench/probe.mjs (which marks the script's loading, its first statement, the entry of run(), startSealed (saving the post step's state), readSettings and fetchAccessToken, and times each module of the bundle), medians in ms. The probe's own cost is in these runs, not in the table above.`,
   '',
   '| part | action | floor |',
   '|---|---|---|',
