@@ -5,7 +5,7 @@
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { CRM_FLOW_SPEC_ID } from '../testing/fake-platform.mjs'
+import { CRM_FLOW_SPEC_ID, flowErrorBody } from '../testing/fake-platform.mjs'
 import { CLIENT_SECRET, MAPPING, type Scenario, everything, startScenario } from './support/dataflow-scenario.js'
 
 let scenario: Scenario
@@ -202,6 +202,38 @@ describe('delete', () => {
     const again = await scenario.run({ operation: 'delete' })
     expect(again.outputs).toMatchObject({ outcome: 'absent', 'dataflow-id': '' })
     expect(scenario.calls()).toEqual(['GET /flows'])
+  })
+
+  test('a connection Platform still counts as in use just after its flow went (1447-400) is asked again, with growing waits', async () => {
+    await scenario.run()
+    const inUse = flowErrorBody('1447-400', 'Connection in use', 'Found active flows containing this id')
+    scenario.platform.inject({ method: 'DELETE', path: /\/sourceConnections\/[^/]+$/, status: 400, body: inUse, times: 2 })
+    const waitsBefore = scenario.clock.waits.length
+
+    const deleted = await scenario.run({ operation: 'delete' })
+
+    expect(errors(deleted.lines)).toEqual([])
+    expect(deleted.outputs.outcome).toBe('deleted')
+    expect(scenario.platform.sourceConnections.size).toBe(0)
+    expect(scenario.platform.targetConnections.size).toBe(0)
+    expect(scenario.clock.waits.slice(waitsBefore)).toEqual([1000, 2000])
+  })
+
+  test('a connection still in use after the looks: the step fails, naming it and what to do', async () => {
+    await scenario.run()
+    const inUse = flowErrorBody('1447-400', 'Connection in use', 'Found active flows containing this id')
+    scenario.platform.inject({ method: 'DELETE', path: /\/targetConnections\/[^/]+$/, status: 400, body: inUse, times: 100 })
+
+    const deleted = await scenario.run({ operation: 'delete' })
+
+    expect(scenario.platform.flows.size).toBe(0)
+    expect(scenario.platform.sourceConnections.size).toBe(0)
+    expect(scenario.platform.targetConnections.size).toBe(1)
+    expect(errors(deleted.lines)).toEqual([
+      expect.stringMatching(
+        /^error: Dataflow \S+ is deleted, but not all its connections: Deleting target connection \S+ failed: Platform still counted it as in use \(FLOW-1447-400\) after its dataflow was deleted; delete it in Platform by hand\.$/
+      )
+    ])
   })
 
   test('needs no mapping file', async () => {

@@ -3,8 +3,9 @@
 
 import { runToken } from '../connection/draft.js'
 import { createOnce } from '../platform/create-once.js'
+import { lookAgain } from '../platform/look-again.js'
 import type { Sender } from '../platform/sender.js'
-import { ActionError, MayExistError, failureMessage } from '../runner/errors.js'
+import { ActionError, MayExistError, RefusedError, failureMessage } from '../runner/errors.js'
 import type { Log } from '../runner/io.js'
 import type { FlowState, MappingWritten, Written } from './answers.js'
 import { type Desired, type Existing, identityConflict, planUpdate } from './changes.js'
@@ -262,7 +263,8 @@ async function updateDataflow(settings: ApplySettings, { desired, readAt }: Read
 }
 
 /** Deletes the flow, then its source and target connections; never the base connection, never the dataset. */
-export async function deleteDataflow(settings: DeleteSettings, { client, log }: SignedIn): Promise<Deleted> {
+export async function deleteDataflow(settings: DeleteSettings, signedIn: SignedIn): Promise<Deleted> {
+  const { client, log } = signedIn
   const flow = await findFlow(settings, client)
   if (!flow) {
     log.info(`No dataflow named "${settings.name}": nothing to delete.`)
@@ -275,8 +277,44 @@ export async function deleteDataflow(settings: DeleteSettings, { client, log }: 
     ...flow.sourceConnectionIds.map((id): [ConnectionKind, string] => ['source', id]),
     ...flow.targetConnectionIds.map((id): [ConnectionKind, string] => ['target', id])
   ]
-  const results = await Promise.allSettled(connections.map(([kind, id]) => client.deleteConnection(kind, id).then(() => log.info(`Deleted ${kind} connection ${id}.`))))
+  const results = await Promise.allSettled(connections.map(([kind, id]) => deleteReleased(kind, id, signedIn).then(() => log.info(`Deleted ${kind} connection ${id}.`))))
   const failures = results.flatMap((result) => (result.status === 'rejected' ? [failureMessage(result.reason, log.debug)] : []))
   if (failures.length > 0) throw new ActionError(`Dataflow ${flow.id} is deleted, but not all its connections: ${failures.join(' ')}`)
   return { outcome: 'deleted', flowId: kept.flowId, sourceConnectionId: kept.sourceConnectionId, targetConnectionId: kept.targetConnectionId }
+}
+
+/** A connection still referenced by a flow (flow-service-errors.md). */
+const IN_USE = '1447-400'
+
+/**
+ * Deletes a connection of a flow just deleted. Platform may count it as in use for a moment
+ * after its flow went (1447-400): it is asked again with the growing waits of a look-again,
+ * within the deadline, and only then is the refusal the step's.
+ */
+async function deleteReleased(kind: ConnectionKind, id: string, { client, sender }: SignedIn): Promise<void> {
+  const stillInUse = (error: unknown): boolean => error instanceof RefusedError && error.code === IN_USE
+  let refusal: RefusedError | undefined
+  try {
+    await client.deleteConnection(kind, id)
+    return
+  } catch (error) {
+    if (!(error instanceof RefusedError) || !stillInUse(error)) throw error
+    refusal = error
+  }
+  const deleted = await lookAgain(
+    sender,
+    async () => {
+      try {
+        await client.deleteConnection(kind, id)
+        return true
+      } catch (error) {
+        if (!stillInUse(error)) throw error
+        return undefined
+      }
+    },
+    (look) => `Deleting ${kind} connection ${id}: Platform still counts it as in use by the deleted dataflow; ${look === 1 ? 'asking again' : 'asking once more'}`
+  )
+  if (deleted !== true) {
+    throw new ActionError(`${refusal.what} failed: Platform still counted it as in use (FLOW-${IN_USE}) after its dataflow was deleted; delete it in Platform by hand.`)
+  }
 }
