@@ -181,6 +181,27 @@ describe('rollback', () => {
     expect(scenario.platform.targetConnections.size).toBe(0)
     expect(errors(recorded.lines)).toEqual([expect.stringContaining('Disabling dataflow')])
   })
+
+  test('a disable refused as not applicable in a state other than disabled (1422-400) is a failure, not done', async () => {
+    const notNow = flowErrorBody('1422-400', 'Action not allowed', 'The action disable cannot be applied on the current state updating')
+    scenario.platform.inject({ method: 'POST', path: /\/flows\/[^/]+\/action$/, status: 400, body: notNow })
+
+    const recorded = await scenario.run({ enabled: 'false' })
+
+    expect(recorded.lines).not.toContainEqual(expect.stringMatching(/^Disabled dataflow/))
+    expect(errors(recorded.lines)).toEqual([expect.stringContaining('Disabling dataflow')])
+    expect(scenario.platform.flows.size).toBe(0)
+  })
+
+  test('a disable whose 502 came after it took effect: the repeat answered 1422-400 finds the flow disabled, and it is done', async () => {
+    scenario.platform.inject({ method: 'POST', path: /\/flows\/[^/]+\/action$/, action: 'status-after-commit', status: 502 })
+
+    const recorded = await scenario.run({ enabled: 'false' })
+
+    expect(errors(recorded.lines)).toEqual([])
+    expect(recorded.outputs.outcome).toBe('created')
+    expect([...scenario.platform.flows.values()].map((flow) => flow.state)).toEqual(['disabled'])
+  })
 })
 
 describe('delete', () => {

@@ -67,7 +67,7 @@ type Send = (request: RequestSpec) => Promise<Response>
 const MAX_PAGES = 100
 /** "No columns were found for table": the table is not there (a 404 is read the same). */
 const NO_TABLE_CODE = '1330-400'
-/** An enable or disable of a flow already in that state. */
+/** An enable or disable that cannot be applied on the flow's current state (flow-service-errors.md). */
 const SAME_STATE_CODE = '1422-400'
 /** Refusals of a schedule change once the start time has passed. */
 const STARTED_CODES = new Set(['1366-400', '1403-400', '1404-400'])
@@ -244,12 +244,16 @@ export class DataflowClient {
     throw refused(request.what, response)
   }
 
-  /** Enables or disables the flow; a flow already in that state (1422-400, also after a lost answer) is done. */
+  /**
+   * Enables or disables the flow. "Cannot be applied on the current state" (1422-400) is done only
+   * when the flow is in that state already (also after a lost answer): the flow is read to know,
+   * as the code alone also covers a state such as updating.
+   */
   async setState(flowId: string, op: 'enable' | 'disable'): Promise<void> {
     const request = flowStateRequest(this.access, flowId, op)
     const response = await this.send(request)
     if (response.status >= 200 && response.status < 300) return
-    if (flowErrorCode(response) === SAME_STATE_CODE) return
+    if (flowErrorCode(response) === SAME_STATE_CODE && (await this.flow(flowId))?.state === `${op}d`) return
     throw refused(request.what, response)
   }
 
