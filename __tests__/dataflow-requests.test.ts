@@ -73,6 +73,10 @@ describe('as data', () => {
     expect(findFlowsRequest(access, 'MySQL orders to ds').url).toBe('https://platform.adobe.io/data/foundation/flowservice/flows?property=name==MySQL%20orders%20to%20ds')
     expect(findFlowsRequest(access, 'a,b==c').url).toBe(`https://platform.adobe.io/data/foundation/flowservice/flows?property=flowSpec.id==${CRM_FLOW_SPEC_ID}`)
     expect(findConnectionsRequest(access, 'target', 'x"y').url).toBe('https://platform.adobe.io/data/foundation/flowservice/targetConnections')
+    // A name Unicode composes two ways (é as one character or two): a server comparing bytes would miss the other composition.
+    const decomposed = 'Cafe\u0301 orders'
+    expect(findFlowsRequest(access, decomposed).url).toBe(`https://platform.adobe.io/data/foundation/flowservice/flows?property=flowSpec.id==${CRM_FLOW_SPEC_ID}`)
+    expect(findConnectionsRequest(access, 'source', decomposed).url).toBe('https://platform.adobe.io/data/foundation/flowservice/sourceConnections')
     expect(flowSpecRequest(access).url).toBe('https://platform.adobe.io/data/foundation/flowservice/flowSpecs?property=name==CRMToAEP')
     expect(runsRequest(access, 'f/1').url).toBe('https://platform.adobe.io/data/foundation/flowservice/runs?property=flowId==f%2F1')
     expect(getMappingSetRequest(access, 'm1', '2').url).toBe('https://platform.adobe.io/data/foundation/conversion/mappingSets/m1?version=2')

@@ -18,7 +18,7 @@
 //   examples and aepp (the spec marks subOp required);
 // - If-Match: a header, as the docs and the spec (Adobe's Postman collection puts it in the query).
 
-import { MYSQL_SPEC_ID, type PlatformAccess, type Request, encodeQueryValue, FILTER_SYNTAX, flowBase, platformRequest } from '../platform/requests.js'
+import { MYSQL_SPEC_ID, type PlatformAccess, type Request, encodeQueryValue, filterable, flowBase, platformRequest } from '../platform/requests.js'
 import type { FlowState } from './answers.js'
 import type { MappingRow } from './mapping.js'
 import type { Schedule } from './schedule.js'
@@ -67,9 +67,9 @@ export function flowSpecRequest(access: PlatformAccess): Request {
   })
 }
 
-/** Flows named `name`: by name when the name holds no filter syntax, else every CRMToAEP flow (the exact match is the reader's). */
+/** Flows named `name`: by name when the server may filter by it (filterable), else every CRMToAEP flow (the exact match is the reader's). */
 export function findFlowsRequest(access: PlatformAccess, name: string): Request {
-  const filter = FILTER_SYNTAX.test(name) ? propertyFilter('flowSpec.id', CRM_FLOW_SPEC_ID) : propertyFilter('name', name)
+  const filter = filterable(name) ? propertyFilter('name', name) : propertyFilter('flowSpec.id', CRM_FLOW_SPEC_ID)
   return platformRequest(access, { what: `Looking up dataflows named "${name}"`, method: 'GET', url: `${flowBase(access)}/flows?${filter}` })
 }
 
@@ -87,7 +87,7 @@ export function getConnectionRequest(access: PlatformAccess, kind: ConnectionKin
 
 /** Source or target connections named `name`: what a create of unknown outcome is looked for by (with its run token). */
 export function findConnectionsRequest(access: PlatformAccess, kind: ConnectionKind, name: string): Request {
-  const filter = FILTER_SYNTAX.test(name) ? '' : `?${propertyFilter('name', name)}`
+  const filter = filterable(name) ? `?${propertyFilter('name', name)}` : ''
   return platformRequest(access, { what: `Looking up ${kind} connections named "${name}"`, method: 'GET', url: `${flowBase(access)}/${COLLECTION[kind]}${filter}` })
 }
 

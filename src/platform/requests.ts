@@ -81,7 +81,7 @@ function connectionUrl(access: PlatformAccess, id: string, suffix = ''): string 
 }
 
 /** Characters that Flow Service's `property=` filter syntax reads as operators or separators. */
-export const FILTER_SYNTAX = /[,=!<>~"']/
+const FILTER_SYNTAX = /[,=!<>~"']/
 
 /**
  * Percent-encodes a query value as Adobe's examples do: a space is %20, never the form-encoding
@@ -97,7 +97,7 @@ export function encodeQueryValue(value: string): string {
  * would misread; nor when Unicode composes it (é as one character or two): a server that
  * compares bytes would miss the connection stored in the other composition.
  */
-function filterable(name: string): boolean {
+export function filterable(name: string): boolean {
   return !FILTER_SYNTAX.test(name) && name.normalize('NFC') === name.normalize('NFD')
 }
 
