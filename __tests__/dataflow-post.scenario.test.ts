@@ -79,6 +79,21 @@ describe('after a create main did not see to its end', () => {
     expect(scenario.platform.sourceConnections.size).toBe(1)
   })
 
+  test('with enabled: false, a flow that committed late is kept disabled: it must not ingest before the step runs again', async () => {
+    await start()
+    scenario.platform.inject({ method: 'POST', path: `${FLOW_SERVICE}/flows`, action: 'commit-after-lookups', lookups: 5 })
+    const main = await apply({ 'max-attempts': '1', enabled: 'false' })
+    expect(main.state['rollback-stage']).toBe('dataflow')
+
+    const after = await post(main, { enabled: 'false' })
+
+    const [flow] = [...scenario.platform.flows.values()]
+    expect(flow?.state).toBe('disabled')
+    expect(warnings(after)).toEqual([
+      `warning: Rollback: dataflow ${flow!.id}, which this run made, did commit: it is kept with its connections, disabled as enabled: false asks; run the step again to finish applying it.`
+    ])
+  })
+
   test('a flow that never came: once the looks end, its source and target connections are deleted', async () => {
     await start()
     scenario.platform.inject({ method: 'POST', path: `${FLOW_SERVICE}/flows`, action: 'reset' })

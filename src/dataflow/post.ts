@@ -77,14 +77,17 @@ export async function rollBack(saved: Saved | 'unsealed', step: Step): Promise<v
   let result: string
   try {
     if (saved === 'unsealed') throw untrusted()
-    const { signIn, applied } = readPostSettings(io.input)
+    const { signIn, applied, enabled } = readPostSettings(io.input)
     // Main saved state for an apply only; inputs that say otherwise now leave everything alone.
     if (!applied) return
     if (!signIn) throw new ActionError('the inputs are no longer valid.')
-    const done = await inSession(signIn, step, clock.now() + signIn.timeoutSeconds * 1000, ({ send, sender }) => removeRun(saved, new DataflowClient(send, signIn), sender, log))
+    const done = await inSession(signIn, step, clock.now() + signIn.timeoutSeconds * 1000, ({ send, sender }) =>
+      removeRun(saved, new DataflowClient(send, signIn), sender, log, enabled)
+    )
     result = done.kept ? `kept ${done.kept}` : done.deleted.length > 0 ? `deleted ${done.deleted.join(', ')}` : 'nothing was left'
     if (done.kept) {
-      log.warning(`Rollback: ${done.kept}, which this run made, did commit: it is kept with its connections; run the step again to finish applying it.`)
+      const disabled = enabled ? '' : ', disabled as enabled: false asks'
+      log.warning(`Rollback: ${done.kept}, which this run made, did commit: it is kept with its connections${disabled}; run the step again to finish applying it.`)
     } else {
       log.info(done.deleted.length > 0 ? `Rollback: deleted ${done.deleted.join(', ')}, which this run made.` : `Rollback: no connection carries ${saved.token}: nothing was left.`)
       log.warning(`Rollback: a mapping set this run made may remain in Platform: Adobe documents no way to delete one.`)
@@ -110,10 +113,11 @@ export async function rollBack(saved: Saved | 'unsealed', step: Step): Promise<v
 /**
  * The flow, when main was about to create it, is looked for first (again with growing waits, so
  * a create committed late is found): carrying this run's token, it is kept with its connections.
- * Otherwise the source and target connections carrying the token are deleted, looked for again
+ * (disabled first, when the inputs say enabled: false). Otherwise the source and target
+ * connections carrying the token are deleted, looked for again
  * until both are found or the looks end (one may never have been made).
  */
-async function removeRun(saved: Saved, client: DataflowClient, sender: Sender, log: Log): Promise<RolledBack> {
+async function removeRun(saved: Saved, client: DataflowClient, sender: Sender, log: Log, enabled: boolean): Promise<RolledBack> {
   const carries = (item: { description: string }): boolean => item.description.includes(saved.token)
   const looking = (noun: string) => (look: number) => `Rollback: no ${noun} carries ${saved.token} ${look === 1 ? 'yet' : 'so far'}; looking again`
   if (saved.stage === 'dataflow') {
@@ -124,7 +128,11 @@ async function removeRun(saved: Saved, client: DataflowClient, sender: Sender, l
     const found = (await flows()) ?? (await lookAgain(sender, flows, looking(`dataflow "${saved.name}"`)))
     // Unknown whether the flow came: deleting its connections could break it.
     if (found === 'no time') throw new ActionError(`the deadline (timeout-seconds) leaves no time to look for dataflow "${saved.name}".`)
-    if (found) return { kept: `dataflow ${found.join(', ')}`, deleted: [] }
+    if (found) {
+      // A new flow is enabled: with enabled: false it must not ingest until the step runs again.
+      if (!enabled) for (const id of found) await client.setState(id, 'disable')
+      return { kept: `dataflow ${found.join(', ')}`, deleted: [] }
+    }
   }
   const kinds: ConnectionKind[] = ['source', 'target']
   const connections = async (): Promise<Array<[ConnectionKind, string]>> =>

@@ -147,12 +147,13 @@ export function readDataflowSettings(
  * anything). Not the mapping file or the schedule: a start time that has passed since main, or a
  * workspace a later step removed, must not stop a rollback.
  */
-export function readPostSettings(readRaw: (name: string) => string): { signIn?: SignIn; applied: boolean; problems: InputProblem[] } {
+export function readPostSettings(readRaw: (name: string) => string): { signIn?: SignIn; applied: boolean; enabled: boolean; problems: InputProblem[] } {
   const inputs = new InputReader(readRaw, DEFAULTS)
   inputs.singleLine(SIGN_IN_LINES)
   const applied = inputs.oneOf(INPUT.operation, ['apply', 'delete'] as const) === 'apply' && !inputs.boolean(INPUT.plan)
+  const enabled = inputs.boolean(INPUT.enabled)
   const { credentials, ...signIn } = inputs.signIn()
   const { problems } = inputs
-  if (problems.length > 0 || !credentials) return { applied, problems }
-  return { signIn: { ...signIn, credentials }, applied, problems }
+  if (problems.length > 0 || !credentials) return { applied, enabled, problems }
+  return { signIn: { ...signIn, credentials }, applied, enabled, problems }
 }
