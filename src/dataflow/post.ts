@@ -112,10 +112,10 @@ export async function rollBack(saved: Saved | 'unsealed', step: Step): Promise<v
 
 /**
  * The flow, when main was about to create it, is looked for first (again with growing waits, so
- * a create committed late is found): carrying this run's token, it is kept with its connections.
- * (disabled first, when the inputs say enabled: false). Otherwise the source and target
- * connections carrying the token are deleted, looked for again
- * until both are found or the looks end (one may never have been made).
+ * a create committed late is found): carrying this run's token, it is kept with its connections,
+ * and disabled when the inputs say enabled: false. Otherwise the source and target connections
+ * carrying the token are deleted, looked for again until both are found or the looks end (one
+ * may never have been made).
  */
 async function removeRun(saved: Saved, client: DataflowClient, sender: Sender, log: Log, enabled: boolean): Promise<RolledBack> {
   const carries = (item: { description: string }): boolean => item.description.includes(saved.token)
