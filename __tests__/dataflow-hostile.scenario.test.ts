@@ -164,6 +164,22 @@ describe('wait-for-run', () => {
     expect(scenario.platform.flows.size).toBe(1)
   })
 
+  test('on a dataflow that existed already, its first run is long over: no wait, no run outputs, and an old failure does not fail the step', async () => {
+    await start({ firstRun: { status: 'failed', errorCode: 'CONNECTOR-2001-500', errorMessage: 'an old failure' } })
+    await scenario.run()
+    scenario.platform.requests.length = 0
+
+    const recorded = await scenario.run({ description: 'Orders, changed', 'wait-for-run': 'true' })
+
+    expect(errors(recorded.lines)).toEqual([])
+    expect(recorded.outputs.outcome).toBe('updated')
+    expect(recorded.outputs['run-id']).toBeUndefined()
+    expect(recorded.lines).toContainEqual(
+      expect.stringMatching(/^Not waiting for a run: dataflow \S+ existed already, so its first run is over \(wait-for-run waits for a new dataflow's first run\)\.$/)
+    )
+    expect(scenario.calls().some((call) => call.startsWith('GET /runs'))).toBe(false)
+  })
+
   test('with enabled: false is refused before any request: no run would come', async () => {
     await start()
     const recorded = await scenario.run({ 'wait-for-run': 'true', enabled: 'false' })

@@ -107,6 +107,11 @@ async function runSignedIn(settings: DataflowSettings, session: Session, step: S
   }
   reportApplied(applied, step)
   if (!settings.waitForRun) return writeSummary(settings, applied, step)
+  // A flow that existed has had its first run, maybe long ago: an old failure is not this step's.
+  if (applied.outcome !== 'created') {
+    step.log.info(`Not waiting for a run: dataflow ${applied.flowId} existed already, so its first run is over (wait-for-run waits for a new dataflow's first run).`)
+    return writeSummary(settings, applied, step)
+  }
   await waitAndReport(settings, applied, signedIn, step)
 }
 
