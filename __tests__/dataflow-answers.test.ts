@@ -179,7 +179,7 @@ describe('flows', () => {
 })
 
 describe('mapping sets', () => {
-  it('rows from either vocabulary; the stored schema-path type is an attribute', () => {
+  it('rows from either vocabulary; the stored schema-path type is an attribute, aep-xl an expression', () => {
     const set = readMappingSet({
       id: 'm1',
       version: 1,
@@ -188,6 +188,8 @@ describe('mapping sets', () => {
         { sourceType: 'text/x.schema-path', source: 'id', destination: '_id', sourceAttribute: 'id', destinationXdmPath: '_id' },
         { sourceAttribute: 'name', destinationXdmPath: 'person.name.fullName' },
         { sourceType: 'EXPRESSION', source: 'upper(name)', destination: 'x' },
+        { sourceType: 'text/x.aep-xl', source: "concat(first, ' ', last)", destination: 'y' },
+        { sourceType: 'TEXT/X.AEP-XL', source: 'lower(name)', destination: 'z' },
         { source: 'no destination' }
       ]
     })
@@ -198,7 +200,9 @@ describe('mapping sets', () => {
       rows: [
         { source: 'id', destination: '_id', sourceType: 'ATTRIBUTE' },
         { source: 'name', destination: 'person.name.fullName', sourceType: 'ATTRIBUTE' },
-        { source: 'upper(name)', destination: 'x', sourceType: 'EXPRESSION' }
+        { source: 'upper(name)', destination: 'x', sourceType: 'EXPRESSION' },
+        { source: "concat(first, ' ', last)", destination: 'y', sourceType: 'EXPRESSION' },
+        { source: 'lower(name)', destination: 'z', sourceType: 'EXPRESSION' }
       ]
     })
     expect(readMappingSet({ id: 'm1', version: '0', xdmSchema: 's2', mappings: [] })).toEqual({ id: 'm1', version: '0', schemaId: 's2', rows: [] })

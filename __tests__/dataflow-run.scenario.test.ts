@@ -69,6 +69,18 @@ describe('apply', () => {
     expect(scenario.calls()).toHaveLength(8)
   })
 
+  test('a second identical run with an expression row writes nothing: the stored text/x.aep-xl is an expression', async () => {
+    scenario.writeMapping([...MAPPING, { source: "concat(name, ' ', id)", destination: '_tenant.label', sourceType: 'EXPRESSION' }])
+    await scenario.run()
+    scenario.platform.requests.length = 0
+
+    const second = await scenario.run()
+
+    expect(errors(second.lines)).toEqual([])
+    expect(second.outputs).toMatchObject({ outcome: 'reused', 'mapping-version': '0' })
+    expect(writes()).toEqual([])
+  })
+
   test('a changed mapping updates in place: a new mapping version, the same flow', async () => {
     const first = await scenario.run()
     scenario.platform.requests.length = 0

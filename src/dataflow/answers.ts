@@ -276,7 +276,8 @@ export interface MappingSetState {
 
 /**
  * GET /mappingSets/{id}: rows in the reference vocabulary (`source`, `destination`) or the legacy one
- * (`sourceAttribute`, `destinationXdmPath`); the stored sourceType `text/x.schema-path` is an ATTRIBUTE.
+ * (`sourceAttribute`, `destinationXdmPath`). Data Prep stores the sourceType as a media type:
+ * `text/x.aep-xl` is an EXPRESSION, `text/x.schema-path` an ATTRIBUTE; the names sent are read too.
  */
 export function readMappingSet(body: unknown): MappingSetState | undefined {
   if (!isObject(body)) return undefined
@@ -290,7 +291,7 @@ export function readMappingSet(body: unknown): MappingSetState | undefined {
     const destination = str(row.destination) ?? str(row.destinationXdmPath)
     if (source === undefined || destination === undefined) return []
     const type = str(row.sourceType)?.toUpperCase()
-    const sourceType = type === 'EXPRESSION' || type?.includes('EXPRESSION') ? 'EXPRESSION' : 'ATTRIBUTE'
+    const sourceType = type === 'TEXT/X.AEP-XL' || type?.includes('EXPRESSION') ? 'EXPRESSION' : 'ATTRIBUTE'
     return [{ source, destination, sourceType }]
   })
   return { id, version, ...(schemaId !== undefined ? { schemaId } : {}), rows }
