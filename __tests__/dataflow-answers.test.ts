@@ -1,6 +1,7 @@
 import {
   closestTables,
   firstRun,
+  holdsUnplainId,
   readColumns,
   readDataset,
   readFlow,
@@ -33,7 +34,7 @@ describe('every reader survives junk', () => {
 })
 
 describe('ids are plain strings or nothing', () => {
-  it.each([42, '', 'a/b', 'c0ffee\n::warning::x', '..', { id: 'x' }])('%j', (id) => {
+  it.each([1.5, 2 ** 53, -0.5, '', 'a/b', 'c0ffee\n::warning::x', '..', { id: 'x' }])('%j', (id) => {
     expect(readWritten({ id, etag: '"e"' })).toBeUndefined()
     expect(readFlow({ id })).toBeUndefined()
     expect(readMappingWritten({ id, version: 0 })).toBeUndefined()
@@ -42,14 +43,29 @@ describe('ids are plain strings or nothing', () => {
   it('a flow keeps only the plain ids of its lists and mapping', () => {
     const flow = readFlow({
       id: 'f1',
-      sourceConnectionIds: ['s1', 's/2', 3],
+      sourceConnectionIds: ['s1', 's/2', 3, 1.5],
       targetConnectionIds: 't1',
       transformations: [{ name: 'Mapping', params: { mappingId: 'm\n1', mappingVersion: '0' } }]
     })!
-    expect(flow.sourceConnectionIds).toEqual(['s1'])
+    expect(flow.sourceConnectionIds).toEqual(['s1', '3'])
     expect(flow.targetConnectionIds).toEqual([])
     expect(flow.mappingIndex).toBe(0)
     expect(flow.mapping).toBeUndefined()
+  })
+
+  it('a JSON number that is a safe integer is an id, read as its digits', () => {
+    expect(readWritten({ id: 42, etag: '"e"' })).toEqual({ id: '42', etag: '"e"' })
+    expect(readMappingWritten({ id: 7, version: 0 })).toEqual({ id: '7', version: '0' })
+    expect(readFlow({ id: 9, transformations: [{ name: 'Mapping', params: { mappingId: 7, mappingVersion: 0 } }] })).toMatchObject({ id: '9', mapping: { id: '7', version: '0' } })
+    expect(readMappingSet({ id: 7, version: 1, mappings: [] })).toMatchObject({ id: '7' })
+  })
+
+  it('a write answer whose id is there but not plain is told apart from one without an id', () => {
+    for (const id of ['a/b', 'c0ffee\n::warning::x', '..', ' x']) {
+      expect(holdsUnplainId({ id })).toBe(true)
+      expect(holdsUnplainId({ items: [{ id }] })).toBe(true)
+    }
+    for (const body of [{ id: 'f1' }, { id: 42 }, { id: '' }, { id: 1.5 }, {}, null, 'a/b', { items: [] }]) expect(holdsUnplainId(body)).toBe(false)
   })
 })
 

@@ -48,6 +48,18 @@ describe.each([
   })
 })
 
+test('a dataflow create answered with an id that is not plain fails in one sentence and is not sent again', async () => {
+  await start()
+  scenario.platform.inject({ method: 'POST', path: `${FLOW_SERVICE}/flows`, status: 201, body: { id: 'f/../1', etag: '"e"' } })
+
+  const recorded = await scenario.run()
+
+  expect(errors(recorded.lines)).toEqual([
+    'error: Creating the dataflow failed: the answer holds an invalid id, one with whitespace, a control character or a slash. Check platform-url; look in Platform before running again.'
+  ])
+  expect(scenario.calls().filter((call) => call === 'POST /flows')).toHaveLength(1)
+})
+
 describe('the mapping set', () => {
   test('answered 502 after it committed is sent again (it cannot be looked for), and the log says an unused one may remain', async () => {
     await start()

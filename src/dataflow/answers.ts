@@ -1,9 +1,10 @@
 // Reading the answers of the dataflow calls. Every byte is the server's: nothing is trusted to
-// have a shape, ids are kept only as plain strings, and both documented forms are read wherever
+// have a shape, ids are kept only as plain strings (a JSON number is read as its digits), and both documented forms are read wherever
 // Adobe's sources disagree (the forms sent are listed in requests.ts).
 
 import { isPlainId } from '../platform/ids.js'
 import { isObject, listItems } from '../platform/answers.js'
+import { idOf } from '../platform/flow-service.js'
 
 export { listItems, readTables } from '../platform/answers.js'
 import type { MappingRow } from './mapping.js'
@@ -12,7 +13,23 @@ const str = (value: unknown): string | undefined => (typeof value === 'string' ?
 
 /** A plain id, or undefined: an id goes into URLs, outputs and log lines as it is. */
 function plainId(value: unknown): string | undefined {
-  return typeof value === 'string' && isPlainId(value) ? value : undefined
+  const id = idOf(value)
+  return id !== undefined && isPlainId(id) ? id : undefined
+}
+
+/** Ids of a list, the plain ones only. */
+function plainIds(value: unknown): string[] {
+  return Array.isArray(value) ? value.flatMap((v) => plainId(v) ?? []) : []
+}
+
+/**
+ * Whether a write's answer holds an id that is not plain: refused, and told apart from a missing id,
+ * which would have the create looked for and sent again although it was made.
+ */
+export function holdsUnplainId(body: unknown): boolean {
+  const item = singleItem(body)
+  const id = item ? idOf(item.id) : undefined
+  return id !== undefined && id !== '' && !isPlainId(id)
 }
 
 /** A scalar as the string GET /flows echoes it: "15" and 15, "true" and true are the same value. */
@@ -223,7 +240,6 @@ export function readFlow(item: unknown): FlowState | undefined {
   if (!isObject(item)) return undefined
   const id = plainId(item.id)
   if (!id) return undefined
-  const ids = (value: unknown): string[] => (Array.isArray(value) ? value.flatMap((v) => (plainId(v) ? [v as string] : [])) : [])
   const scheduleParams: Record<string, string> = {}
   if (isObject(item.scheduleParams)) {
     for (const [key, value] of Object.entries(item.scheduleParams)) {
@@ -237,8 +253,8 @@ export function readFlow(item: unknown): FlowState | undefined {
     name: str(item.name) ?? '',
     description: str(item.description) ?? '',
     state: str(item.state) ?? '',
-    sourceConnectionIds: ids(item.sourceConnectionIds),
-    targetConnectionIds: ids(item.targetConnectionIds),
+    sourceConnectionIds: plainIds(item.sourceConnectionIds),
+    targetConnectionIds: plainIds(item.targetConnectionIds),
     scheduleParams
   }
   const inherited = isObject(item.inheritedAttributes) && Array.isArray(item.inheritedAttributes.sourceConnections) ? item.inheritedAttributes.sourceConnections[0] : undefined

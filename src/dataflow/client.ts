@@ -19,6 +19,7 @@ import {
   type TargetConnectionState,
   type Written,
   firstRun,
+  holdsUnplainId,
   listItems,
   readColumns,
   readConnectionSpecId,
@@ -194,6 +195,9 @@ export class DataflowClient {
       body = undefined
     }
     const written = shape(body)
+    if (written === undefined && holdsUnplainId(body)) {
+      throw new ActionError(`${request.what} failed: the answer holds an invalid id, one with whitespace, a control character or a slash. ${AFTER_A_WRITE}`)
+    }
     if (written === undefined) {
       throw new OutcomeUnknownError(
         `${request.what} answered HTTP ${response.status} with an answer that cannot be read, so its id is unknown`,
