@@ -137,12 +137,17 @@ describe('writes', () => {
     expect(readWritten({ id: 'f1' })).toEqual({ id: 'f1', etag: '' })
   })
 
-  it('mapping set versions as numbers or strings, never fractions or negatives', () => {
+  it('mapping set versions as numbers or any plain string; without one the written set still has its id', () => {
     expect(readMappingWritten({ id: 'm1', version: 0 })).toEqual({ id: 'm1', version: '0' })
     expect(readMappingWritten({ id: 'm1', version: '3' })).toEqual({ id: 'm1', version: '3' })
-    expect(readMappingWritten({ id: 'm1', version: 1.5 })).toBeUndefined()
-    expect(readMappingWritten({ id: 'm1', version: -1 })).toBeUndefined()
-    expect(readMappingWritten({ id: 'm1' })).toBeUndefined()
+    expect(readMappingWritten({ id: 'm1', version: '1.0' })).toEqual({ id: 'm1', version: '1.0' })
+    expect(readMappingWritten({ id: 'm1', version: 1.5 })).toEqual({ id: 'm1', version: '1.5' })
+    for (const version of [undefined, '', ' ', 'a/b', '1\n::warning::x', true, null, {}, Infinity]) {
+      expect(readMappingWritten({ id: 'm1', version })).toEqual({ id: 'm1' })
+    }
+    expect(readMappingWritten({ version: 0 })).toBeUndefined()
+    expect(readMappingSet({ id: 'm1', version: '1.0', mappings: [] })).toEqual({ id: 'm1', version: '1.0', rows: [] })
+    expect(readMappingSet({ id: 'm1', version: 'a/b', mappings: [] })).toBeUndefined()
   })
 })
 

@@ -86,6 +86,23 @@ describe('the mapping set', () => {
     expect(second.outputs).toMatchObject({ outcome: 'updated', 'mapping-version': '1', 'dataflow-id': first.outputs['dataflow-id'] })
     expect(scenario.platform.mappingSets.get(first.outputs['mapping-id']!)!.versions).toHaveLength(2)
   })
+
+  test('a new version answered without its version is made all the same: the set is read for it, not looked for as a lost create', async () => {
+    await start()
+    const first = await scenario.run()
+    const mappingId = first.outputs['mapping-id']!
+    scenario.writeMapping([...MAPPING, { source: 'updated_at', destination: '_tenant.changedAt' }])
+    scenario.platform.inject({ method: 'PUT', path: /\/mappingSets\//, action: 'status-after-commit', status: 200, body: { id: mappingId } })
+    scenario.platform.requests.length = 0
+
+    const second = await scenario.run()
+
+    expect(errors(second.lines)).toEqual([])
+    expect(second.lines).not.toContainEqual(expect.stringMatching(/checking whether it took effect/))
+    expect(second.outputs).toMatchObject({ outcome: 'updated', 'mapping-version': '1', 'dataflow-id': first.outputs['dataflow-id'] })
+    expect(scenario.calls().filter((call) => call.startsWith('PUT /mappingSets/'))).toHaveLength(1)
+    expect(scenario.platform.mappingSets.get(mappingId)!.versions).toHaveLength(2)
+  })
 })
 
 describe('a job cancelled while the dataflow is applied says what the post step will do', () => {

@@ -155,12 +155,25 @@ export interface MappingWritten {
   version: string
 }
 
-/** POST/PUT /mappingSets: `{id, version}` with the version a number (Data Prep) or a string. */
-export function readMappingWritten(body: unknown): MappingWritten | undefined {
+/**
+ * A mapping set version as text: a number (Data Prep's answers) or a string ("0", "1.0"). No form is
+ * documented beyond those, so any plain text is taken; it goes into a URL and the flow as it is.
+ */
+function versionOf(value: unknown): string | undefined {
+  const text = typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value)) ? String(value).trim() : undefined
+  return text !== undefined && isPlainId(text) ? text : undefined
+}
+
+/**
+ * POST/PUT /mappingSets: `{id, version}`. The set is made once its id is known: an answer without a
+ * readable version leaves it out (the set is read for it), and is not a create to send again.
+ */
+export function readMappingWritten(body: unknown): (Omit<MappingWritten, 'version'> & { version?: string }) | undefined {
   if (!isObject(body)) return undefined
   const id = plainId(body.id)
-  const version = scalarText(body.version)
-  return id && version !== undefined && /^\d+$/.test(version) ? { id, version } : undefined
+  if (!id) return undefined
+  const version = versionOf(body.version)
+  return version === undefined ? { id } : { id, version }
 }
 
 // ---- Connections and flows ----
@@ -298,7 +311,7 @@ export interface MappingSetState {
 export function readMappingSet(body: unknown): MappingSetState | undefined {
   if (!isObject(body)) return undefined
   const id = plainId(body.id)
-  const version = scalarText(body.version)
+  const version = versionOf(body.version)
   if (!id || version === undefined) return undefined
   const schemaId = (isObject(body.outputSchema) && isObject(body.outputSchema.schemaRef) ? str(body.outputSchema.schemaRef.id) : undefined) ?? str(body.xdmSchema)
   const rows = (Array.isArray(body.mappings) ? body.mappings : []).flatMap((row): MappingRow[] => {

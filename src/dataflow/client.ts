@@ -216,12 +216,20 @@ export class DataflowClient {
     return this.create(createTargetConnectionRequest(this.access, draft), maxAttempts, readWritten)
   }
 
-  createMappingSet(schemaId: string, rows: readonly MappingRow[], maxAttempts: number): Promise<MappingWritten> {
-    return this.create(createMappingSetRequest(this.access, schemaId, rows), maxAttempts, readMappingWritten)
+  async createMappingSet(schemaId: string, rows: readonly MappingRow[], maxAttempts: number): Promise<MappingWritten> {
+    return this.versioned(await this.create(createMappingSetRequest(this.access, schemaId, rows), maxAttempts, readMappingWritten))
   }
 
-  updateMappingSet(id: string, schemaId: string, rows: readonly MappingRow[], maxAttempts: number): Promise<MappingWritten> {
-    return this.create(updateMappingSetRequest(this.access, id, schemaId, rows), maxAttempts, readMappingWritten)
+  async updateMappingSet(id: string, schemaId: string, rows: readonly MappingRow[], maxAttempts: number): Promise<MappingWritten> {
+    return this.versioned(await this.create(updateMappingSetRequest(this.access, id, schemaId, rows), maxAttempts, readMappingWritten))
+  }
+
+  /** A written mapping set whose answer showed no version: its latest version is the one just written. */
+  private async versioned(written: { id: string; version?: string }): Promise<MappingWritten> {
+    if (written.version !== undefined) return { id: written.id, version: written.version }
+    const set = await this.mappingSet(written.id)
+    if (!set) throw new ActionError(`Reading mapping set ${written.id} failed: Data Prep does not find the set it just wrote. ${AFTER_A_WRITE}`)
+    return { id: set.id, version: set.version }
   }
 
   createFlow(draft: FlowDraft, maxAttempts: number): Promise<Written> {
