@@ -1,4 +1,5 @@
 import {
+  MAX_TABLES_COMPARED,
   closestTables,
   firstRun,
   holdsUnplainId,
@@ -84,6 +85,20 @@ describe('explore', () => {
   it('closest tables by edit distance, case-insensitive', () => {
     expect(closestTables('shop.ordr', ['shop.orders', 'shop.items', 'SHOP.ORDER', 'crm.accounts'], 2)).toEqual(['SHOP.ORDER', 'shop.orders'])
     expect(closestTables('x', [])).toEqual([])
+  })
+
+  it('compares only the first MAX_TABLES_COMPARED paths of a long listing', () => {
+    const tables = Array.from({ length: 20_000 }, (_, i) => (i === MAX_TABLES_COMPARED ? 'shop.orders' : `archive.t${i}`))
+    let read = 0
+    const counted = new Proxy(tables, {
+      get(target, key, receiver) {
+        if (typeof key === 'string' && /^\d+$/.test(key)) read++
+        return Reflect.get(target, key, receiver) as unknown
+      }
+    })
+    expect(closestTables('shop.ordr', counted, 1)).not.toEqual(['shop.orders'])
+    expect(read).toBe(MAX_TABLES_COMPARED)
+    expect(closestTables('shop.ordr', tables.slice(1), 1)).toEqual(['shop.orders'])
   })
 })
 

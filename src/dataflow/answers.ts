@@ -59,7 +59,13 @@ export function readColumns(body: unknown): Column[] | undefined {
   return columns.flatMap((column) => (isObject(column) && typeof column.name === 'string' && column.name !== '' ? [{ name: column.name, raw: column }] : []))
 }
 
-/** The table paths closest to `table` by edit distance, for "did you mean" (at most `count`). */
+/**
+ * Paths compared for "did you mean": a source may list tens of thousands of tables, and a hint is
+ * not worth seconds of blocking work, so only the first ones listed are offered.
+ */
+export const MAX_TABLES_COMPARED = 2_000
+
+/** The table paths closest to `table` by edit distance, for "did you mean" (at most `count`, of the first MAX_TABLES_COMPARED). */
 export function closestTables(table: string, tables: readonly string[], count = 3): string[] {
   const distance = (a: string, b: string): number => {
     const row = Array.from({ length: b.length + 1 }, (_, j) => j)
@@ -76,7 +82,8 @@ export function closestTables(table: string, tables: readonly string[], count = 
   }
   // Long names are cut: the distance is quadratic, and names come from the server.
   const cut = (s: string): string => s.slice(0, 200)
-  return [...tables]
+  return tables
+    .slice(0, MAX_TABLES_COMPARED)
     .map((candidate) => ({ candidate, d: distance(cut(table), cut(candidate)) }))
     .sort((x, y) => x.d - y.d || x.candidate.localeCompare(y.candidate))
     .slice(0, count)
