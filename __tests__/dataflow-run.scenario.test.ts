@@ -216,6 +216,19 @@ describe('delete', () => {
     expect(scenario.calls()).toEqual(['GET /flows'])
   })
 
+  test('a flow delete answered with the catalogue\'s "flow not found" (1439-400) finds it gone and deletes its connections', async () => {
+    await scenario.run()
+    scenario.platform.inject({ method: 'DELETE', path: /\/flows\/[^/]+$/, action: 'status-after-commit', status: 400, body: flowErrorBody('1439-400', 'Flow not found') })
+
+    const deleted = await scenario.run({ operation: 'delete' })
+
+    expect(errors(deleted.lines)).toEqual([])
+    expect(deleted.outputs.outcome).toBe('deleted')
+    expect(scenario.platform.flows.size).toBe(0)
+    expect(scenario.platform.sourceConnections.size).toBe(0)
+    expect(scenario.platform.targetConnections.size).toBe(0)
+  })
+
   test('a connection Platform still counts as in use just after its flow went (1447-400) is asked again, with growing waits', async () => {
     await scenario.run()
     const inUse = flowErrorBody('1447-400', 'Connection in use', 'Found active flows containing this id')
