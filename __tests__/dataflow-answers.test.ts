@@ -1,6 +1,8 @@
 import {
+  MAX_TABLES_COMPARED,
   closestTables,
   firstRun,
+  holdsUnplainId,
   readColumns,
   readDataset,
   readFlow,
@@ -33,7 +35,7 @@ describe('every reader survives junk', () => {
 })
 
 describe('ids are plain strings or nothing', () => {
-  it.each([42, '', 'a/b', 'c0ffee\n::warning::x', '..', { id: 'x' }])('%j', (id) => {
+  it.each([1.5, 2 ** 53, -0.5, '', 'a/b', 'c0ffee\n::warning::x', '..', { id: 'x' }])('%j', (id) => {
     expect(readWritten({ id, etag: '"e"' })).toBeUndefined()
     expect(readFlow({ id })).toBeUndefined()
     expect(readMappingWritten({ id, version: 0 })).toBeUndefined()
@@ -42,14 +44,29 @@ describe('ids are plain strings or nothing', () => {
   it('a flow keeps only the plain ids of its lists and mapping', () => {
     const flow = readFlow({
       id: 'f1',
-      sourceConnectionIds: ['s1', 's/2', 3],
+      sourceConnectionIds: ['s1', 's/2', 3, 1.5],
       targetConnectionIds: 't1',
       transformations: [{ name: 'Mapping', params: { mappingId: 'm\n1', mappingVersion: '0' } }]
     })!
-    expect(flow.sourceConnectionIds).toEqual(['s1'])
+    expect(flow.sourceConnectionIds).toEqual(['s1', '3'])
     expect(flow.targetConnectionIds).toEqual([])
     expect(flow.mappingIndex).toBe(0)
     expect(flow.mapping).toBeUndefined()
+  })
+
+  it('a JSON number that is a safe integer is an id, read as its digits', () => {
+    expect(readWritten({ id: 42, etag: '"e"' })).toEqual({ id: '42', etag: '"e"' })
+    expect(readMappingWritten({ id: 7, version: 0 })).toEqual({ id: '7', version: '0' })
+    expect(readFlow({ id: 9, transformations: [{ name: 'Mapping', params: { mappingId: 7, mappingVersion: 0 } }] })).toMatchObject({ id: '9', mapping: { id: '7', version: '0' } })
+    expect(readMappingSet({ id: 7, version: 1, mappings: [] })).toMatchObject({ id: '7' })
+  })
+
+  it('a write answer whose id is there but not plain is told apart from one without an id', () => {
+    for (const id of ['a/b', 'c0ffee\n::warning::x', '..', ' x']) {
+      expect(holdsUnplainId({ id })).toBe(true)
+      expect(holdsUnplainId({ items: [{ id }] })).toBe(true)
+    }
+    for (const body of [{ id: 'f1' }, { id: 42 }, { id: '' }, { id: 1.5 }, {}, null, 'a/b', { items: [] }]) expect(holdsUnplainId(body)).toBe(false)
   })
 })
 
@@ -68,6 +85,20 @@ describe('explore', () => {
   it('closest tables by edit distance, case-insensitive', () => {
     expect(closestTables('shop.ordr', ['shop.orders', 'shop.items', 'SHOP.ORDER', 'crm.accounts'], 2)).toEqual(['SHOP.ORDER', 'shop.orders'])
     expect(closestTables('x', [])).toEqual([])
+  })
+
+  it('compares only the first MAX_TABLES_COMPARED paths of a long listing', () => {
+    const tables = Array.from({ length: 20_000 }, (_, i) => (i === MAX_TABLES_COMPARED ? 'shop.orders' : `archive.t${i}`))
+    let read = 0
+    const counted = new Proxy(tables, {
+      get(target, key, receiver) {
+        if (typeof key === 'string' && /^\d+$/.test(key)) read++
+        return Reflect.get(target, key, receiver) as unknown
+      }
+    })
+    expect(closestTables('shop.ordr', counted, 1)).not.toEqual(['shop.orders'])
+    expect(read).toBe(MAX_TABLES_COMPARED)
+    expect(closestTables('shop.ordr', tables.slice(1), 1)).toEqual(['shop.orders'])
   })
 })
 
@@ -121,12 +152,17 @@ describe('writes', () => {
     expect(readWritten({ id: 'f1' })).toEqual({ id: 'f1', etag: '' })
   })
 
-  it('mapping set versions as numbers or strings, never fractions or negatives', () => {
+  it('mapping set versions as numbers or any plain string; without one the written set still has its id', () => {
     expect(readMappingWritten({ id: 'm1', version: 0 })).toEqual({ id: 'm1', version: '0' })
     expect(readMappingWritten({ id: 'm1', version: '3' })).toEqual({ id: 'm1', version: '3' })
-    expect(readMappingWritten({ id: 'm1', version: 1.5 })).toBeUndefined()
-    expect(readMappingWritten({ id: 'm1', version: -1 })).toBeUndefined()
-    expect(readMappingWritten({ id: 'm1' })).toBeUndefined()
+    expect(readMappingWritten({ id: 'm1', version: '1.0' })).toEqual({ id: 'm1', version: '1.0' })
+    expect(readMappingWritten({ id: 'm1', version: 1.5 })).toEqual({ id: 'm1', version: '1.5' })
+    for (const version of [undefined, '', ' ', 'a/b', '1\n::warning::x', true, null, {}, Infinity]) {
+      expect(readMappingWritten({ id: 'm1', version })).toEqual({ id: 'm1' })
+    }
+    expect(readMappingWritten({ version: 0 })).toBeUndefined()
+    expect(readMappingSet({ id: 'm1', version: '1.0', mappings: [] })).toEqual({ id: 'm1', version: '1.0', rows: [] })
+    expect(readMappingSet({ id: 'm1', version: 'a/b', mappings: [] })).toBeUndefined()
   })
 })
 
@@ -179,7 +215,7 @@ describe('flows', () => {
 })
 
 describe('mapping sets', () => {
-  it('rows from either vocabulary; the stored schema-path type is an attribute', () => {
+  it('rows from either vocabulary; the stored schema-path type is an attribute, aep-xl an expression', () => {
     const set = readMappingSet({
       id: 'm1',
       version: 1,
@@ -188,6 +224,8 @@ describe('mapping sets', () => {
         { sourceType: 'text/x.schema-path', source: 'id', destination: '_id', sourceAttribute: 'id', destinationXdmPath: '_id' },
         { sourceAttribute: 'name', destinationXdmPath: 'person.name.fullName' },
         { sourceType: 'EXPRESSION', source: 'upper(name)', destination: 'x' },
+        { sourceType: 'text/x.aep-xl', source: "concat(first, ' ', last)", destination: 'y' },
+        { sourceType: 'TEXT/X.AEP-XL', source: 'lower(name)', destination: 'z' },
         { source: 'no destination' }
       ]
     })
@@ -198,7 +236,9 @@ describe('mapping sets', () => {
       rows: [
         { source: 'id', destination: '_id', sourceType: 'ATTRIBUTE' },
         { source: 'name', destination: 'person.name.fullName', sourceType: 'ATTRIBUTE' },
-        { source: 'upper(name)', destination: 'x', sourceType: 'EXPRESSION' }
+        { source: 'upper(name)', destination: 'x', sourceType: 'EXPRESSION' },
+        { source: "concat(first, ' ', last)", destination: 'y', sourceType: 'EXPRESSION' },
+        { source: 'lower(name)', destination: 'z', sourceType: 'EXPRESSION' }
       ]
     })
     expect(readMappingSet({ id: 'm1', version: '0', xdmSchema: 's2', mappings: [] })).toEqual({ id: 'm1', version: '0', schemaId: 's2', rows: [] })

@@ -48,6 +48,18 @@ describe.each([
   })
 })
 
+test('a dataflow create answered with an id that is not plain fails in one sentence and is not sent again', async () => {
+  await start()
+  scenario.platform.inject({ method: 'POST', path: `${FLOW_SERVICE}/flows`, status: 201, body: { id: 'f/../1', etag: '"e"' } })
+
+  const recorded = await scenario.run()
+
+  expect(errors(recorded.lines)).toEqual([
+    'error: Creating the dataflow failed: the answer holds an invalid id, one with whitespace, a control character or a slash. Check platform-url; look in Platform before running again.'
+  ])
+  expect(scenario.calls().filter((call) => call === 'POST /flows')).toHaveLength(1)
+})
+
 describe('the mapping set', () => {
   test('answered 502 after it committed is sent again (it cannot be looked for), and the log says an unused one may remain', async () => {
     await start()
@@ -73,6 +85,23 @@ describe('the mapping set', () => {
     expect(errors(second.lines)).toEqual([])
     expect(second.outputs).toMatchObject({ outcome: 'updated', 'mapping-version': '1', 'dataflow-id': first.outputs['dataflow-id'] })
     expect(scenario.platform.mappingSets.get(first.outputs['mapping-id']!)!.versions).toHaveLength(2)
+  })
+
+  test('a new version answered without its version is made all the same: the set is read for it, not looked for as a lost create', async () => {
+    await start()
+    const first = await scenario.run()
+    const mappingId = first.outputs['mapping-id']!
+    scenario.writeMapping([...MAPPING, { source: 'updated_at', destination: '_tenant.changedAt' }])
+    scenario.platform.inject({ method: 'PUT', path: /\/mappingSets\//, action: 'status-after-commit', status: 200, body: { id: mappingId } })
+    scenario.platform.requests.length = 0
+
+    const second = await scenario.run()
+
+    expect(errors(second.lines)).toEqual([])
+    expect(second.lines).not.toContainEqual(expect.stringMatching(/checking whether it took effect/))
+    expect(second.outputs).toMatchObject({ outcome: 'updated', 'mapping-version': '1', 'dataflow-id': first.outputs['dataflow-id'] })
+    expect(scenario.calls().filter((call) => call.startsWith('PUT /mappingSets/'))).toHaveLength(1)
+    expect(scenario.platform.mappingSets.get(mappingId)!.versions).toHaveLength(2)
   })
 })
 

@@ -69,6 +69,18 @@ describe('apply', () => {
     expect(scenario.calls()).toHaveLength(8)
   })
 
+  test('a second identical run with an expression row writes nothing: the stored text/x.aep-xl is an expression', async () => {
+    scenario.writeMapping([...MAPPING, { source: "concat(name, ' ', id)", destination: '_tenant.label', sourceType: 'EXPRESSION' }])
+    await scenario.run()
+    scenario.platform.requests.length = 0
+
+    const second = await scenario.run()
+
+    expect(errors(second.lines)).toEqual([])
+    expect(second.outputs).toMatchObject({ outcome: 'reused', 'mapping-version': '0' })
+    expect(writes()).toEqual([])
+  })
+
   test('a changed mapping updates in place: a new mapping version, the same flow', async () => {
     const first = await scenario.run()
     scenario.platform.requests.length = 0
@@ -223,6 +235,19 @@ describe('delete', () => {
     const again = await scenario.run({ operation: 'delete' })
     expect(again.outputs).toMatchObject({ outcome: 'absent', 'dataflow-id': '' })
     expect(scenario.calls()).toEqual(['GET /flows'])
+  })
+
+  test('a flow delete answered with the catalogue\'s "flow not found" (1439-400) finds it gone and deletes its connections', async () => {
+    await scenario.run()
+    scenario.platform.inject({ method: 'DELETE', path: /\/flows\/[^/]+$/, action: 'status-after-commit', status: 400, body: flowErrorBody('1439-400', 'Flow not found') })
+
+    const deleted = await scenario.run({ operation: 'delete' })
+
+    expect(errors(deleted.lines)).toEqual([])
+    expect(deleted.outputs.outcome).toBe('deleted')
+    expect(scenario.platform.flows.size).toBe(0)
+    expect(scenario.platform.sourceConnections.size).toBe(0)
+    expect(scenario.platform.targetConnections.size).toBe(0)
   })
 
   test('a connection Platform still counts as in use just after its flow went (1447-400) is asked again, with growing waits', async () => {

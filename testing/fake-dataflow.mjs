@@ -262,7 +262,7 @@ export function createDataflowService(env) {
       outputSchema: { schemaRef: { id: v.schemaId, contentType: 'application/vnd.adobe.xed-full+json;version=1' } },
       xdmSchema: v.schemaId,
       mappings: v.rows.map((/** @type {any} */ r) => ({
-        sourceType: r.sourceType === 'ATTRIBUTE' ? 'text/x.schema-path' : 'text/x.aep-expression',
+        sourceType: r.sourceType === 'ATTRIBUTE' ? 'text/x.schema-path' : 'text/x.aep-xl',
         source: r.source,
         destination: r.destination,
         sourceAttribute: r.source,

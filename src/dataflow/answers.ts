@@ -1,9 +1,10 @@
 // Reading the answers of the dataflow calls. Every byte is the server's: nothing is trusted to
-// have a shape, ids are kept only as plain strings, and both documented forms are read wherever
+// have a shape, ids are kept only as plain strings (a JSON number is read as its digits), and both documented forms are read wherever
 // Adobe's sources disagree (the forms sent are listed in requests.ts).
 
 import { isPlainId } from '../platform/ids.js'
 import { isObject, listItems } from '../platform/answers.js'
+import { idOf } from '../platform/flow-service.js'
 
 export { listItems, readTables } from '../platform/answers.js'
 import type { MappingRow } from './mapping.js'
@@ -12,7 +13,23 @@ const str = (value: unknown): string | undefined => (typeof value === 'string' ?
 
 /** A plain id, or undefined: an id goes into URLs, outputs and log lines as it is. */
 function plainId(value: unknown): string | undefined {
-  return typeof value === 'string' && isPlainId(value) ? value : undefined
+  const id = idOf(value)
+  return id !== undefined && isPlainId(id) ? id : undefined
+}
+
+/** Ids of a list, the plain ones only. */
+function plainIds(value: unknown): string[] {
+  return Array.isArray(value) ? value.flatMap((v) => plainId(v) ?? []) : []
+}
+
+/**
+ * Whether a write's answer holds an id that is not plain: refused, and told apart from a missing id,
+ * which would have the create looked for and sent again although it was made.
+ */
+export function holdsUnplainId(body: unknown): boolean {
+  const item = singleItem(body)
+  const id = item ? idOf(item.id) : undefined
+  return id !== undefined && id !== '' && !isPlainId(id)
 }
 
 /** A scalar as the string GET /flows echoes it: "15" and 15, "true" and true are the same value. */
@@ -42,7 +59,13 @@ export function readColumns(body: unknown): Column[] | undefined {
   return columns.flatMap((column) => (isObject(column) && typeof column.name === 'string' && column.name !== '' ? [{ name: column.name, raw: column }] : []))
 }
 
-/** The table paths closest to `table` by edit distance, for "did you mean" (at most `count`). */
+/**
+ * Paths compared for "did you mean": a source may list tens of thousands of tables, and a hint is
+ * not worth seconds of blocking work, so only the first ones listed are offered.
+ */
+export const MAX_TABLES_COMPARED = 2_000
+
+/** The table paths closest to `table` by edit distance, for "did you mean" (at most `count`, of the first MAX_TABLES_COMPARED). */
 export function closestTables(table: string, tables: readonly string[], count = 3): string[] {
   const distance = (a: string, b: string): number => {
     const row = Array.from({ length: b.length + 1 }, (_, j) => j)
@@ -59,7 +82,8 @@ export function closestTables(table: string, tables: readonly string[], count = 
   }
   // Long names are cut: the distance is quadratic, and names come from the server.
   const cut = (s: string): string => s.slice(0, 200)
-  return [...tables]
+  return tables
+    .slice(0, MAX_TABLES_COMPARED)
     .map((candidate) => ({ candidate, d: distance(cut(table), cut(candidate)) }))
     .sort((x, y) => x.d - y.d || x.candidate.localeCompare(y.candidate))
     .slice(0, count)
@@ -138,12 +162,25 @@ export interface MappingWritten {
   version: string
 }
 
-/** POST/PUT /mappingSets: `{id, version}` with the version a number (Data Prep) or a string. */
-export function readMappingWritten(body: unknown): MappingWritten | undefined {
+/**
+ * A mapping set version as text: a number (Data Prep's answers) or a string ("0", "1.0"). No form is
+ * documented beyond those, so any plain text is taken; it goes into a URL and the flow as it is.
+ */
+function versionOf(value: unknown): string | undefined {
+  const text = typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value)) ? String(value).trim() : undefined
+  return text !== undefined && isPlainId(text) ? text : undefined
+}
+
+/**
+ * POST/PUT /mappingSets: `{id, version}`. The set is made once its id is known: an answer without a
+ * readable version leaves it out (the set is read for it), and is not a create to send again.
+ */
+export function readMappingWritten(body: unknown): (Omit<MappingWritten, 'version'> & { version?: string }) | undefined {
   if (!isObject(body)) return undefined
   const id = plainId(body.id)
-  const version = scalarText(body.version)
-  return id && version !== undefined && /^\d+$/.test(version) ? { id, version } : undefined
+  if (!id) return undefined
+  const version = versionOf(body.version)
+  return version === undefined ? { id } : { id, version }
 }
 
 // ---- Connections and flows ----
@@ -223,7 +260,6 @@ export function readFlow(item: unknown): FlowState | undefined {
   if (!isObject(item)) return undefined
   const id = plainId(item.id)
   if (!id) return undefined
-  const ids = (value: unknown): string[] => (Array.isArray(value) ? value.flatMap((v) => (plainId(v) ? [v as string] : [])) : [])
   const scheduleParams: Record<string, string> = {}
   if (isObject(item.scheduleParams)) {
     for (const [key, value] of Object.entries(item.scheduleParams)) {
@@ -237,8 +273,8 @@ export function readFlow(item: unknown): FlowState | undefined {
     name: str(item.name) ?? '',
     description: str(item.description) ?? '',
     state: str(item.state) ?? '',
-    sourceConnectionIds: ids(item.sourceConnectionIds),
-    targetConnectionIds: ids(item.targetConnectionIds),
+    sourceConnectionIds: plainIds(item.sourceConnectionIds),
+    targetConnectionIds: plainIds(item.targetConnectionIds),
     scheduleParams
   }
   const inherited = isObject(item.inheritedAttributes) && Array.isArray(item.inheritedAttributes.sourceConnections) ? item.inheritedAttributes.sourceConnections[0] : undefined
@@ -276,12 +312,13 @@ export interface MappingSetState {
 
 /**
  * GET /mappingSets/{id}: rows in the reference vocabulary (`source`, `destination`) or the legacy one
- * (`sourceAttribute`, `destinationXdmPath`); the stored sourceType `text/x.schema-path` is an ATTRIBUTE.
+ * (`sourceAttribute`, `destinationXdmPath`). Data Prep stores the sourceType as a media type:
+ * `text/x.aep-xl` is an EXPRESSION, `text/x.schema-path` an ATTRIBUTE; the names sent are read too.
  */
 export function readMappingSet(body: unknown): MappingSetState | undefined {
   if (!isObject(body)) return undefined
   const id = plainId(body.id)
-  const version = scalarText(body.version)
+  const version = versionOf(body.version)
   if (!id || version === undefined) return undefined
   const schemaId = (isObject(body.outputSchema) && isObject(body.outputSchema.schemaRef) ? str(body.outputSchema.schemaRef.id) : undefined) ?? str(body.xdmSchema)
   const rows = (Array.isArray(body.mappings) ? body.mappings : []).flatMap((row): MappingRow[] => {
@@ -290,7 +327,7 @@ export function readMappingSet(body: unknown): MappingSetState | undefined {
     const destination = str(row.destination) ?? str(row.destinationXdmPath)
     if (source === undefined || destination === undefined) return []
     const type = str(row.sourceType)?.toUpperCase()
-    const sourceType = type === 'EXPRESSION' || type?.includes('EXPRESSION') ? 'EXPRESSION' : 'ATTRIBUTE'
+    const sourceType = type === 'TEXT/X.AEP-XL' || type?.includes('EXPRESSION') ? 'EXPRESSION' : 'ATTRIBUTE'
     return [{ source, destination, sourceType }]
   })
   return { id, version, ...(schemaId !== undefined ? { schemaId } : {}), rows }

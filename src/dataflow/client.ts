@@ -19,6 +19,7 @@ import {
   type TargetConnectionState,
   type Written,
   firstRun,
+  holdsUnplainId,
   listItems,
   readColumns,
   readConnectionSpecId,
@@ -79,6 +80,16 @@ function notFound(response: Response, flowService: boolean): boolean {
   return response.status === 404 && (!flowService || NOT_FOUND_CODES.has(flowErrorCode(response) ?? ''))
 }
 
+// "Flow not found": the error catalogue gives 1430-400 and 1439-400, a real answer shows 1439-404.
+const FLOW_NOT_FOUND_CODES: ReadonlySet<string> = new Set(['1430-400', '1439-400', '1439-404'])
+
+/** A flow that is not there: a not-found answer, or one of the flow's own not-found codes. */
+function flowNotFound(response: Response): boolean {
+  return notFound(response, true) || ((response.status === 400 || response.status === 404) && FLOW_NOT_FOUND_CODES.has(flowErrorCode(response) ?? ''))
+}
+
+const connectionNotFound = (response: Response): boolean => notFound(response, true)
+
 export class DataflowClient {
   constructor(
     private readonly send: Send,
@@ -94,8 +105,8 @@ export class DataflowClient {
   }
 
   /** One item that must be there (`shape` reads it); undefined when Platform says it is not. */
-  private async item<T>(request: Request, shape: (item: unknown) => T | undefined, flowService = true): Promise<T | undefined> {
-    const body = await this.read(request, (response) => notFound(response, flowService))
+  private async item<T>(request: Request, shape: (item: unknown) => T | undefined, absent: (response: Response) => boolean): Promise<T | undefined> {
+    const body = await this.read(request, absent)
     if (body === undefined) return undefined
     const item = shape(singleItem(body))
     if (item === undefined) throw new ActionError(`${request.what} failed: the answer holds no readable item. Check platform-url.`)
@@ -121,7 +132,7 @@ export class DataflowClient {
 
   /** The base connection's connection spec id: '' when it shows none, undefined when there is no such connection. */
   async baseConnectionSpec(id: string): Promise<string | undefined> {
-    const body = await this.read(getRequest(this.access, id), (response) => notFound(response, true))
+    const body = await this.read(getRequest(this.access, id), connectionNotFound)
     return body === undefined ? undefined : (readConnectionSpecId(body) ?? '')
   }
 
@@ -152,15 +163,15 @@ export class DataflowClient {
   }
 
   async flow(id: string): Promise<FlowState | undefined> {
-    return this.item(getFlowRequest(this.access, id), readFlow)
+    return this.item(getFlowRequest(this.access, id), readFlow, flowNotFound)
   }
 
   async sourceConnection(id: string): Promise<SourceConnectionState | undefined> {
-    return this.item(getConnectionRequest(this.access, 'source', id), readSourceConnection)
+    return this.item(getConnectionRequest(this.access, 'source', id), readSourceConnection, connectionNotFound)
   }
 
   async targetConnection(id: string): Promise<TargetConnectionState | undefined> {
-    return this.item(getConnectionRequest(this.access, 'target', id), readTargetConnection)
+    return this.item(getConnectionRequest(this.access, 'target', id), readTargetConnection, connectionNotFound)
   }
 
   /** A mapping set (without `version`, its latest); Data Prep answers the bare set. */
@@ -194,6 +205,9 @@ export class DataflowClient {
       body = undefined
     }
     const written = shape(body)
+    if (written === undefined && holdsUnplainId(body)) {
+      throw new ActionError(`${request.what} failed: the answer holds an invalid id, one with whitespace, a control character or a slash. ${AFTER_A_WRITE}`)
+    }
     if (written === undefined) {
       throw new OutcomeUnknownError(
         `${request.what} answered HTTP ${response.status} with an answer that cannot be read, so its id is unknown`,
@@ -212,12 +226,20 @@ export class DataflowClient {
     return this.create(createTargetConnectionRequest(this.access, draft), maxAttempts, readWritten)
   }
 
-  createMappingSet(schemaId: string, rows: readonly MappingRow[], maxAttempts: number): Promise<MappingWritten> {
-    return this.create(createMappingSetRequest(this.access, schemaId, rows), maxAttempts, readMappingWritten)
+  async createMappingSet(schemaId: string, rows: readonly MappingRow[], maxAttempts: number): Promise<MappingWritten> {
+    return this.versioned(await this.create(createMappingSetRequest(this.access, schemaId, rows), maxAttempts, readMappingWritten))
   }
 
-  updateMappingSet(id: string, schemaId: string, rows: readonly MappingRow[], maxAttempts: number): Promise<MappingWritten> {
-    return this.create(updateMappingSetRequest(this.access, id, schemaId, rows), maxAttempts, readMappingWritten)
+  async updateMappingSet(id: string, schemaId: string, rows: readonly MappingRow[], maxAttempts: number): Promise<MappingWritten> {
+    return this.versioned(await this.create(updateMappingSetRequest(this.access, id, schemaId, rows), maxAttempts, readMappingWritten))
+  }
+
+  /** A written mapping set whose answer showed no version: its latest version is the one just written. */
+  private async versioned(written: { id: string; version?: string }): Promise<MappingWritten> {
+    if (written.version !== undefined) return { id: written.id, version: written.version }
+    const set = await this.mappingSet(written.id)
+    if (!set) throw new ActionError(`Reading mapping set ${written.id} failed: Data Prep does not find the set it just wrote. ${AFTER_A_WRITE}`)
+    return { id: set.id, version: set.version }
   }
 
   createFlow(draft: FlowDraft, maxAttempts: number): Promise<Written> {
@@ -259,17 +281,17 @@ export class DataflowClient {
 
   /** Deletes; 'absent' when Platform says there is none (after a lost answer, that is this delete's doing). */
   async deleteFlow(id: string): Promise<'deleted' | 'absent'> {
-    return this.remove(deleteFlowRequest(this.access, id))
+    return this.remove(deleteFlowRequest(this.access, id), flowNotFound)
   }
 
   async deleteConnection(kind: ConnectionKind, id: string): Promise<'deleted' | 'absent'> {
-    return this.remove(deleteConnectionRequest(this.access, kind, id))
+    return this.remove(deleteConnectionRequest(this.access, kind, id), connectionNotFound)
   }
 
-  private async remove(request: Request): Promise<'deleted' | 'absent'> {
+  private async remove(request: Request, absent: (response: Response) => boolean): Promise<'deleted' | 'absent'> {
     const response = await this.send(request)
     if (response.status === 200 || response.status === 204) return 'deleted'
-    if (notFound(response, true)) return response.repeated ? 'deleted' : 'absent'
+    if (absent(response)) return response.repeated ? 'deleted' : 'absent'
     throw refused(request.what, response)
   }
 
