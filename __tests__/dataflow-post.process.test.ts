@@ -4,28 +4,19 @@
 // (dataflow-post.scenario.test.ts holds the in-process cases.)
 
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { type FakePlatform, startFakePlatform } from '../testing/fake-platform.mjs'
 import { DATAFLOW, commandLines, findLeaks, freshBundle, parseCommandFile, runnerEnv } from '../testing/run-action.mjs'
 import { platformInputs } from '../testing/scenario.mjs'
+import { mappingWorkspace } from './support/mapping-workspace.js'
+import { suitePlatform } from './support/suite-platform.js'
 
 const CLIENT_SECRET = 'dataflow-post-client-secret-19'
 const SOURCE_CONNECTIONS = '/data/foundation/flowservice/sourceConnections'
 
-let platform: FakePlatform
-let workspace: string
-
-beforeAll(async () => {
-  platform = await startFakePlatform({ clientSecret: CLIENT_SECRET })
-  workspace = mkdtempSync(join(tmpdir(), 'dataflow-post-'))
-  writeFileSync(join(workspace, 'orders.json'), JSON.stringify([{ source: 'id', destination: '_tenant.orderId' }]))
-})
-afterAll(async () => {
-  rmSync(workspace, { recursive: true, force: true })
-  await platform.close()
-})
+const platform = suitePlatform({ clientSecret: CLIENT_SECRET })
+const workspace = mappingWorkspace('dataflow-post-')
 
 interface Ran {
   code: number | null
@@ -38,7 +29,7 @@ interface Ran {
 async function step(inputs: Record<string, string>, state: Record<string, string> = {}, cancelWhen?: () => boolean): Promise<Ran> {
   const dir = mkdtempSync(join(tmpdir(), 'dataflow-step-'))
   try {
-    const env = runnerEnv(dir, inputs, { state, action: DATAFLOW, env: { GITHUB_WORKSPACE: workspace } })
+    const env = runnerEnv(dir, inputs, { state, action: DATAFLOW, env: { GITHUB_WORKSPACE: workspace() } })
     const child = spawn(process.execPath, [join(freshBundle(), DATAFLOW, 'index.js')], { env, cwd: dir, stdio: ['ignore', 'pipe', 'ignore'] })
     let stdout = ''
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))

@@ -2,26 +2,14 @@
 // variables, the command files and GITHUB_WORKSPACE, against the local test server. Everything
 // else about the action is held in-process (dataflow-run.test.ts); this proves the bundle.
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { type FakePlatform, startFakePlatform } from '../testing/fake-platform.mjs'
 import { DATAFLOW, runAction } from '../testing/run-action.mjs'
 import { platformInputs } from '../testing/scenario.mjs'
+import { mappingWorkspace } from './support/mapping-workspace.js'
+import { suitePlatform } from './support/suite-platform.js'
 
 const CLIENT_SECRET = 'dataflow-bundle-client-secret-19'
-let platform: FakePlatform
-let workspace: string
-
-beforeAll(async () => {
-  platform = await startFakePlatform({ clientSecret: CLIENT_SECRET })
-  workspace = mkdtempSync(join(tmpdir(), 'dataflow-bundle-'))
-  writeFileSync(join(workspace, 'orders.json'), JSON.stringify([{ source: 'id', destination: '_tenant.orderId' }]))
-})
-afterAll(async () => {
-  rmSync(workspace, { recursive: true, force: true })
-  await platform.close()
-})
+const platform = suitePlatform({ clientSecret: CLIENT_SECRET })
+const workspace = mappingWorkspace('dataflow-bundle-')
 
 test('the bundle creates the dataflow, then finds it unchanged, with its outputs and summary and no secret shown', async () => {
   const base = platform.addConnection({ name: 'Orders DB' })
@@ -33,7 +21,7 @@ test('the bundle creates the dataflow, then finds it unchanged, with its outputs
     mapping: 'orders.json',
     'delta-column': 'updated_at'
   })
-  const options = { action: DATAFLOW, env: { GITHUB_WORKSPACE: workspace }, secrets: [platform.accessToken] }
+  const options = { action: DATAFLOW, env: { GITHUB_WORKSPACE: workspace() }, secrets: [platform.accessToken] }
 
   const first = await runAction(inputs, options)
 

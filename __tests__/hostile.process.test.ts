@@ -5,11 +5,11 @@
 // The describe blocks keep the numbers of the "What must hold" items.
 
 import { type ConnectProxy, type ProxyMode, startConnectProxy } from './support/connect-proxy.js'
-import { type FakePlatform, startFakePlatform } from '../testing/fake-platform.mjs'
 import { type Script, endlessPages, slowDrip, startScriptedServer } from './support/hostile-http.js'
 import { DEFAULT_MYSQL_VERSION, type MysqlStandIn, type MysqlStandInOptions, startMysqlStandIn } from './support/mysql-stand-in.js'
 import { type RunOptions, type RunResult, runAction } from '../testing/run-action.mjs'
 import { platformInputs } from '../testing/scenario.mjs'
+import { suitePlatform } from './support/suite-platform.js'
 
 // ---------------------------------------------------------------------------------------------
 // ASSUMPTIONS about names and words the implementation has yet to choose. Change them here.
@@ -37,15 +37,9 @@ const SLOW_PHASE_MS = 4800
  */
 const LINGERED = /still held the process/
 
-let platform: FakePlatform
+const platform = suitePlatform({ clientSecret: CLIENT_SECRET })
 /** Stand-ins a test started; afterEach closes them. */
 const closers: Array<() => Promise<void>> = []
-
-beforeAll(async () => {
-  platform = await startFakePlatform({ clientSecret: CLIENT_SECRET })
-})
-afterAll(() => platform.close())
-beforeEach(() => platform.reset())
 afterEach(async () => {
   await Promise.all(closers.splice(0).map((close) => close()))
 })

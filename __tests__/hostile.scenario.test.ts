@@ -5,7 +5,7 @@
 // follow the issue's "What must hold" items; those that need a process of their own (hung and slow
 // databases, proxies, trickled answers, the heap) are in hostile.process.test.ts.
 
-import { type FakePlatform, MYSQL_SPEC_ID, flowErrorBody, startFakePlatform } from '../testing/fake-platform.mjs'
+import { MYSQL_SPEC_ID, flowErrorBody } from '../testing/fake-platform.mjs'
 import { type JsonDialect, LINE_BREAKS, type LineBreakName, foreignCommands, jsonString, secretSpellings, spellingsIn, withInjectedCommands } from './support/hostile-text.js'
 import { type LateCommit, type LateCommitOptions, commitLater, drainFaults } from './support/late-commit.js'
 import { DEFAULT_MYSQL_VERSION, type MysqlStandIn, type MysqlStandInOptions, startMysqlStandIn } from './support/mysql-stand-in.js'
@@ -13,6 +13,7 @@ import { findLeaks } from '../testing/run-action.mjs'
 import { type RunOptions, type RunResult, runAction } from './support/in-process.js'
 import { virtualClock } from './support/virtual-clock.js'
 import { FLOW_BASE, calls as callsOf, platformInputs } from '../testing/scenario.mjs'
+import { suitePlatform } from './support/suite-platform.js'
 
 // ---------------------------------------------------------------------------------------------
 // ASSUMPTIONS about names and words the implementation has yet to choose. Change them here.
@@ -34,15 +35,9 @@ const CLIENT_SECRET = 'hostile-client-secret-10'
 const CONNECTIONS = `${FLOW_BASE}/connections`
 const NAME = 'Orders DB'
 
-let platform: FakePlatform
+const platform = suitePlatform({ clientSecret: CLIENT_SECRET })
 /** Stand-ins a test started; afterEach closes them. */
 const closers: Array<() => Promise<void>> = []
-
-beforeAll(async () => {
-  platform = await startFakePlatform({ clientSecret: CLIENT_SECRET })
-})
-afterAll(() => platform.close())
-beforeEach(() => platform.reset())
 afterEach(async () => {
   await Promise.all(closers.splice(0).map((close) => close()))
 })

@@ -8,21 +8,9 @@ import { run } from '../src/run/main.js'
 import { proxyFailure, runnerTransport } from '../src/platform/transport.js'
 import { type ConnectProxy, type ProxyMode, startConnectProxy } from './support/connect-proxy.js'
 import { recordingIo, stillClock } from './support/scripted.js'
+import { isolatedProxyEnvironment } from './support/proxy-environment.js'
 
-const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY', 'no_proxy', 'NO_PROXY']
-const saved = Object.fromEntries(PROXY_VARIABLES.map((name) => [name, process.env[name]]))
-const closers: Array<() => Promise<void>> = []
-
-beforeEach(() => {
-  for (const name of PROXY_VARIABLES) delete process.env[name]
-})
-afterEach(async () => {
-  await Promise.all(closers.splice(0).map((close) => close()))
-  for (const [name, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[name]
-    else process.env[name] = value
-  }
-})
+const closers = isolatedProxyEnvironment()
 
 const INPUTS = {
   'client-id': 'cid',

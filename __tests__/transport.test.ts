@@ -6,21 +6,9 @@ import { EventEmitter } from 'node:events'
 import type { Agent, ClientRequest } from 'node:http'
 import { type AddressInfo, type Server, type Socket, createServer } from 'node:net'
 import { runnerTransport, watchTunnels } from '../src/platform/transport.js'
+import { isolatedProxyEnvironment } from './support/proxy-environment.js'
 
-const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY', 'no_proxy', 'NO_PROXY']
-const saved = Object.fromEntries(PROXY_VARIABLES.map((name) => [name, process.env[name]]))
-const closers: Array<() => Promise<void>> = []
-
-beforeEach(() => {
-  for (const name of PROXY_VARIABLES) delete process.env[name]
-})
-afterEach(async () => {
-  await Promise.all(closers.splice(0).map((close) => close()))
-  for (const [name, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[name]
-    else process.env[name] = value
-  }
-})
+const closers = isolatedProxyEnvironment()
 
 /** Resolves once `check` holds, polling; fails the test with `what` after 3 s. */
 async function until(check: () => boolean, what: string): Promise<void> {

@@ -1,4 +1,4 @@
-// An Io that records what run() says: its log lines (prefixed by kind), masks, outputs and summary.
+// An Io that records what run() says: its log lines (prefixed by kind), masks, outputs, saved state and summary.
 
 import type { Io } from '../../src/runner/io.js'
 
@@ -7,6 +7,8 @@ export interface Recorded {
   lines: string[]
   masked: string[]
   outputs: Record<string, string>
+  /** What the step saved; a test may also put in what the runner would hand a post step. */
+  state: Record<string, string>
   summary: string[]
 }
 
@@ -14,8 +16,7 @@ export const RUN_ENV = { GITHUB_REPOSITORY: 'octo-org/repo', GITHUB_RUN_ID: '7',
 
 /** `onOutput` runs before each output is recorded, so a test can make setting one throw. */
 export function recordingIo(inputs: Record<string, string>, onOutput?: (name: string) => void, env: Record<string, string> = RUN_ENV): Recorded {
-  const recorded: Recorded = { lines: [], masked: [], outputs: {}, summary: [], io: undefined as unknown as Io }
-  const state: Record<string, string> = {}
+  const recorded: Recorded = { lines: [], masked: [], outputs: {}, state: {}, summary: [], io: undefined as unknown as Io }
   recorded.io = {
     input: (name) => inputs[name] ?? '',
     mask: (secret) => recorded.masked.push(secret),
@@ -28,8 +29,8 @@ export function recordingIo(inputs: Record<string, string>, onOutput?: (name: st
       onOutput?.(name)
       recorded.outputs[name] = value
     },
-    saveState: (name, value) => (state[name] = value),
-    state: (name) => state[name] ?? '',
+    saveState: (name, value) => (recorded.state[name] = value),
+    state: (name) => recorded.state[name] ?? '',
     appendSummary: (markdown) => recorded.summary.push(markdown),
     env
   }

@@ -2,35 +2,8 @@
 
 import type { Clock } from '../../src/runner/clock.js'
 import type { RawResponse, Transport } from '../../src/runner/step.js'
-import type { Io } from '../../src/runner/io.js'
 
-export interface Recorded {
-  io: Io
-  lines: string[]
-  masked: string[]
-  outputs: Record<string, string>
-  state: Record<string, string>
-  summary: string[]
-}
-
-export function recordingIo(inputs: Record<string, string>): Recorded {
-  const recorded: Recorded = { lines: [], masked: [], outputs: {}, state: {}, summary: [], io: undefined as unknown as Io }
-  recorded.io = {
-    input: (name) => inputs[name] ?? '',
-    mask: (secret) => recorded.masked.push(secret),
-    info: (message) => recorded.lines.push(message),
-    debug: (message) => recorded.lines.push(`debug: ${message}`),
-    notice: (message) => recorded.lines.push(`notice: ${message}`),
-    warning: (message) => recorded.lines.push(`warning: ${message}`),
-    error: (message) => recorded.lines.push(`error: ${message}`),
-    setOutput: (name, value) => (recorded.outputs[name] = value),
-    saveState: (name, value) => (recorded.state[name] = value),
-    state: (name) => recorded.state[name] ?? '',
-    appendSummary: (markdown) => recorded.summary.push(markdown),
-    env: { GITHUB_REPOSITORY: 'octo-org/repo', GITHUB_RUN_ID: '7', GITHUB_WORKFLOW: 'ci' }
-  }
-  return recorded
-}
+export { type Recorded, recordingIo } from './recording-io.js'
 
 export const json = (status: number, body: unknown, type = 'application/json'): RawResponse => ({ status, headers: { 'content-type': type }, body: JSON.stringify(body) })
 
