@@ -4,12 +4,13 @@
 // that trickle in or never stop paging; and the process ends with the step, on a bounded heap.
 // The describe blocks keep the numbers of the "What must hold" items.
 
-import { type ConnectProxy, type ProxyMode, startConnectProxy } from './support/connect-proxy.js'
-import { type Script, endlessPages, slowDrip, startScriptedServer } from './support/hostile-http.js'
-import { DEFAULT_MYSQL_VERSION, type MysqlStandIn, type MysqlStandInOptions, startMysqlStandIn } from './support/mysql-stand-in.js'
+import { type ProxyMode, startConnectProxy } from './support/connect-proxy.js'
+import { endlessPages, slowDrip, startScriptedServer } from './support/hostile-http.js'
+import { DEFAULT_MYSQL_VERSION, type MysqlStandIn, startMysqlStandIn } from './support/mysql-stand-in.js'
 import { type RunOptions, type RunResult, runAction } from '../testing/run-action.mjs'
 import { platformInputs } from '../testing/scenario.mjs'
 import { suitePlatform } from './support/suite-platform.js'
+import { closedAfterEach } from './support/closed-after-each.js'
 
 // ---------------------------------------------------------------------------------------------
 // ASSUMPTIONS about names and words the implementation has yet to choose. Change them here.
@@ -38,29 +39,9 @@ const SLOW_PHASE_MS = 4800
 const LINGERED = /still held the process/
 
 const platform = suitePlatform({ clientSecret: CLIENT_SECRET })
-/** Stand-ins a test started; afterEach closes them. */
-const closers: Array<() => Promise<void>> = []
-afterEach(async () => {
-  await Promise.all(closers.splice(0).map((close) => close()))
-})
-
-async function mysqlStandIn(options: MysqlStandInOptions): Promise<MysqlStandIn> {
-  const db = await startMysqlStandIn(options)
-  closers.push(() => db.close())
-  return db
-}
-
-async function connectProxy(mode: ProxyMode): Promise<ConnectProxy> {
-  const proxy = await startConnectProxy({ mode })
-  closers.push(() => proxy.close())
-  return proxy
-}
-
-async function scriptedServer(script: Script) {
-  const server = await startScriptedServer(script)
-  closers.push(() => server.close())
-  return server
-}
+const mysqlStandIn = closedAfterEach(startMysqlStandIn)
+const connectProxy = closedAfterEach((mode: ProxyMode) => startConnectProxy({ mode }))
+const scriptedServer = closedAfterEach(startScriptedServer)
 
 const inputs = (overrides: Record<string, string> = {}) =>
   platformInputs(platform, CLIENT_SECRET, { host: 'db.example.com', database: 'shop', username: 'etl', password: PASSWORD, name: NAME, ...overrides })

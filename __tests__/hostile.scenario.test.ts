@@ -8,12 +8,13 @@
 import { MYSQL_SPEC_ID, flowErrorBody } from '../testing/fake-platform.mjs'
 import { type JsonDialect, LINE_BREAKS, type LineBreakName, foreignCommands, jsonString, secretSpellings, spellingsIn, withInjectedCommands } from './support/hostile-text.js'
 import { type LateCommit, type LateCommitOptions, commitLater, drainFaults } from './support/late-commit.js'
-import { DEFAULT_MYSQL_VERSION, type MysqlStandIn, type MysqlStandInOptions, startMysqlStandIn } from './support/mysql-stand-in.js'
+import { DEFAULT_MYSQL_VERSION, type MysqlStandIn, startMysqlStandIn } from './support/mysql-stand-in.js'
 import { findLeaks } from '../testing/run-action.mjs'
 import { type RunOptions, type RunResult, runAction } from './support/in-process.js'
 import { virtualClock } from './support/virtual-clock.js'
 import { FLOW_BASE, calls as callsOf, platformInputs } from '../testing/scenario.mjs'
 import { suitePlatform } from './support/suite-platform.js'
+import { closedAfterEach } from './support/closed-after-each.js'
 
 // ---------------------------------------------------------------------------------------------
 // ASSUMPTIONS about names and words the implementation has yet to choose. Change them here.
@@ -36,17 +37,13 @@ const CONNECTIONS = `${FLOW_BASE}/connections`
 const NAME = 'Orders DB'
 
 const platform = suitePlatform({ clientSecret: CLIENT_SECRET })
-/** Stand-ins a test started; afterEach closes them. */
+/** Late commits a test started; afterEach stops them. */
 const closers: Array<() => Promise<void>> = []
 afterEach(async () => {
   await Promise.all(closers.splice(0).map((close) => close()))
 })
 
-async function mysqlStandIn(options: MysqlStandInOptions): Promise<MysqlStandIn> {
-  const db = await startMysqlStandIn(options)
-  closers.push(() => db.close())
-  return db
-}
+const mysqlStandIn = closedAfterEach(startMysqlStandIn)
 
 /** commitLater, stopped by afterEach whatever the test did. */
 function lateCommit(options: LateCommitOptions): LateCommit {
