@@ -292,29 +292,22 @@ const IN_USE = '1447-400'
  * within the deadline, and only then is the refusal the step's.
  */
 async function deleteReleased(kind: ConnectionKind, id: string, { client, sender }: SignedIn): Promise<void> {
-  const stillInUse = (error: unknown): boolean => error instanceof RefusedError && error.code === IN_USE
   let refusal: RefusedError | undefined
-  try {
-    await client.deleteConnection(kind, id)
-    return
-  } catch (error) {
-    if (!(error instanceof RefusedError) || !stillInUse(error)) throw error
-    refusal = error
+  /** True once deleted; undefined while Platform counts it as in use. */
+  const attempt = async (): Promise<true | undefined> => {
+    try {
+      await client.deleteConnection(kind, id)
+      return true
+    } catch (error) {
+      if (!(error instanceof RefusedError) || error.code !== IN_USE) throw error
+      refusal = error
+      return undefined
+    }
   }
-  const deleted = await lookAgain(
-    sender,
-    async () => {
-      try {
-        await client.deleteConnection(kind, id)
-        return true
-      } catch (error) {
-        if (!stillInUse(error)) throw error
-        return undefined
-      }
-    },
-    (look) => `Deleting ${kind} connection ${id}: Platform still counts it as in use by the deleted dataflow; ${look === 1 ? 'asking again' : 'asking once more'}`
-  )
-  if (deleted !== true) {
-    throw new ActionError(`${refusal.what} failed: Platform still counted it as in use (FLOW-${IN_USE}) after its dataflow was deleted; delete it in Platform by hand.`)
+  if (await attempt()) return
+  const line = (look: number): string =>
+    `Deleting ${kind} connection ${id}: Platform still counts it as in use by the deleted dataflow; ${look === 1 ? 'asking again' : 'asking once more'}`
+  if ((await lookAgain(sender, attempt, line)) !== true) {
+    throw new ActionError(`${refusal?.what} failed: Platform still counted it as in use (FLOW-${IN_USE}) after its dataflow was deleted; delete it in Platform by hand.`)
   }
 }

@@ -3,6 +3,7 @@
 // out. Pure: the caller polls (runsRequest, firstRun) with its clock.
 
 import type { Run } from './answers.js'
+import { OUTPUT, type OutputName } from './names.js'
 
 const FIRST_POLL_MS = 5_000
 const LONGEST_POLL_MS = 30_000
@@ -47,13 +48,13 @@ export function runStillGoing(flowId: string, run: Run | undefined, waitedSecond
 }
 
 /** The run outputs; a count Platform did not give is '' (not 0: nothing was counted). */
-export function runOutputs(run: Run): Record<'run-id' | 'run-status' | 'records-read' | 'records-written' | 'records-failed', string> {
+export function runOutputs(run: Run): Partial<Record<OutputName, string>> {
   const count = (n: number | undefined): string => (n === undefined ? '' : String(n))
   return {
-    'run-id': run.id,
-    'run-status': run.status,
-    'records-read': count(run.recordsRead),
-    'records-written': count(run.recordsWritten),
-    'records-failed': count(run.recordsFailed)
+    [OUTPUT.runId]: run.id,
+    [OUTPUT.runStatus]: run.status,
+    [OUTPUT.recordsRead]: count(run.recordsRead),
+    [OUTPUT.recordsWritten]: count(run.recordsWritten),
+    [OUTPUT.recordsFailed]: count(run.recordsFailed)
   }
 }
