@@ -1,4 +1,4 @@
-import { type Files, readDataflowSettings } from '../src/dataflow/settings.js'
+import { type Files, isInside, readDataflowSettings } from '../src/dataflow/settings.js'
 
 const NOW = Date.UTC(2030, 0, 31, 6)
 
@@ -54,4 +54,20 @@ describe('readDataflowSettings', () => {
     expect(read.problems).toEqual([])
     expect(read.settings).toMatchObject({ schedule: { startTime: Date.UTC(2020, 0, 1) / 1000, startTimeGiven: true } })
   })
+})
+
+describe('isInside', () => {
+  test.each([
+    ['/repo', '/repo/mappings/orders.json', true],
+    ['/repo', '/repo/..maps/orders.json', true],
+    ['/repo', '/repo/..', false],
+    ['/repo', '/mappings/orders.json', false],
+    ['/repo', '/repo-other/orders.json', false]
+  ])('%s holds %s: %s', (root, path, inside) => {
+    expect(isInside(root, path)).toBe(inside)
+  })
+})
+
+test('a mapping path inside the repository whose first folder starts with two dots is inside it', () => {
+  expect(problemsOf({ mapping: '..maps/orders.json' })).toEqual([])
 })

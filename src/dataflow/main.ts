@@ -3,7 +3,6 @@
 // first run when asked. As the post step: roll back a create that main did not see to its end.
 
 import { readFileSync, realpathSync } from 'node:fs'
-import { relative } from 'node:path'
 import { type Session, inSession } from '../platform/session.js'
 import { runnerTransport } from '../platform/transport.js'
 import { onSignal } from '../runner/cancel.js'
@@ -23,7 +22,7 @@ import { RollbackRecord, rollBack, savedRollback, startMain } from './post.js'
 import { NotReady, readReady } from './reads.js'
 import { reportApplied, reportPlan, reportRun, summariseFailure, writeSummary } from './report.js'
 import { runFailure, runStillGoing } from './runs.js'
-import { type ApplySettings, type DataflowSettings, type Files, readDataflowSettings } from './settings.js'
+import { type ApplySettings, type DataflowSettings, type Files, isInside, readDataflowSettings } from './settings.js'
 import { waitForFirstRun } from './wait.js'
 
 /** The mapping file, read where the runner checked out the repository; a symbolic link out of it is not followed. */
@@ -34,8 +33,7 @@ export function workspaceFiles(env: Record<string, string | undefined>): Files {
     readText: (path) => {
       try {
         const real = realpathSync(path)
-        const inside = relative(realpathSync(workspace), real)
-        if (inside.startsWith('..')) return 'outside'
+        if (!isInside(realpathSync(workspace), real)) return 'outside'
         return readFileSync(real, 'utf8')
       } catch (error) {
         const code = (error as { code?: unknown }).code

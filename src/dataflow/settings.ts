@@ -1,7 +1,7 @@
 // Every input of the dataflow action, read and checked into one typed object before any request:
 // every problem at once, the mapping file and the schedule included.
 
-import { isAbsolute, relative, resolve } from 'node:path'
+import { isAbsolute, relative, resolve, sep } from 'node:path'
 import type { SignIn } from '../platform/session.js'
 import { type InputProblem, InputReader, SIGN_IN_LINES } from '../settings/reader.js'
 import { type MappingRow, readMapping } from './mapping.js'
@@ -97,8 +97,7 @@ export function readDataflowSettings(
   let rows: MappingRow[] | undefined
   if (mappingPath !== '' && !inputs.refused(INPUT.mapping)) {
     const absolute = resolve(files.workspace, mappingPath)
-    const inside = relative(files.workspace, absolute)
-    if (inside === '' || inside.startsWith('..') || isAbsolute(inside)) {
+    if (absolute === resolve(files.workspace) || !isInside(files.workspace, absolute)) {
       problem(INPUT.mapping, `must be a file inside the repository (${mappingPath} leads out of it); give a path relative to the repository root.`)
     } else {
       const text = files.readText(absolute)
@@ -156,4 +155,10 @@ export function readPostSettings(readRaw: (name: string) => string): { signIn?: 
   const { problems } = inputs
   if (problems.length > 0 || !credentials) return { applied, enabled, problems }
   return { signIn: { ...signIn, credentials }, applied, enabled, problems }
+}
+
+/** Whether `path` lies in the folder `root` (a file named `..maps` in it does; `../maps` does not). */
+export function isInside(root: string, path: string): boolean {
+  const inside = relative(root, path)
+  return inside !== '..' && !inside.startsWith(`..${sep}`) && !isAbsolute(inside)
 }
