@@ -1,9 +1,9 @@
 // What the dataflow action tells the workflow: its outputs, log lines and job summary, in the
 // connection action's style and through its guards (every output and summary redacted).
 
-import { redactedPlan, setOutput } from '../report/outputs.js'
-import { type PlanOf, type Subject, hasChanges, planJson, planLines, planMarkdown } from '../report/plan-markdown.js'
-import { redactedTable, summarise } from '../report/summary.js'
+import { reportPlanOf, setOutput } from '../report/outputs.js'
+import type { PlanOf, Subject } from '../report/plan-markdown.js'
+import { redactedTable, summarise, summariseFailureOf } from '../report/summary.js'
 import type { Step } from '../runner/step.js'
 import type { Run } from './answers.js'
 import type { Applied, Deleted } from './apply.js'
@@ -51,27 +51,9 @@ export function writeSummary(settings: DataflowSettings, result: Applied | Delet
 }
 
 export function summariseFailure(settings: DataflowSettings | undefined, message: string, step: Step): void {
-  const rows: Array<[string, string]> = [
-    ['Outcome', 'failed'],
-    ['Error', message]
-  ]
-  if (settings) rows.push(['Sandbox', settings.sandboxName])
-  summarise(redactedTable(subjectOf(settings), rows, step), step)
+  summariseFailureOf(subjectOf(settings), settings?.sandboxName, message, step)
 }
 
-/** The plan as outputs, log lines and summary; a plan of a failure fails the step with apply's message. */
 export function reportPlan(plan: PlanOf, settings: DataflowSettings, step: Step): void {
-  const { log, redactor } = step
-  const shown = redactedPlan(plan, (text) => redactor.redact(text))
-  for (const line of planLines(shown, DATAFLOW)) log.info(line)
-  log.info('Nothing was written: plan reads only.')
-  const markdown = redactor.redact(planMarkdown(shown, `Plan for ${subjectOf(settings)}`, DATAFLOW))
-  own(OUTPUT.plan, plan.action, step)
-  own(OUTPUT.hasChanges, String(hasChanges(plan)), step)
-  setOutput(OUTPUT.changes, planJson(shown, DATAFLOW), step)
-  setOutput(OUTPUT.planMarkdown, markdown, step)
-  if (plan.connectionId !== null) own(OUTPUT.dataflowId, plan.connectionId, step)
-  own(OUTPUT.outcome, 'planned', step)
-  summarise(markdown, step)
-  if (plan.reason !== undefined) log.error(plan.reason)
+  reportPlanOf(plan, { heading: subjectOf(settings), subject: DATAFLOW, idOutput: OUTPUT.dataflowId }, step)
 }

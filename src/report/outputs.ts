@@ -7,7 +7,7 @@ import { failureMessage } from '../runner/errors.js'
 import type { Step } from '../runner/step.js'
 import type { Settings } from '../settings/inputs.js'
 import { OUTPUT, type OutputName } from '../settings/names.js'
-import { type PlanOf, hasChanges, planJson, planLines, planMarkdown } from './plan-markdown.js'
+import { type PlanOf, type Subject, hasChanges, planJson, planLines, planMarkdown } from './plan-markdown.js'
 import { redactedTable, subjectOf, summarise, summariseFailure } from './summary.js'
 
 export function reportDryRun(description: string, settings: Settings, step: Step): void {
@@ -28,26 +28,38 @@ export function reportDryRun(description: string, settings: Settings, step: Step
   )
 }
 
+/** What a plan is of: its summary heading, its words (the connection's when absent), and the output for its id. */
+export interface PlanReport {
+  heading: string
+  subject?: Subject
+  idOutput: string
+}
+
 /**
- * The plan as outputs, log lines and summary; a plan of a failure fails the step with apply's
- * message. Returns the plan's Markdown, redacted, for the pull-request comment.
+ * The plan as outputs, log lines and summary, for either action; a plan of a failure fails the
+ * step with apply's message. Returns the plan's Markdown, redacted, for the pull-request comment.
+ * The plan's action, its id and the outcome are the run's own words (see setOutput).
  */
-export function reportPlan(plan: Plan, settings: Settings, step: Step): string {
+export function reportPlanOf(plan: PlanOf, { heading, subject, idOutput }: PlanReport, step: Step): string {
   const { log, redactor } = step
   const shown = redactedPlan(plan, (text) => redactor.redact(text))
-  for (const line of planLines(shown)) log.info(line)
+  for (const line of planLines(shown, subject)) log.info(line)
   log.info('Nothing was written: plan reads only.')
-  const markdown = redactor.redact(planMarkdown(shown, `Plan for ${subjectOf(settings)}`))
-  setOutput(OUTPUT.plan, plan.action, step)
-  setOutput(OUTPUT.hasChanges, String(hasChanges(plan)), step)
-  setOutput(OUTPUT.changes, planJson(shown), step)
+  const markdown = redactor.redact(planMarkdown(shown, `Plan for ${heading}`, subject))
+  setOutput(OUTPUT.plan, plan.action, step, true)
+  setOutput(OUTPUT.hasChanges, String(hasChanges(plan)), step, true)
+  setOutput(OUTPUT.changes, planJson(shown, subject), step)
   setOutput(OUTPUT.planMarkdown, markdown, step)
-  if (plan.connectionId !== null) setOutput(OUTPUT.connectionId, plan.connectionId, step)
-  setOutput(OUTPUT.outcome, 'planned', step)
+  if (plan.connectionId !== null) setOutput(idOutput, plan.connectionId, step, true)
+  setOutput(OUTPUT.outcome, 'planned', step, true)
   summarise(markdown, step)
   // Not thrown: the summary above already says why, and a second one would repeat it.
   if (plan.reason !== undefined) log.error(plan.reason)
   return markdown
+}
+
+export function reportPlan(plan: Plan, settings: Settings, step: Step): string {
+  return reportPlanOf(plan, { heading: subjectOf(settings), idOutput: OUTPUT.connectionId }, step)
 }
 
 /**
@@ -80,7 +92,7 @@ export function setOutput(name: string, value: string, { io, log, redactor }: St
  * The plan with every string redacted before it is rendered: the Markdown escapes characters a
  * secret may hold (<, &, |), after which redaction would no longer find it.
  */
-export function redactedPlan<P extends PlanOf>(plan: P, redact: (text: string) => string): P {
+function redactedPlan<P extends PlanOf>(plan: P, redact: (text: string) => string): P {
   const shown = (value: string | null): string | null => (value === null ? null : redact(value))
   return {
     ...plan,

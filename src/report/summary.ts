@@ -51,19 +51,21 @@ export function writeSummary(settings: Settings, result: Upserted | Deleted, ste
   summarise(redactedTable(subjectOf(settings), rows, step), step)
 }
 
-/** One line on what failed; `settings` is undefined when the inputs were not valid. */
-function failureSummary(settings: Settings | undefined, message: string, step: Step): string {
+/**
+ * The failure in one line of the summary (the log has said it already), under either action's
+ * heading; `sandbox` is undefined when the inputs were not valid.
+ */
+export function summariseFailureOf(heading: string, sandbox: string | undefined, message: string, step: Step): void {
   const rows: Array<[string, string]> = [
     ['Outcome', 'failed'],
     ['Error', message]
   ]
-  if (settings) rows.push(['Sandbox', settings.sandboxName])
-  return redactedTable(subjectOf(settings), rows, step)
+  if (sandbox !== undefined) rows.push(['Sandbox', sandbox])
+  summarise(redactedTable(heading, rows, step), step)
 }
 
-/** The failure in one line of the summary (the log has said it already). */
 export function summariseFailure(settings: Settings | undefined, message: string, step: Step): void {
-  summarise(failureSummary(settings, message, step), step)
+  summariseFailureOf(subjectOf(settings), settings?.sandboxName, message, step)
 }
 
 /** A summary table of redacted values: the Markdown escapes characters a secret may hold, after which redaction would no longer find it. */
