@@ -335,7 +335,7 @@ export function readMappingSet(body: unknown): MappingSetState | undefined {
 
 // ---- Runs ----
 
-export type RunPhase = 'running' | 'succeeded' | 'failed'
+type RunPhase = 'running' | 'succeeded' | 'failed'
 
 export interface Run {
   id: string

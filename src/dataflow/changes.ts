@@ -7,7 +7,7 @@ import type { MappingRow } from './mapping.js'
 import { type FlowUpdate, scheduleParams } from './requests.js'
 import type { Schedule } from './schedule.js'
 
-export interface DataflowChange {
+interface DataflowChange {
   /** e.g. 'frequency', 'mapping _id', 'source-connection'. */
   field: string
   /** null: not there. */
@@ -38,7 +38,7 @@ export interface Existing {
   mapping?: MappingSetState
 }
 
-export interface UpdatePlan {
+interface UpdatePlan {
   changes: DataflowChange[]
   /** Fields of the flow to patch; empty when none differ. */
   update: FlowUpdate

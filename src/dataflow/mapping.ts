@@ -1,7 +1,7 @@
 // The mapping file: which source column goes to which XDM path. Read from its text (the caller
 // reads the file), with every problem reported at once, before any request.
 
-export type SourceType = 'ATTRIBUTE' | 'EXPRESSION'
+type SourceType = 'ATTRIBUTE' | 'EXPRESSION'
 
 export interface MappingRow {
   /** A column of the table, or an expression when sourceType is EXPRESSION. */
@@ -11,7 +11,7 @@ export interface MappingRow {
   sourceType: SourceType
 }
 
-export type MappingRead = { ok: true; rows: MappingRow[] } | { ok: false; problems: string[] }
+type MappingRead = { ok: true; rows: MappingRow[] } | { ok: false; problems: string[] }
 
 const SOURCE_TYPES: readonly string[] = ['ATTRIBUTE', 'EXPRESSION']
 

@@ -2,10 +2,10 @@
 // rules of the CRMToAEP flow spec and the sources error catalogue, every problem at once. "Now" is
 // given, for the default start; whether a given start is past is judged where it would be sent.
 
-export const FREQUENCIES = ['once', 'minute', 'hour', 'day', 'week'] as const
-export type Frequency = (typeof FREQUENCIES)[number]
+const FREQUENCIES = ['once', 'minute', 'hour', 'day', 'week'] as const
+type Frequency = (typeof FREQUENCIES)[number]
 
-export const DEFAULT_FREQUENCY: Frequency = 'hour'
+const DEFAULT_FREQUENCY: Frequency = 'hour'
 
 /**
  * The interval each frequency takes: at least Platform's minimum (15 for minute, 1 otherwise), at
@@ -36,7 +36,7 @@ export interface Schedule {
   deltaColumn?: string
 }
 
-export type ScheduleRead = { ok: true; schedule: Schedule } | { ok: false; problems: string[] }
+type ScheduleRead = { ok: true; schedule: Schedule } | { ok: false; problems: string[] }
 
 // The boolean spellings of the Actions toolkit's getBooleanInput (YAML 1.2 core schema).
 const TRUE = ['true', 'True', 'TRUE']

@@ -10,7 +10,7 @@ import { pollDelay, progressLine } from './runs.js'
 /** Bounds a clock that stands still; the deadline ends the polls first. */
 const MAX_POLLS = 1000
 
-export type Waited = { phase: 'succeeded' | 'failed'; run: Run } | { phase: 'deadline'; run: Run | undefined; waitedSeconds: number }
+type Waited = { phase: 'succeeded' | 'failed'; run: Run } | { phase: 'deadline'; run: Run | undefined; waitedSeconds: number }
 
 /** `dueAt`: the flow's start time (epoch seconds), named while no run is there yet. */
 export async function waitForFirstRun(flowId: string, dueAt: number | undefined, { client, sender, log }: { client: DataflowClient; sender: Sender; log: Log }): Promise<Waited> {

@@ -29,7 +29,7 @@ export function reportDryRun(description: string, settings: Settings, step: Step
 }
 
 /** What a plan is of: its summary heading, its words (the connection's when absent), and the output for its id. */
-export interface PlanReport {
+interface PlanReport {
   heading: string
   subject?: Subject
   idOutput: string

@@ -31,7 +31,7 @@ const CONNECTION: Subject = { noun: 'connection', idKey: 'connectionId', showsAl
 /** Characters of one value shown in the Markdown or the log; the changes output holds it whole. */
 const MAX_VALUE_CHARS = 1000
 /** A pull-request comment holds 65,536 characters; this leaves room for the comment's own frame. */
-export const MAX_MARKDOWN_CHARS = 60_000
+const MAX_MARKDOWN_CHARS = 60_000
 const CUT_NOTE = '\n_The plan is cut here to fit a pull-request comment; the full plan is in the `changes` output._\n'
 
 /** The value and how much of it was left out, cut by code point so no character is split. */

@@ -17,7 +17,7 @@ const CUT_NOTE = "_The plan is too long for a comment and was cut here: the whol
 const USER_AGENT = 'aep-mysql-connection-action'
 
 /** Where a run's comment goes, or why it writes none. */
-export type CommentTarget = { post: true; number: number } | { post: false; why: 'event' | 'fork' | 'no-number' }
+type CommentTarget = { post: true; number: number } | { post: false; why: 'event' | 'fork' | 'no-number' }
 
 /**
  * The pull request of a pull_request or pull_request_target event. On pull_request, a pull request
