@@ -9,10 +9,10 @@ import { onSignal } from '../runner/cancel.js'
 import { systemClock } from '../runner/clock.js'
 import { ActionError, failureMessage } from '../runner/errors.js'
 import { type Io, redactingLog } from '../runner/io.js'
-import { Redactor, weakSecretWarning } from '../runner/secrets.js'
+import { Redactor } from '../runner/secrets.js'
 import type { Step } from '../runner/step.js'
 import { runnerIo } from '../runner/workflow-commands.js'
-import { maskSecretInputs } from '../run/masking.js'
+import { credentialSecret, maskSecretInputs, warnAboutWeakSecrets } from '../run/masking.js'
 import { isPostStep } from '../run/post-state.js'
 import { type Applied, type SignedIn, applyDataflow, connectionName, deleteDataflow } from './apply.js'
 import { DataflowClient } from './client.js'
@@ -68,7 +68,14 @@ export async function run(
     settings = read.settings
     if (!settings) return summariseFailure(undefined, read.problems.map((problem) => problem.message).join(' '), step)
     redactor.allow([settings.sandboxName, settings.name, settings.table])
-    warnAboutWeakSecrets(settings, step)
+    warnAboutWeakSecrets(
+      [credentialSecret(settings.credentials)],
+      [
+        { label: `the ${INPUT.sandboxName} input`, value: settings.sandboxName },
+        { label: 'the dataflow name', value: settings.name }
+      ],
+      step.log
+    )
     const deadline = step.clock.now() + settings.timeoutSeconds * 1000
     const known = settings
     await inSession(settings, step, deadline, (session) => runSignedIn(known, session, step))
@@ -132,17 +139,4 @@ function cancelledApply(settings: ApplySettings, stage: RollbackRecord['stage'],
     return `${cancelled}: ${connections} may exist, with ${token} in their descriptions; the post step looks for them and deletes them (a mapping set this run made may remain).`
   }
   return `${cancelled}: the dataflow may exist, with ${token} in its description; the post step keeps it and its connections if it does (run the step again to finish it), and otherwise deletes ${connections}.`
-}
-
-function warnAboutWeakSecrets(settings: DataflowSettings, { log }: Step): void {
-  const open = [
-    { label: `the ${INPUT.sandboxName} input`, value: settings.sandboxName },
-    { label: 'the dataflow name', value: settings.name }
-  ]
-  const secret =
-    settings.credentials.kind === 'client-secret'
-      ? { label: `The ${INPUT.clientSecret} input`, value: settings.credentials.clientSecret }
-      : { label: `The ${INPUT.accessToken} input`, value: settings.credentials.accessToken }
-  const warning = secret.value === '' ? undefined : weakSecretWarning(secret, open)
-  if (warning) log.warning(warning)
 }

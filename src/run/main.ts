@@ -14,12 +14,12 @@ import { onSignal } from '../runner/cancel.js'
 import { systemClock } from '../runner/clock.js'
 import { failureMessage } from '../runner/errors.js'
 import { type Io, redactingLog } from '../runner/io.js'
-import { Redactor, weakSecretWarning } from '../runner/secrets.js'
+import { Redactor } from '../runner/secrets.js'
 import type { Step } from '../runner/step.js'
 import { runnerIo } from '../runner/workflow-commands.js'
 import { type DeleteSettings, type Settings, type UpsertSettings, readSettings } from '../settings/inputs.js'
-import { INPUT, OUTPUT } from '../settings/names.js'
-import { maskSecretInputs, maskSettingsSecrets, openInputs } from './masking.js'
+import { OUTPUT } from '../settings/names.js'
+import { credentialSecret, maskSecretInputs, maskSettingsSecrets, openInputs, warnAboutWeakSecrets } from './masking.js'
 import { CleanupRecord, cleanUp, savedState, startMain } from './post.js'
 import { isPostStep } from './post-state.js'
 import { preflight } from './preflight.js'
@@ -53,7 +53,11 @@ async function runMain(step: Step): Promise<void> {
   if (!settings) return summariseFailure(undefined, problems.map((problem) => problem.message).join(' '), step)
   try {
     maskSettingsSecrets(settings, step)
-    warnAboutWeakSecrets(settings, step)
+    warnAboutWeakSecrets(
+      [...(settings.operation === 'upsert' ? [{ label: 'The password', value: settings.target.password }] : []), credentialSecret(settings.credentials)],
+      openInputs(settings),
+      step.log
+    )
     const deadline = clock.now() + settings.timeoutSeconds * 1000
     await (settings.operation === 'upsert' ? runUpsert(settings, step, deadline) : runDelete(settings, step, deadline))
   } catch (error) {
@@ -153,15 +157,4 @@ async function commentOnPlan(markdown: string, settings: Settings, step: Step, d
   if (!settings.prComment) return
   const { writePlanComment } = await import('../report/pr-comment.js')
   await writePlanComment(markdown, settings.prComment.token, settings, step, deadline)
-}
-
-function warnAboutWeakSecrets(settings: Settings, { log }: Step): void {
-  const inputs = openInputs(settings)
-  const secrets = settings.operation === 'upsert' ? [{ label: 'The password', value: settings.target.password }] : []
-  if (settings.credentials.kind === 'client-secret') secrets.push({ label: `The ${INPUT.clientSecret} input`, value: settings.credentials.clientSecret })
-  else secrets.push({ label: `The ${INPUT.accessToken} input`, value: settings.credentials.accessToken })
-  for (const secret of secrets) {
-    const warning = secret.value === '' ? undefined : weakSecretWarning(secret, inputs)
-    if (warning) log.warning(warning)
-  }
 }

@@ -3,7 +3,9 @@
 
 import { buildConnectionString } from '../mysql/connection-string.js'
 import type { Step } from '../runner/step.js'
-import type { NamedSecret } from '../runner/secrets.js'
+import type { Credentials } from '../platform/session.js'
+import type { Log } from '../runner/io.js'
+import { type NamedSecret, weakSecretWarning } from '../runner/secrets.js'
 import type { Settings } from '../settings/inputs.js'
 import { INPUT, SECRET_INPUTS } from '../settings/names.js'
 
@@ -37,4 +39,19 @@ export function openInputs(settings: Settings): NamedSecret[] {
     sandbox,
     { label: 'the connection name', value: settings.name }
   ]
+}
+
+/** The credential input a step signs in with, named as warnings name it. */
+export function credentialSecret(credentials: Credentials): NamedSecret {
+  return credentials.kind === 'client-secret'
+    ? { label: `The ${INPUT.clientSecret} input`, value: credentials.clientSecret }
+    : { label: `The ${INPUT.accessToken} input`, value: credentials.accessToken }
+}
+
+/** One warning for each secret so weak (short, common, or all but an open input) that masking it would hide ordinary text. */
+export function warnAboutWeakSecrets(secrets: readonly NamedSecret[], open: readonly NamedSecret[], log: Log): void {
+  for (const secret of secrets) {
+    const warning = secret.value === '' ? undefined : weakSecretWarning(secret, open)
+    if (warning) log.warning(warning)
+  }
 }
