@@ -28,3 +28,21 @@ describe.each(['1430-400', '1439-400'])('the flow-only code %s', (code) => {
 it('another 400 is still a refusal for a flow', async () => {
   await expect(answering('1302-400').deleteFlow('f1')).rejects.toThrow(/HTTP 400/)
 })
+
+describe('a listing read page by page has the connection lookup’s limits', () => {
+  const page = (body: unknown): Response => ({ status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), repeated: false, attempts: 1 })
+
+  it('a next-page link that repeats a page already read ends the listing with one sentence', async () => {
+    const looping = page({ items: [], _links: { next: { href: '/flows?continuationToken=same' } } })
+    const client = new DataflowClient(() => Promise.resolve(looping), access)
+    await expect(client.findFlows('orders')).rejects.toThrow(/^Looking up dataflows named "orders" failed: the next-page link repeats a page already read\. Try again later\.$/)
+  })
+
+  it('pages that add up to more than 64 MB end it before they exhaust the memory', async () => {
+    let n = 0
+    const big = (): Response => page({ items: [], padding: 'x'.repeat(20 * 1024 * 1024), _links: { next: { href: `/flows?continuationToken=${++n}` } } })
+    const client = new DataflowClient(() => Promise.resolve(big()), access)
+    await expect(client.findFlows('orders')).rejects.toThrow(/failed: Platform returned more than 64 MB over 4 pages, more than this action reads\. Check platform-url\.$/)
+    expect(n).toBe(4)
+  })
+})

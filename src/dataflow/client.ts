@@ -3,7 +3,7 @@
 // the documented not-found answers; every other failure is one sentence.
 
 import { describeFailure, flowErrorCode, isObject, readJson } from '../platform/answers.js'
-import { NOT_FOUND_CODES, nextPage, refused, sameName } from '../platform/flow-service.js'
+import { NOT_FOUND_CODES, PageLimits, nextPage, refused, sameName } from '../platform/flow-service.js'
 import { type PlatformAccess, type Request, exploreRequest, getRequest } from '../platform/requests.js'
 import type { RequestSpec, Response } from '../platform/sender.js'
 import { ActionError, OutcomeUnknownError } from '../runner/errors.js'
@@ -64,8 +64,6 @@ import {
 
 type Send = (request: RequestSpec) => Promise<Response>
 
-/** Pages of one listing read at most: a server that never ends its pages is stopped. */
-const MAX_PAGES = 100
 /** "No columns were found for table": the table is not there (a 404 is read the same). */
 const NO_TABLE_CODE = '1330-400'
 /** An enable or disable that cannot be applied on the flow's current state (flow-service-errors.md). */
@@ -116,10 +114,14 @@ export class DataflowClient {
   /** Every item of a listing, page by page. */
   private async list<T>(lookup: Request, shape: (item: unknown) => T | undefined): Promise<T[]> {
     const found: T[] = []
+    const limits = new PageLimits(lookup.what, 'Check platform-url.')
     let request: RequestSpec = lookup
-    for (let page = 0; ; page++) {
-      if (page >= MAX_PAGES) throw new ActionError(`${lookup.what} failed: Platform kept returning more pages after ${page}. Try again later.`)
-      const body = await this.read(request)
+    for (;;) {
+      limits.sending(request.url)
+      const response = await this.send(request)
+      if (response.status !== 200) throw new ActionError(describeFailure(request.what, response))
+      limits.received(response.body)
+      const body = readJson(request.what, response)
       for (const item of listItems(body)) {
         const shaped = shape(item)
         if (shaped !== undefined) found.push(shaped)

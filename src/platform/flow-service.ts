@@ -130,6 +130,41 @@ export function nextPage(access: PlatformAccess, body: Record<string, unknown>, 
   return next
 }
 
+/**
+ * The limits of reading one listing page by page, for every lister: they stop a server that
+ * never ends its pages, or links one page again, before what is kept exhausts the runner's memory.
+ */
+export class PageLimits {
+  private readonly seen = new Set<string>()
+  private bytes = 0
+  /** Pages sent so far. */
+  pages = 0
+
+  /** `advice`: what to do when a listing is too large, ending the sentence. */
+  constructor(
+    private readonly what: string,
+    private readonly advice: string
+  ) {}
+
+  /** Before a page is sent. */
+  sending(url: string): void {
+    if (this.seen.has(url)) throw new ActionError(`${this.what} failed: the next-page link repeats a page already read. Try again later.`)
+    if (this.pages >= MAX_PAGES) throw new ActionError(`${this.what} failed: Platform kept returning more pages after ${this.pages}. Try again later.`)
+    this.seen.add(url)
+    this.pages++
+  }
+
+  /** A page's answer, whose size counts toward MAX_LOOKUP_BYTES. */
+  received(body: string): void {
+    this.bytes += Buffer.byteLength(body)
+    if (this.bytes > MAX_LOOKUP_BYTES) throw this.tooMuch(`more than ${MAX_LOOKUP_BYTES / 1024 / 1024} MB`)
+  }
+
+  tooMuch(kept: string): ActionError {
+    return new ActionError(`${this.what} failed: Platform returned ${kept} over ${this.pages} pages, more than this action reads. ${this.advice}`)
+  }
+}
+
 export class FlowService {
   constructor(
     /** Sends with the access token (see Session). */
@@ -163,18 +198,12 @@ export class FlowService {
     // By id: a listing that grows while it is paged shows a connection on two pages.
     const found = new Map<string, Connection>()
     const listed = new Set<string>()
-    const seen = new Set<string>()
-    let read = 0
-    for (let page = 0; ; page++) {
-      if (seen.has(request.url)) throw new ActionError(`${what} failed: the next-page link repeats a page already read. Try again later.`)
-      if (page >= MAX_PAGES) throw new ActionError(`${what} failed: Platform kept returning more pages after ${page}. Try again later.`)
-      seen.add(request.url)
+    const limits = new PageLimits(what, 'Check platform-url, or delete the extra connections.')
+    for (;;) {
+      limits.sending(request.url)
       const response = await this.send(request)
       if (response.status !== 200) throw new ActionError(describeFailure(what, response))
-      read += Buffer.byteLength(response.body)
-      const tooMuch = (kept: string): ActionError =>
-        new ActionError(`${what} failed: Platform returned ${kept} over ${page + 1} pages, more than this action reads. Check platform-url, or delete the extra connections.`)
-      if (read > MAX_LOOKUP_BYTES) throw tooMuch(`more than ${MAX_LOOKUP_BYTES / 1024 / 1024} MB`)
+      limits.received(response.body)
       const body = readJson(what, response)
       if (!isObject(body) || !Array.isArray(body.items)) throw new ActionError(`${what} failed: the answer has no "items" list. Check platform-url.`)
       for (const item of body.items) {
@@ -182,10 +211,10 @@ export class FlowService {
         if (connection) listed.add(connection.id)
         const specId = isObject(item) && isObject(item.connectionSpec) ? item.connectionSpec.id : undefined
         if (connection && sameName(connection.name, name) && specId === MYSQL_SPEC_ID && !deleting(connection)) found.set(connection.id, requirePlainId(connection, what))
-        if (found.size > MAX_MATCHES) throw tooMuch(`more than ${MAX_MATCHES} connections of this name`)
+        if (found.size > MAX_MATCHES) throw limits.tooMuch(`more than ${MAX_MATCHES} connections of this name`)
       }
       const next = nextPage(this.access, body, lookup)
-      if (next === undefined) return { found: [...found.values()], listed: [...listed].sort().join('\n'), pages: page + 1 }
+      if (next === undefined) return { found: [...found.values()], listed: [...listed].sort().join('\n'), pages: limits.pages }
       request = next
     }
   }
