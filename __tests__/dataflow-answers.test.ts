@@ -10,11 +10,11 @@ import {
   readMappingSet,
   readMappingWritten,
   readRun,
-  readTables,
   readWritten,
   runPhase,
   singleItem
 } from '../src/dataflow/answers.js'
+import { readTables } from '../src/platform/answers.js'
 
 // Values a hostile or broken server might put where an object, a list or an id belongs.
 const JUNK: unknown[] = [null, undefined, 0, 'x', [], {}, [null], { items: 'no' }, { items: [null] }]

@@ -1,7 +1,8 @@
 // The dataflow requests as built, checked as data, then sent in their documented order to the
 // local test server (which checks bodies against Adobe's spec and tutorials) and read back with
 // the answer readers: what the action will send is what Platform accepts.
-import { firstRun, readColumns, readDataset, readFlow, readFlowSpec, readMappingSet, readMappingWritten, readTables, readWritten, singleItem } from '../src/dataflow/answers.js'
+import { firstRun, readColumns, readDataset, readFlow, readFlowSpec, readMappingSet, readMappingWritten, readWritten, singleItem } from '../src/dataflow/answers.js'
+import { readTables } from '../src/platform/answers.js'
 import { type Desired, type Existing, planUpdate } from '../src/dataflow/changes.js'
 import type { MappingRow } from '../src/dataflow/mapping.js'
 import {

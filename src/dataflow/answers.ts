@@ -6,7 +6,6 @@ import { isPlainId } from '../platform/ids.js'
 import { isObject, listItems } from '../platform/answers.js'
 import { idOf } from '../platform/flow-service.js'
 
-export { listItems, readTables } from '../platform/answers.js'
 import type { MappingRow } from './mapping.js'
 
 const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined)

@@ -1,20 +1,12 @@
 // What applying would change, field by field, between the dataflow the inputs describe and the
 // one Platform has: the plan's list, and the one update that makes it so. Pure.
 
+import type { Change } from '../report/plan-markdown.js'
 import { withoutRunToken } from '../connection/draft.js'
 import type { FlowState, MappingSetState, SourceConnectionState, TargetConnectionState } from './answers.js'
 import type { MappingRow } from './mapping.js'
 import { type FlowUpdate, scheduleParams } from './requests.js'
 import type { Schedule } from './schedule.js'
-
-interface DataflowChange {
-  /** e.g. 'frequency', 'mapping _id', 'source-connection'. */
-  field: string
-  /** null: not there. */
-  from: string | null
-  /** null: not set, or gone. */
-  to: string | null
-}
 
 /** The dataflow as the inputs describe it. */
 export interface Desired {
@@ -39,7 +31,7 @@ export interface Existing {
 }
 
 interface UpdatePlan {
-  changes: DataflowChange[]
+  changes: Change[]
   /** Fields of the flow to patch; empty when none differ. */
   update: FlowUpdate
   /** The mapping rows or schema differ: a new mapping set version comes first, then the flow points at it. */
@@ -57,10 +49,10 @@ const iso = (seconds: string | number): string => {
 const shownSource = (row: MappingRow): string => (row.sourceType === 'EXPRESSION' ? `${row.source} (expression)` : row.source)
 
 /** One change per destination whose source differs, in the desired order, then the destinations that go. */
-function mappingChanges(from: readonly MappingRow[], to: readonly MappingRow[]): DataflowChange[] {
+function mappingChanges(from: readonly MappingRow[], to: readonly MappingRow[]): Change[] {
   const before = new Map(from.map((row) => [row.destination, shownSource(row)]))
   const after = new Map(to.map((row) => [row.destination, shownSource(row)]))
-  const changes: DataflowChange[] = []
+  const changes: Change[] = []
   for (const [destination, source] of after) {
     if (before.get(destination) !== source) changes.push({ field: `mapping ${destination}`, from: before.get(destination) ?? null, to: source })
   }
@@ -77,8 +69,8 @@ const SCHEDULE_FIELDS: Array<[string, string, (value: string) => string]> = [
 ]
 
 /** The schedule params that differ between two sets, as changes and as the values to send (null: remove). */
-function scheduleDifferences(from: Record<string, string>, to: Record<string, string>): { changes: DataflowChange[]; values: Record<string, string | null> } {
-  const changes: DataflowChange[] = []
+function scheduleDifferences(from: Record<string, string>, to: Record<string, string>): { changes: Change[]; values: Record<string, string | null> } {
+  const changes: Change[] = []
   const values: Record<string, string | null> = {}
   for (const [param, field, shown] of SCHEDULE_FIELDS) {
     const before = from[param]
@@ -108,7 +100,7 @@ export function identityConflict(desired: Desired, existing: Existing): string |
 }
 
 /** Every field a create would set, from null. */
-export function createChanges(desired: Desired): DataflowChange[] {
+export function createChanges(desired: Desired): Change[] {
   const { schedule } = desired
   const fields: Array<[string, string | null]> = [
     ['source-connection', `table ${desired.table} of connection ${desired.baseConnectionId}`],
@@ -123,7 +115,7 @@ export function createChanges(desired: Desired): DataflowChange[] {
 }
 
 /** What a delete removes: the flow, then its source and target connections (never the base connection or the dataset). */
-export function deleteChanges(existing: Existing): DataflowChange[] {
+export function deleteChanges(existing: Existing): Change[] {
   const { flow } = existing
   return [
     { field: 'dataflow', from: `${flow.name} (${flow.id})`, to: null },
@@ -140,7 +132,7 @@ export function deleteChanges(existing: Existing): DataflowChange[] {
 export function planUpdate(existing: Existing, desired: Desired): UpdatePlan {
   const { flow } = existing
   const { schedule } = desired
-  const changes: DataflowChange[] = []
+  const changes: Change[] = []
   const update: FlowUpdate = {}
 
   // The run token a create added to the description is not the user's text: it is no difference.

@@ -2,7 +2,7 @@
 // session's token) and reads their answers with answers.ts. Absent is told from failed only by
 // the documented not-found answers; every other failure is one sentence.
 
-import { describeFailure, flowErrorCode, isObject, readJson } from '../platform/answers.js'
+import { describeFailure, flowErrorCode, isObject, listItems, readJson, readTables } from '../platform/answers.js'
 import { NOT_FOUND_CODES, PageLimits, nextPage, refused, sameName } from '../platform/flow-service.js'
 import { type PlatformAccess, type Request, exploreRequest, getRequest } from '../platform/requests.js'
 import type { RequestSpec, Response } from '../platform/sender.js'
@@ -20,7 +20,6 @@ import {
   type Written,
   firstRun,
   holdsUnplainId,
-  listItems,
   readColumns,
   readConnectionSpecId,
   readDataset,
@@ -29,7 +28,6 @@ import {
   readMappingSet,
   readMappingWritten,
   readSourceConnection,
-  readTables,
   readTargetConnection,
   readWritten,
   singleItem

@@ -14,7 +14,7 @@ import { redactedTable, summarise } from '../report/summary.js'
 import { ActionError, failureMessage } from '../runner/errors.js'
 import type { Io, Log } from '../runner/io.js'
 import type { Step } from '../runner/step.js'
-import { type PostKeys, readSealed, saveSealed, startSealed, untrusted } from '../run/post-state.js'
+import { type PostKeys, clearSealed, readSealed, saveSealed, startSealed, untrusted } from '../run/post-state.js'
 import { type CreateWatch, type Stage, connectionName } from './apply.js'
 import { DataflowClient } from './client.js'
 import { STATE } from './names.js'
@@ -47,11 +47,7 @@ export class RollbackRecord implements CreateWatch {
 
   /** Every key empty again: the post step has nothing to do. */
   settled(): void {
-    saveSealed(
-      this.io,
-      KEYS,
-      KEYS.names.map(() => '')
-    )
+    clearSealed(this.io, KEYS)
     this.stage = undefined
   }
 }
@@ -59,8 +55,9 @@ export class RollbackRecord implements CreateWatch {
 /** What main saved: undefined when there is nothing to roll back, 'unsealed' when it is not what main saved. */
 export function savedRollback(io: Io): Saved | 'unsealed' | undefined {
   // The seal first: state that is not what main saved is said so, even when it holds nothing to roll back.
-  if (readSealed(io, KEYS) === 'unsealed') return 'unsealed'
-  const [stage = '', name = '', token = ''] = KEYS.names.map((key) => io.state(key))
+  const sealed = readSealed(io, KEYS)
+  if (sealed === 'unsealed') return 'unsealed'
+  const [stage = '', name = '', token = ''] = sealed
   if (stage === '' && name === '' && token === '') return undefined
   return !STAGES.includes(stage) || name === '' || token === '' ? 'unsealed' : { stage: stage as Stage, name, token }
 }

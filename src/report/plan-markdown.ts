@@ -9,7 +9,8 @@ export interface PlanOf extends Omit<Plan, 'changes'> {
   changes: Change[]
 }
 
-interface Change {
+/** One field of a plan, of either action: null where it is not there, or not set. */
+export interface Change {
   field: string
   from: string | null
   to: string | null

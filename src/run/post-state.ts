@@ -55,6 +55,11 @@ export function saveSealed(io: Io, keys: PostKeys, values: readonly string[]): v
  */
 export function startSealed(io: Io, keys: PostKeys): void {
   io.saveState(STATE.isPost, postMarker(io.env))
+  clearSealed(io, keys)
+}
+
+/** Every key empty, sealed: the post step has nothing to do. */
+export function clearSealed(io: Io, keys: PostKeys): void {
   saveSealed(
     io,
     keys,

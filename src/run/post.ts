@@ -76,8 +76,10 @@ export class CleanupRecord {
 /** What the main step saved: undefined when it created nothing to clean up, 'unsealed' when it is not what main saved. */
 export function savedState(io: Io): Saved | 'unsealed' | undefined {
   // The seal first: state that is not what main saved is said so, even when it holds nothing to clean up.
-  if (readSealed(io, KEYS) === 'unsealed') return 'unsealed'
-  const saved = { id: io.state(STATE.cleanupId), name: io.state(STATE.cleanupName), token: io.state(STATE.cleanupToken) }
+  const sealed = readSealed(io, KEYS)
+  if (sealed === 'unsealed') return 'unsealed'
+  const [id = '', name = '', token = ''] = sealed
+  const saved = { id, name, token }
   return saved.id === '' && (saved.name === '' || saved.token === '') ? undefined : saved
 }
 
