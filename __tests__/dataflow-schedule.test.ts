@@ -9,7 +9,7 @@ const inputs = (overrides: Partial<ScheduleInputs> = {}): ScheduleInputs => ({ f
 function problemsOf(overrides: Partial<ScheduleInputs>): string[] {
   const read = readSchedule(inputs(overrides), NOW)
   if (read.ok) throw new Error('expected problems')
-  return read.problems
+  return read.problems.map((problem) => problem.message)
 }
 
 describe('readSchedule', () => {

@@ -2,6 +2,8 @@
 // rules of the CRMToAEP flow spec and the sources error catalogue, every problem at once. "Now" is
 // given, for the default start; whether a given start is past is judged where it would be sent.
 
+import { INPUT } from './names.js'
+
 const FREQUENCIES = ['once', 'minute', 'hour', 'day', 'week'] as const
 type Frequency = (typeof FREQUENCIES)[number]
 
@@ -36,7 +38,13 @@ export interface Schedule {
   deltaColumn?: string
 }
 
-type ScheduleRead = { ok: true; schedule: Schedule } | { ok: false; problems: string[] }
+/** A problem of one input: `message` starts with the input's name. */
+interface ScheduleProblem {
+  input: string
+  message: string
+}
+
+type ScheduleRead = { ok: true; schedule: Schedule } | { ok: false; problems: ScheduleProblem[] }
 
 // The boolean spellings of the Actions toolkit's getBooleanInput (YAML 1.2 core schema).
 const TRUE = ['true', 'True', 'TRUE']
@@ -72,40 +80,50 @@ export function defaultStartTime(nowMs: number): number {
 }
 
 /** Epoch seconds; whether a time is in the past is judged only where it would be sent (see start-rules.ts). */
-function readStartTime(value: string, nowMs: number, problems: string[]): number | undefined {
+function readStartTime(value: string, nowMs: number, problem: (input: string, rest: string) => void): number | undefined {
   if (value === '') return defaultStartTime(nowMs)
   if (EPOCH_SECONDS.test(value)) return Number(value)
   if (EPOCH_MILLISECONDS.test(value)) {
-    problems.push(`start-time ${value} looks like epoch milliseconds: give epoch seconds (${value.slice(0, -3)}) or an ISO 8601 time such as 2030-01-31T06:00:00Z.`)
+    problem(INPUT.startTime, `${value} looks like epoch milliseconds: give epoch seconds (${value.slice(0, -3)}) or an ISO 8601 time such as 2030-01-31T06:00:00Z.`)
     return undefined
   }
   if (ISO_WITHOUT_ZONE.test(value)) {
     const what = value.includes('T') ? 'has no time zone' : 'is a date without a time or zone'
-    problems.push(`start-time ${value} ${what}: ${ACCEPTED}.`)
+    problem(INPUT.startTime, `${value} ${what}: ${ACCEPTED}.`)
     return undefined
   }
   if (ISO_8601.test(value) && onTheCalendar(value) && !Number.isNaN(Date.parse(value))) return Math.floor(Date.parse(value) / 1000)
-  problems.push(`start-time "${value.slice(0, 40)}" is neither an ISO 8601 time nor epoch seconds: ${ACCEPTED}, or leave it empty for now.`)
+  problem(INPUT.startTime, `"${value.slice(0, 40)}" is neither an ISO 8601 time nor epoch seconds: ${ACCEPTED}, or leave it empty for now.`)
   return undefined
 }
 
 /** Every schedule problem at once; `nowMs` is the caller's clock, for the default start. */
 export function readSchedule(inputs: ScheduleInputs, nowMs: number): ScheduleRead {
-  const problems: string[] = []
+  const problems: ScheduleProblem[] = []
+  const problem = (input: string, rest: string): void => {
+    problems.push({ input, message: `${input} ${rest}` })
+  }
   const frequencyText = inputs.frequency.trim() === '' ? DEFAULT_FREQUENCY : inputs.frequency.trim()
   const frequency = FREQUENCIES.find((f) => f === frequencyText)
-  if (!frequency) problems.push(`frequency "${frequencyText.slice(0, 40)}" is not one of ${FREQUENCIES.join(', ')}.`)
+  if (!frequency) problem(INPUT.frequency, `"${frequencyText.slice(0, 40)}" is not one of ${FREQUENCIES.join(', ')}.`)
   const interval = inputs.interval.trim()
   const backfill = inputs.backfill.trim()
   const deltaColumn = inputs.deltaColumn.trim()
-  const startTime = readStartTime(inputs.startTime.trim(), nowMs, problems)
+  const startTime = readStartTime(inputs.startTime.trim(), nowMs, problem)
 
   if (frequency === 'once') {
     // Refused, not ignored: a value the user gave that would silently not apply.
-    if (interval !== '') problems.push('interval is given, but frequency once runs a single time and takes no interval: remove interval or choose another frequency.')
-    if (backfill !== '') problems.push('backfill is given, but frequency once takes no backfill: remove backfill or choose another frequency.')
+    if (interval !== '')
+      problem(
+        INPUT.interval,
+        `is given, but ${INPUT.frequency} once runs a single time and takes no ${INPUT.interval}: remove ${INPUT.interval} or choose another ${INPUT.frequency}.`
+      )
+    if (backfill !== '') problem(INPUT.backfill, `is given, but ${INPUT.frequency} once takes no ${INPUT.backfill}: remove ${INPUT.backfill} or choose another ${INPUT.frequency}.`)
     if (deltaColumn !== '')
-      problems.push('delta-column is given, but Platform refuses a delta column on a flow with frequency once: remove delta-column or choose another frequency.')
+      problem(
+        INPUT.deltaColumn,
+        `is given, but Platform refuses a delta column on a flow with ${INPUT.frequency} once: remove ${INPUT.deltaColumn} or choose another ${INPUT.frequency}.`
+      )
     if (problems.length > 0 || startTime === undefined) return { ok: false, problems }
     return { ok: true, schedule: { frequency, startTime, startTimeGiven: inputs.startTime.trim() !== '' } }
   }
@@ -118,17 +136,17 @@ export function readSchedule(inputs: ScheduleInputs, nowMs: number): ScheduleRea
     if (intervalValue === undefined || intervalValue < least || intervalValue > most) {
       const shown = interval === '' ? '(empty, so 1)' : /^\d+$/.test(interval) ? interval : `"${interval.slice(0, 40)}"`
       const shortest = frequency === 'minute' ? "Platform's shortest is 15 minutes, " : ''
-      problems.push(`interval ${shown} must be a whole number from ${least} to ${most} with frequency ${frequency} (${shortest}the longest taken is a year).`)
+      problem(INPUT.interval, `${shown} must be a whole number from ${least} to ${most} with ${INPUT.frequency} ${frequency} (${shortest}the longest taken is a year).`)
       intervalValue = undefined
     }
   }
   let backfillValue: boolean | undefined = true
   if (backfill !== '') {
     backfillValue = TRUE.includes(backfill) ? true : FALSE.includes(backfill) ? false : undefined
-    if (backfillValue === undefined) problems.push(`backfill "${backfill.slice(0, 40)}" is not true or false.`)
+    if (backfillValue === undefined) problem(INPUT.backfill, `"${backfill.slice(0, 40)}" is not true or false.`)
   }
   if (deltaColumn === '' && frequency !== undefined) {
-    problems.push(`delta-column is required with frequency ${frequency}: name the column (a date-time, yyyy-MM-dd HH:mm:ss) by which Platform finds new and changed rows.`)
+    problem(INPUT.deltaColumn, `is required with ${INPUT.frequency} ${frequency}: name the column (a date-time, yyyy-MM-dd HH:mm:ss) by which Platform finds new and changed rows.`)
   }
   if (problems.length > 0 || !frequency || startTime === undefined || intervalValue === undefined || backfillValue === undefined) return { ok: false, problems }
   return { ok: true, schedule: { frequency, startTime, startTimeGiven: inputs.startTime.trim() !== '', interval: intervalValue, backfill: backfillValue, deltaColumn } }

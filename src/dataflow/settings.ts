@@ -116,8 +116,7 @@ export function readDataflowSettings(
     { frequency: read(INPUT.frequency), interval: read(INPUT.interval), startTime: read(INPUT.startTime), backfill: read(INPUT.backfill), deltaColumn: read(INPUT.deltaColumn) },
     nowMs
   )
-  // Each sentence starts with the input it is about.
-  if (!schedule.ok) for (const message of schedule.problems) problems.push({ input: message.split(' ')[0] ?? INPUT.frequency, message: `Input ${message}` })
+  if (!schedule.ok) for (const { input, message } of schedule.problems) problems.push({ input, message: `Input ${message}` })
   const enabled = inputs.boolean(INPUT.enabled)
   const ifExists = inputs.oneOf(INPUT.ifExists, ['update', 'reuse', 'fail'] as const)
   const waitForRun = inputs.boolean(INPUT.waitForRun)
