@@ -7,6 +7,7 @@ import type { FlowState, MappingSetState, SourceConnectionState, TargetConnectio
 import type { MappingRow } from './mapping.js'
 import { type FlowUpdate, scheduleParams } from './requests.js'
 import type { Schedule } from './schedule.js'
+import { INPUT } from './names.js'
 
 /** The dataflow as the inputs describe it. */
 export interface Desired {
@@ -62,10 +63,10 @@ function mappingChanges(from: readonly MappingRow[], to: readonly MappingRow[]):
 
 /** The schedule params a plan shows, by API name, with the name and form the plan gives them. */
 const SCHEDULE_FIELDS: Array<[string, string, (value: string) => string]> = [
-  ['frequency', 'frequency', String],
-  ['interval', 'interval', String],
-  ['backfill', 'backfill', String],
-  ['startTime', 'start-time', iso]
+  ['frequency', INPUT.frequency, String],
+  ['interval', INPUT.interval, String],
+  ['backfill', INPUT.backfill, String],
+  ['startTime', INPUT.startTime, iso]
 ]
 
 /** The schedule params that differ between two sets, as changes and as the values to send (null: remove). */
@@ -105,11 +106,11 @@ export function createChanges(desired: Desired): Change[] {
   const fields: Array<[string, string | null]> = [
     ['source-connection', `table ${desired.table} of connection ${desired.baseConnectionId}`],
     ['target-connection', `dataset ${desired.datasetId}`],
-    ['name', desired.name],
-    ['description', desired.description],
+    [INPUT.name, desired.name],
+    [INPUT.description, desired.description],
     ...scheduleDifferences({}, scheduleParams(schedule, schedule.startTime)).changes.map((change): [string, string | null] => [change.field, change.to]),
-    ['delta-column', schedule.deltaColumn ?? null],
-    ['enabled', String(desired.enabled)]
+    [INPUT.deltaColumn, schedule.deltaColumn ?? null],
+    [INPUT.enabled, String(desired.enabled)]
   ]
   return [...fields.filter(([, to]) => to !== null && to !== '').map(([field, to]) => ({ field, from: null, to })), ...mappingChanges([], desired.rows)]
 }
@@ -151,7 +152,7 @@ export function planUpdate(existing: Existing, desired: Desired): UpdatePlan {
   }
 
   if (flow.deltaColumn !== schedule.deltaColumn) {
-    changes.push({ field: 'delta-column', from: flow.deltaColumn ?? null, to: schedule.deltaColumn ?? null })
+    changes.push({ field: INPUT.deltaColumn, from: flow.deltaColumn ?? null, to: schedule.deltaColumn ?? null })
     update.deltaColumn = { value: schedule.deltaColumn }
   }
 
@@ -164,7 +165,7 @@ export function planUpdate(existing: Existing, desired: Desired): UpdatePlan {
   const enabled = flow.state === 'enabled'
   const plan: UpdatePlan = { changes, update, mappingChanged }
   if (enabled !== desired.enabled) {
-    changes.push({ field: 'enabled', from: flow.state === '' ? null : String(enabled), to: String(desired.enabled) })
+    changes.push({ field: INPUT.enabled, from: flow.state === '' ? null : String(enabled), to: String(desired.enabled) })
     plan.stateAction = desired.enabled ? 'enable' : 'disable'
   }
   return plan

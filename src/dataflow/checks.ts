@@ -6,6 +6,7 @@ import { MYSQL_SPEC_ID } from '../platform/requests.js'
 import { type Column, type Dataset, type FlowSpec, closestTables } from './answers.js'
 import { type MappingRow, unknownSources } from './mapping.js'
 import { CRM_FLOW_SPEC_NAME, DATA_LAKE_SPEC_ID } from './requests.js'
+import { INPUT } from './names.js'
 
 /** What the reads found; undefined: not found. */
 export interface Found {
@@ -50,7 +51,7 @@ function tableProblems(found: Found): string[] {
   if (columns === undefined || columns.length === 0) {
     const closest = closestTables(table, tables ?? [])
     const hint = closest.length > 0 ? `; the closest it lists: ${closest.join(', ')}` : tables?.length === 0 ? '; it lists no tables' : ''
-    return [`table ${table} is not a table connection ${connectionId} lists${hint}. Give the path exactly as explore lists it (the connection action's tables output).`]
+    return [`${INPUT.table} ${table} is not a table connection ${connectionId} lists${hint}. Give the path exactly as explore lists it (the connection action's tables output).`]
   }
   const names = columns.map((column) => column.name)
   const problems: string[] = []
@@ -60,16 +61,18 @@ function tableProblems(found: Found): string[] {
     problems.push(`The mapping file ${found.mappingPath} has ${which} of table ${table} (${list(unknown)}); its columns are ${list(names)}.`)
   }
   if (found.deltaColumn !== undefined && !names.includes(found.deltaColumn)) {
-    problems.push(`delta-column ${found.deltaColumn} is not a column of table ${table}; its columns are ${list(names)}.`)
+    problems.push(`${INPUT.deltaColumn} ${found.deltaColumn} is not a column of table ${table}; its columns are ${list(names)}.`)
   }
   return problems
 }
 
 function datasetProblems(found: Found): string[] {
   const { dataset, datasetId, sandboxName } = found
-  if (!dataset) return [`dataset-id ${datasetId}: no such dataset in sandbox ${sandboxName}; check dataset-id and sandbox-name.`]
+  if (!dataset) return [`${INPUT.datasetId} ${datasetId}: no such dataset in sandbox ${sandboxName}; check ${INPUT.datasetId} and ${INPUT.sandboxName}.`]
   if (dataset.schemaId === undefined) {
-    return [`dataset-id ${datasetId}${dataset.name ? ` (${dataset.name})` : ''} has no XDM schema; give a dataset made from a schema, which the mapping's destinations belong to.`]
+    return [
+      `${INPUT.datasetId} ${datasetId}${dataset.name ? ` (${dataset.name})` : ''} has no XDM schema; give a dataset made from a schema, which the mapping's destinations belong to.`
+    ]
   }
   return []
 }

@@ -6,6 +6,7 @@
 
 import type { FlowState } from './answers.js'
 import type { Schedule } from './schedule.js'
+import { INPUT } from './names.js'
 
 const iso = (seconds: number): string => new Date(seconds * 1000).toISOString()
 
@@ -14,7 +15,7 @@ const and = (items: readonly string[]): string => (items.length <= 1 ? items.joi
 /** A new dataflow's start-time, when it is in the past; the default start never is. */
 export function pastStartOfCreate(schedule: Schedule, nowMs: number): string | undefined {
   if (!schedule.startTimeGiven || schedule.startTime * 1000 >= nowMs) return undefined
-  return `Input start-time ${iso(schedule.startTime)} is in the past: Platform refuses a past start for a new dataflow; give a later time, or leave start-time empty for a start a minute or so after the create.`
+  return `Input ${INPUT.startTime} ${iso(schedule.startTime)} is in the past: Platform refuses a past start for a new dataflow; give a later time, or leave ${INPUT.startTime} empty for a start a minute or so after the create.`
 }
 
 /**
@@ -28,17 +29,21 @@ export function refusedScheduleUpdate(flow: FlowState, name: string, sent: Reado
   if (flowStart === undefined || flowStart * 1000 > nowMs) {
     if (newStart === undefined || newStart * 1000 >= nowMs) return undefined
     const its = flowStart === undefined ? '' : ` (${iso(flowStart)})`
-    return `Input start-time ${iso(newStart)} is in the past: Platform refuses a past start; give a later time, or leave start-time empty to keep the dataflow's own${its}.`
+    return `Input ${INPUT.startTime} ${iso(newStart)} is in the past: Platform refuses a past start; give a later time, or leave ${INPUT.startTime} empty to keep the dataflow's own${its}.`
   }
   const refused: Array<{ given: string; what: string; keep: string }> = []
-  if (newStart !== undefined) refused.push({ given: `start-time ${iso(newStart)}`, what: 'a new start time', keep: 'leave start-time empty' })
+  if (newStart !== undefined) refused.push({ given: `${INPUT.startTime} ${iso(newStart)}`, what: 'a new start time', keep: `leave ${INPUT.startTime} empty` })
   if (sent.frequency === 'once' && kept.frequency !== 'once') {
-    refused.push({ given: 'frequency once', what: 'a switch to once', keep: kept.frequency === undefined ? 'choose another frequency' : `keep frequency ${kept.frequency}` })
+    refused.push({
+      given: `${INPUT.frequency} once`,
+      what: 'a switch to once',
+      keep: kept.frequency === undefined ? `choose another ${INPUT.frequency}` : `keep ${INPUT.frequency} ${kept.frequency}`
+    })
   }
   // Platform's default backfill is true: a flow that shows none has true.
   const backfill = kept.backfill ?? 'true'
   if (typeof sent.backfill === 'string' && sent.backfill !== backfill)
-    refused.push({ given: `backfill ${sent.backfill}`, what: 'a backfill change', keep: `keep backfill ${backfill}` })
+    refused.push({ given: `${INPUT.backfill} ${sent.backfill}`, what: 'a backfill change', keep: `keep ${INPUT.backfill} ${backfill}` })
   if (refused.length === 0) return undefined
   const list = (key: 'given' | 'what'): string => and(refused.map((item) => item[key]))
   return `Dataflow "${name}" (${flow.id}) cannot take ${list('given')}: Platform refuses ${list('what')} after a dataflow's first run is due (this one's was at ${iso(flowStart)}); ${refused.map((item) => item.keep).join(', ')}, or delete the dataflow (operation: delete) and apply again.`
